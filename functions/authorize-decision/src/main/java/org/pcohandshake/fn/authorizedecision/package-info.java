@@ -1,0 +1,2 @@
+/** The authorize-decision Lambda function: a thin adapter over the shared module. */
+package org.pcohandshake.fn.authorizedecision;

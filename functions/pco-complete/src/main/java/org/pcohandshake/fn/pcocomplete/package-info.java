@@ -1,0 +1,2 @@
+/** The pco-complete Lambda function: a thin adapter over the shared module. */
+package org.pcohandshake.fn.pcocomplete;

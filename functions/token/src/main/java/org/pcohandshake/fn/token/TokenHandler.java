@@ -1,0 +1,64 @@
+package org.pcohandshake.fn.token;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import java.time.Clock;
+import java.util.Map;
+import org.pcohandshake.aws.AwsClients;
+import org.pcohandshake.config.Config;
+import org.pcohandshake.crypto.KmsJwsSigner;
+import org.pcohandshake.grant.GrantStore;
+import org.pcohandshake.http.Endpoint;
+import org.pcohandshake.secrets.SecretCache;
+import org.pcohandshake.token.AccessTokens;
+import org.pcohandshake.token.ClientAuthenticator;
+import org.pcohandshake.token.TokenEndpoint;
+
+/** {@code POST /oauth/token}. */
+public final class TokenHandler
+    implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+  private final TokenEndpoint endpoint;
+
+  /** Lambda's entry: configuration from the process environment. */
+  public TokenHandler() {
+    this(System.getenv());
+  }
+
+  public TokenHandler(Map<String, String> environment) {
+    this(environment, Clock.systemUTC());
+  }
+
+  /** Builds the real dependencies once; the clock is a parameter so tests can move time. */
+  public TokenHandler(Map<String, String> environment, Clock clock) {
+    Config config =
+        Config.fromEnvironment(environment)
+            .require(
+                Config.ISSUER,
+                Config.TABLE_NAME,
+                Config.CLIENT_ID,
+                Config.CLIENT_SECRET_ID,
+                Config.SIGNING_KEY_ID);
+    AwsClients aws = new AwsClients(config);
+    SecretCache secret = new SecretCache(aws.secretsManager(), config.clientSecretId(), clock);
+    this.endpoint =
+        new TokenEndpoint(
+            new ClientAuthenticator(config.clientId(), secret::values),
+            new GrantStore(aws.dynamoDb(), config.tableName(), clock),
+            new AccessTokens(
+                new KmsJwsSigner(aws.kms(), config.signingKeyId(), config.signingKeyId()),
+                config.issuer(),
+                config.audience(),
+                config.accessTokenTtl(),
+                clock),
+            config.refreshGrace(),
+            clock);
+  }
+
+  @Override
+  public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+    return Endpoint.handle(event, Endpoint.Style.JSON, endpoint::handle);
+  }
+}

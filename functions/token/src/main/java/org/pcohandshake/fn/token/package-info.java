@@ -1,0 +1,2 @@
+/** The token Lambda function: a thin adapter over the shared module. */
+package org.pcohandshake.fn.token;

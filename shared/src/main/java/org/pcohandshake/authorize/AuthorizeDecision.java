@@ -1,0 +1,104 @@
+package org.pcohandshake.authorize;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.pcohandshake.config.Config;
+import org.pcohandshake.crypto.Tokens;
+import org.pcohandshake.error.ErrorCatalog;
+import org.pcohandshake.grant.AuthorizationCode;
+import org.pcohandshake.grant.Grant;
+import org.pcohandshake.grant.GrantStore;
+import org.pcohandshake.http.Cookies;
+import org.pcohandshake.http.HttpRequest;
+import org.pcohandshake.http.HttpResponse;
+import org.pcohandshake.http.Params;
+import org.pcohandshake.log.Log;
+import org.pcohandshake.session.Session;
+import org.pcohandshake.session.SessionStore;
+
+/**
+ * {@code POST /oauth/authorize} (step 4b): verify and consume the one-time form token with the
+ * session, then redirect to the client with a code (approve) or {@code access_denied} (deny).
+ */
+public final class AuthorizeDecision {
+
+  private final Config config;
+  private final SessionStore sessions;
+  private final ConsentStore consents;
+  private final GrantStore grants;
+  private final Clock clock;
+
+  public AuthorizeDecision(
+      Config config, SessionStore sessions, ConsentStore consents, GrantStore grants, Clock clock) {
+    this.config = config;
+    this.sessions = sessions;
+    this.consents = consents;
+    this.grants = grants;
+    this.clock = clock;
+  }
+
+  public HttpResponse handle(HttpRequest http) {
+    if (!"application/x-www-form-urlencoded".equals(http.mediaType())) {
+      return ErrorCatalog.PAGE_BAD_REQUEST.page();
+    }
+    Optional<String> origin = http.header("origin");
+    if (origin.isPresent() && !origin.get().equals(ConsentPage.origin(config.issuer()))) {
+      Log.warn(http.requestId(), "consent_cross_origin", Map.of());
+      return ErrorCatalog.PAGE_CONSENT_EXPIRED.page();
+    }
+    Params form = Params.parse(http.body());
+    String formToken = form.get("form_token").orElse("");
+    String decision = form.get("decision").orElse("");
+    if (!decision.equals("approve") && !decision.equals("deny")) {
+      return ErrorCatalog.PAGE_BAD_REQUEST.page();
+    }
+    Optional<Session> session = http.cookie(Cookies.SESSION).flatMap(sessions::find);
+    Optional<Consent> consent = session.flatMap(s -> consents.find(formToken, s.idHash()));
+    if (consent.isEmpty()) {
+      Log.warn(http.requestId(), "consent_rejected", Map.of("session", session.isPresent()));
+      return ErrorCatalog.PAGE_CONSENT_EXPIRED.page();
+    }
+    AuthorizationRequest request = consent.get().request();
+    if (!config.allowedRedirectUris().contains(request.redirectUri())
+        || !config.clientId().equals(request.clientId())) {
+      return ErrorCatalog.PAGE_BAD_REDIRECT.page();
+    }
+    String sessionHash = session.get().idHash();
+
+    if (decision.equals("deny")) {
+      if (!consents.consumeWith(formToken, sessionHash)) {
+        return ErrorCatalog.PAGE_CONSENT_EXPIRED.page();
+      }
+      Log.info(http.requestId(), "consent_denied", Map.of());
+      return AuthorizePrompt.errorRedirect(
+          request.redirectUri(), ErrorCatalog.ACCESS_DENIED, request.state());
+    }
+
+    Instant now = clock.instant();
+    String code = Tokens.random();
+    Grant grant =
+        new Grant(
+            Tokens.id(),
+            request.clientId(),
+            consent.get().subject(),
+            request.scope(),
+            consent.get().link(),
+            now.plus(config.refreshTokenTtl()));
+    AuthorizationCode record =
+        new AuthorizationCode(
+            grant,
+            request.redirectUri(),
+            request.codeChallenge(),
+            now.plus(config.codeTtl()),
+            false);
+    if (!consents.consumeWith(formToken, sessionHash, grants.putCode(Tokens.hash(code), record))) {
+      return ErrorCatalog.PAGE_CONSENT_EXPIRED.page();
+    }
+    Log.info(http.requestId(), "code_issued", Map.of("grant", grant.id()));
+    return HttpResponse.redirect(
+        303,
+        RequestValidator.redirectTo(request.redirectUri(), "code", code, "state", request.state()));
+  }
+}

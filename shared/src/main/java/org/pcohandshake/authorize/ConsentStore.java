@@ -1,0 +1,150 @@
+package org.pcohandshake.authorize;
+
+import static org.pcohandshake.store.Items.item;
+import static org.pcohandshake.store.Items.key;
+import static org.pcohandshake.store.Items.n;
+import static org.pcohandshake.store.Items.s;
+import static org.pcohandshake.store.Items.str;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.pcohandshake.crypto.Tokens;
+import org.pcohandshake.link.PcoLink;
+import org.pcohandshake.store.Items;
+import org.pcohandshake.store.StoreFailures;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+/**
+ * Consents in flight, keyed by the hash of the one-time form token. Consuming one is a conditional
+ * delete bound to the session, inside the same transaction that issues the code.
+ */
+public final class ConsentStore {
+
+  static final String PREFIX = "CONSENT";
+
+  private final DynamoDbClient dynamo;
+  private final String table;
+  private final Duration ttl;
+  private final Clock clock;
+
+  public ConsentStore(DynamoDbClient dynamo, String table, Duration ttl, Clock clock) {
+    this.dynamo = dynamo;
+    this.table = table;
+    this.ttl = ttl;
+    this.clock = clock;
+  }
+
+  /** Stores a consent and returns the one-time form token for the page. */
+  public String put(Consent consent) {
+    String formToken = Tokens.random();
+    Map<String, AttributeValue> record =
+        item(PREFIX, Tokens.hash(formToken), clock.instant().plus(ttl));
+    AuthorizationRequest request = consent.request();
+    record.put("session", s(consent.sessionHash()));
+    record.put("sub", s(consent.subject()));
+    record.put("clientId", s(request.clientId()));
+    record.put("redirectUri", s(request.redirectUri()));
+    record.put("state", s(request.state()));
+    record.put("scope", s(request.scope()));
+    record.put("challenge", s(request.codeChallenge()));
+    record.put("pcoOrg", s(consent.link().organizationId()));
+    record.put("pcoPerson", s(consent.link().personId()));
+    record.put("pcoName", s(consent.link().personName()));
+    dynamo.putItem(r -> r.tableName(table).item(record));
+    return formToken;
+  }
+
+  /** The live consent a form token refers to, if it belongs to this session. */
+  public Optional<Consent> find(String formToken, String sessionHash) {
+    if (!Tokens.wellFormed(formToken)) {
+      return Optional.empty();
+    }
+    Map<String, AttributeValue> found =
+        dynamo
+            .getItem(
+                r ->
+                    r.tableName(table)
+                        .key(key(PREFIX, Tokens.hash(formToken)))
+                        .consistentRead(true))
+            .item();
+    if (!Items.live(found, clock.instant())
+        || !Tokens.constantTimeEquals(str(found, "session"), sessionHash)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Consent(
+            str(found, "session"),
+            str(found, "sub"),
+            new AuthorizationRequest(
+                str(found, "clientId"),
+                str(found, "redirectUri"),
+                str(found, "state"),
+                str(found, "scope"),
+                str(found, "challenge")),
+            new PcoLink(str(found, "pcoOrg"), str(found, "pcoPerson"), str(found, "pcoName"))));
+  }
+
+  /**
+   * The conditional delete that consumes a consent: it must exist, be live and match the session.
+   */
+  public TransactWriteItem consume(String formToken, String sessionHash) {
+    return TransactWriteItem.builder()
+        .delete(
+            Delete.builder()
+                .tableName(table)
+                .key(key(PREFIX, Tokens.hash(formToken)))
+                .conditionExpression("attribute_exists(pk) AND #s = :session AND exp > :now")
+                .expressionAttributeNames(Map.of("#s", "session"))
+                .expressionAttributeValues(conditionValues(sessionHash))
+                .build())
+        .build();
+  }
+
+  /**
+   * Runs the transaction that consumes the consent together with other writes.
+   *
+   * @return false when the consent was already consumed, expired or not this session's
+   */
+  public boolean consumeWith(String formToken, String sessionHash, TransactWriteItem... others) {
+    TransactWriteItem[] items = new TransactWriteItem[others.length + 1];
+    items[0] = consume(formToken, sessionHash);
+    System.arraycopy(others, 0, items, 1, others.length);
+    try {
+      if (others.length == 0) {
+        Delete delete = items[0].delete();
+        dynamo.deleteItem(
+            r ->
+                r.tableName(table)
+                    .key(delete.key())
+                    .conditionExpression(delete.conditionExpression())
+                    .expressionAttributeNames(delete.expressionAttributeNames())
+                    .expressionAttributeValues(delete.expressionAttributeValues()));
+      } else {
+        dynamo.transactWriteItems(r -> r.transactItems(items));
+      }
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
+    } catch (TransactionCanceledException e) {
+      if (StoreFailures.anyConditionFailed(e)) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  private Map<String, AttributeValue> conditionValues(String sessionHash) {
+    Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":session", s(sessionHash));
+    values.put(":now", n(clock.instant().getEpochSecond()));
+    return values;
+  }
+}

@@ -1,0 +1,2 @@
+/** The authorization endpoint: request validation, login bridge, consent, code issuance. */
+package org.pcohandshake.authorize;

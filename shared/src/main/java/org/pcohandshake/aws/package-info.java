@@ -1,0 +1,2 @@
+/** AWS SDK clients built once with explicit, fast settings. */
+package org.pcohandshake.aws;

@@ -1,0 +1,238 @@
+package org.pcohandshake.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole configuration of a function, read once from the environment.
+ *
+ * <p>Every variable has a name constant here and nowhere else. Values a function does not need may
+ * stay empty; a handler names the ones it needs with {@link #require(String...)}, which fails fast
+ * at init and names every missing variable.
+ */
+public record Config(
+    String issuer,
+    String audience,
+    String tableName,
+    String pcoBaseUrl,
+    String pcoOAuthApplicationId,
+    String clientId,
+    String clientSecretId,
+    String loginUrl,
+    String loginIssuer,
+    String loginJwksUrl,
+    String loginBridgeKeySecretId,
+    String signingKeyId,
+    String pcoClientId,
+    String pcoClientSecretId,
+    PcoTokenMode pcoTokenMode,
+    String pcoTokenKeyId,
+    List<String> extraRedirectUris,
+    List<String> scopes,
+    String appName,
+    Duration accessTokenTtl,
+    Duration refreshTokenTtl,
+    Duration refreshGrace,
+    Duration codeTtl,
+    Duration sessionTtl,
+    Duration consentTtl,
+    Duration pcoLinkTtl,
+    Duration pcoHttpTimeout,
+    String awsRegion,
+    String awsEndpointUrl,
+    Map<String, String> raw) {
+
+  public static final String ISSUER = "ISSUER";
+  public static final String API_AUDIENCE = "API_AUDIENCE";
+  public static final String TABLE_NAME = "TABLE_NAME";
+  public static final String PCO_BASE_URL = "PCO_BASE_URL";
+  public static final String PCO_OAUTH_APPLICATION_ID = "PCO_OAUTH_APPLICATION_ID";
+  public static final String CLIENT_ID = "CLIENT_ID";
+  public static final String CLIENT_SECRET_ID = "CLIENT_SECRET_ID";
+  public static final String LOGIN_URL = "LOGIN_URL";
+  public static final String LOGIN_ISSUER = "LOGIN_ISSUER";
+  public static final String LOGIN_JWKS_URL = "LOGIN_JWKS_URL";
+  public static final String LOGIN_BRIDGE_KEY_SECRET_ID = "LOGIN_BRIDGE_KEY_SECRET_ID";
+  public static final String SIGNING_KEY_ID = "SIGNING_KEY_ID";
+  public static final String PCO_CLIENT_ID = "PCO_CLIENT_ID";
+  public static final String PCO_CLIENT_SECRET_ID = "PCO_CLIENT_SECRET_ID";
+  public static final String PCO_TOKEN_MODE = "PCO_TOKEN_MODE";
+  public static final String PCO_TOKEN_KEY_ID = "PCO_TOKEN_KEY_ID";
+  public static final String EXTRA_REDIRECT_URIS = "EXTRA_REDIRECT_URIS";
+  public static final String SCOPES = "SCOPES";
+  public static final String APP_NAME = "APP_NAME";
+  public static final String ACCESS_TOKEN_TTL_SECONDS = "ACCESS_TOKEN_TTL_SECONDS";
+  public static final String REFRESH_TOKEN_TTL_SECONDS = "REFRESH_TOKEN_TTL_SECONDS";
+  public static final String REFRESH_GRACE_SECONDS = "REFRESH_GRACE_SECONDS";
+  public static final String CODE_TTL_SECONDS = "CODE_TTL_SECONDS";
+  public static final String SESSION_TTL_SECONDS = "SESSION_TTL_SECONDS";
+  public static final String CONSENT_TTL_SECONDS = "CONSENT_TTL_SECONDS";
+  public static final String PCO_LINK_TTL_SECONDS = "PCO_LINK_TTL_SECONDS";
+  public static final String PCO_HTTP_TIMEOUT_MS = "PCO_HTTP_TIMEOUT_MS";
+  public static final String AWS_REGION = "AWS_REGION";
+  public static final String AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL";
+
+  public static final String DEFAULT_PCO_BASE_URL = "https://api.planningcenteronline.com";
+
+  /** What {@code GET /oauth/pco/complete} does with Planning Center's code. */
+  public enum PcoTokenMode {
+    /** Exchange, identify, keep the tokens encrypted. */
+    STORE,
+    /** Exchange and identify, then discard the tokens (the default). */
+    IDENTIFY,
+    /** No exchange. */
+    SKIP
+  }
+
+  public Config {
+    extraRedirectUris = List.copyOf(extraRedirectUris);
+    scopes = List.copyOf(scopes);
+    raw = Map.copyOf(raw);
+  }
+
+  /** Reads the configuration from an environment map; rejects malformed values by name. */
+  public static Config fromEnvironment(Map<String, String> env) {
+    String issuer = stripSlash(get(env, ISSUER, ""));
+    List<String> problems = new ArrayList<>();
+    Config config =
+        new Config(
+            issuer,
+            get(env, API_AUDIENCE, issuer.isEmpty() ? "" : issuer + "/api"),
+            get(env, TABLE_NAME, ""),
+            stripSlash(get(env, PCO_BASE_URL, DEFAULT_PCO_BASE_URL)),
+            get(env, PCO_OAUTH_APPLICATION_ID, ""),
+            get(env, CLIENT_ID, ""),
+            get(env, CLIENT_SECRET_ID, ""),
+            get(env, LOGIN_URL, ""),
+            get(env, LOGIN_ISSUER, ""),
+            get(env, LOGIN_JWKS_URL, ""),
+            get(env, LOGIN_BRIDGE_KEY_SECRET_ID, ""),
+            get(env, SIGNING_KEY_ID, ""),
+            get(env, PCO_CLIENT_ID, ""),
+            get(env, PCO_CLIENT_SECRET_ID, ""),
+            mode(get(env, PCO_TOKEN_MODE, "identify"), problems),
+            get(env, PCO_TOKEN_KEY_ID, ""),
+            words(get(env, EXTRA_REDIRECT_URIS, "")),
+            words(get(env, SCOPES, "")),
+            get(env, APP_NAME, "your account"),
+            seconds(env, ACCESS_TOKEN_TTL_SECONDS, 3_600, 60, 86_400, problems),
+            seconds(env, REFRESH_TOKEN_TTL_SECONDS, 90L * 86_400, 3_600, 400L * 86_400, problems),
+            seconds(env, REFRESH_GRACE_SECONDS, 60, 0, 600, problems),
+            seconds(env, CODE_TTL_SECONDS, 300, 60, 600, problems),
+            seconds(env, SESSION_TTL_SECONDS, 3_600, 300, 86_400, problems),
+            seconds(env, CONSENT_TTL_SECONDS, 900, 60, 3_600, problems),
+            seconds(env, PCO_LINK_TTL_SECONDS, 900, 60, 3_600, problems),
+            Duration.ofMillis(number(env, PCO_HTTP_TIMEOUT_MS, 4_000, 100, 10_000, problems)),
+            get(env, AWS_REGION, "us-east-1"),
+            get(env, AWS_ENDPOINT_URL, ""),
+            env);
+    for (String uri : config.extraRedirectUris) {
+      if (!isAbsoluteHttpUrl(uri)) {
+        problems.add(EXTRA_REDIRECT_URIS + " holds a value that is not an absolute http(s) URL");
+      }
+    }
+    if (!isAbsoluteHttpUrl(config.pcoBaseUrl)) {
+      problems.add(PCO_BASE_URL + " must be an absolute http(s) URL");
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(String.join("; ", problems));
+    }
+    return config;
+  }
+
+  /**
+   * Fails fast unless every named variable is set. Name only variables without a default here
+   * ({@code PCO_BASE_URL}, {@code AWS_REGION} and the lifetimes have production defaults).
+   *
+   * @return this, for chaining at init
+   */
+  public Config require(String... names) {
+    List<String> missing =
+        Arrays.stream(names).filter(n -> get(raw, n, "").isEmpty()).sorted().toList();
+    if (!missing.isEmpty()) {
+      throw new ConfigException(
+          "missing environment variable(s): "
+              + String.join(", ", missing)
+              + " (see the configuration table in README.md)");
+    }
+    if (Arrays.asList(names).contains(ISSUER) && !isAbsoluteHttpUrl(issuer)) {
+      throw new ConfigException(ISSUER + " must be an absolute http(s) URL");
+    }
+    return this;
+  }
+
+  /** The exact redirect URIs PCO may send at {@code /oauth/authorize}. */
+  public List<String> allowedRedirectUris() {
+    List<String> uris = new ArrayList<>();
+    if (!pcoOAuthApplicationId.isEmpty()) {
+      uris.add(pcoBaseUrl + "/addons/authorizations/" + pcoOAuthApplicationId);
+    }
+    uris.addAll(extraRedirectUris);
+    return List.copyOf(uris);
+  }
+
+  /** Where step 2 must send the browser: PCO's {@code /advance}. */
+  public String pcoAdvanceUrl() {
+    return pcoBaseUrl + "/addons/authorizations/" + pcoOAuthApplicationId + "/advance";
+  }
+
+  private static String get(Map<String, String> env, String name, String fallback) {
+    String value = env.get(name);
+    return value == null || value.isBlank() ? fallback : value.trim();
+  }
+
+  private static String stripSlash(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+
+  private static List<String> words(String value) {
+    return value.isBlank() ? List.of() : List.of(value.trim().split("[\\s,]+"));
+  }
+
+  private static boolean isAbsoluteHttpUrl(String value) {
+    try {
+      URI uri = new URI(value);
+      return ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
+          && uri.getHost() != null;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  private static PcoTokenMode mode(String value, List<String> problems) {
+    try {
+      return PcoTokenMode.valueOf(value.toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      problems.add(PCO_TOKEN_MODE + " must be one of store, identify, skip");
+      return PcoTokenMode.IDENTIFY;
+    }
+  }
+
+  private static Duration seconds(
+      Map<String, String> env, String name, long def, long min, long max, List<String> problems) {
+    return Duration.ofSeconds(number(env, name, def, min, max, problems));
+  }
+
+  private static long number(
+      Map<String, String> env, String name, long def, long min, long max, List<String> problems) {
+    String value = get(env, name, "");
+    if (value.isEmpty()) {
+      return def;
+    }
+    try {
+      long parsed = Long.parseLong(value);
+      if (parsed < min || parsed > max) {
+        problems.add(name + " must be between " + min + " and " + max);
+        return def;
+      }
+      return parsed;
+    } catch (NumberFormatException e) {
+      problems.add(name + " must be a whole number");
+      return def;
+    }
+  }
+}

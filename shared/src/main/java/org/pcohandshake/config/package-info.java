@@ -1,0 +1,2 @@
+/** Configuration: one record read once from the environment. */
+package org.pcohandshake.config;

@@ -1,0 +1,2 @@
+/** Random secrets, hashes, PKCE and KMS-backed JWS signing. */
+package org.pcohandshake.crypto;

@@ -1,0 +1,156 @@
+package org.pcohandshake.error;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.pcohandshake.http.Html;
+import org.pcohandshake.http.HttpResponse;
+
+/**
+ * Every error this project answers, in one place: the OAuth {@code error} code (RFC 6749 sections
+ * 4.1.2.1 and 5.2) where there is one, the HTTP status, and fixed text. Descriptions are printable
+ * ASCII and never carry input, exception text or stack traces.
+ */
+public enum ErrorCatalog {
+  // Token and revocation endpoints (JSON, RFC 6749 section 5.2).
+  INVALID_REQUEST(400, "invalid_request", "The request is missing a parameter or is malformed."),
+  REPEATED_PARAMETER(400, "invalid_request", "A parameter was sent more than once."),
+  TWO_CLIENT_AUTH_METHODS(400, "invalid_request", "Use exactly one client authentication method."),
+  SECRET_IN_QUERY(400, "invalid_request", "Client credentials must not be sent in the URL."),
+  UNSUPPORTED_MEDIA_TYPE(
+      400, "invalid_request", "The body must be application/x-www-form-urlencoded or JSON."),
+  REQUEST_TOO_LARGE(413, "invalid_request", "The request is too large."),
+  INVALID_CLIENT(401, "invalid_client", "Client authentication failed."),
+  INVALID_GRANT(
+      400,
+      "invalid_grant",
+      "The grant is invalid, expired, revoked or was issued to another client."),
+  UNSUPPORTED_GRANT_TYPE(400, "unsupported_grant_type", "The grant type is not supported."),
+  INVALID_SCOPE(
+      400, "invalid_scope", "The requested scope is invalid or exceeds the granted scope."),
+  SERVER_ERROR(500, "server_error", "The server met an unexpected problem."),
+  TEMPORARILY_UNAVAILABLE(
+      503, "temporarily_unavailable", "The server is temporarily unavailable; retry shortly."),
+
+  // Authorization endpoint errors sent back to the client by redirect (RFC 6749 section 4.1.2.1).
+  UNSUPPORTED_RESPONSE_TYPE(
+      302, "unsupported_response_type", "Only response_type=code is supported."),
+  AUTHORIZE_INVALID_REQUEST(302, "invalid_request", "The authorization request is malformed."),
+  PKCE_INVALID(
+      302, "invalid_request", "code_challenge must be S256 with a 43-character challenge."),
+  AUTHORIZE_INVALID_SCOPE(302, "invalid_scope", "The requested scope is not available."),
+  ACCESS_DENIED(302, "access_denied", "The user denied the request."),
+
+  // Pages for a person, never a redirect.
+  PAGE_UNKNOWN_CLIENT(
+      400,
+      "",
+      "Unknown application",
+      "The application that sent you here is not registered with this service.",
+      "Close this window and start the connection again from Planning Center."),
+  PAGE_BAD_REDIRECT(
+      400,
+      "",
+      "Unrecognised return address",
+      "The address this request asks us to send you back to is not one we allow, so we stopped here.",
+      "Close this window and start the connection again from Planning Center."),
+  PAGE_BAD_REQUEST(
+      400,
+      "",
+      "This request could not be read",
+      "The link that brought you here is incomplete or malformed.",
+      "Close this window and start the connection again from Planning Center."),
+  PAGE_LOGIN_FAILED(
+      400,
+      "",
+      "We could not sign you in",
+      "Your sign-in could not be confirmed: it may have expired or been used already.",
+      "Close this window and start the connection again from Planning Center."),
+  PAGE_CONSENT_EXPIRED(
+      400,
+      "",
+      "This approval form has expired",
+      "The form was already used, has expired, or belongs to another session. No access was granted.",
+      "Close this window and start the connection again from Planning Center."),
+  PAGE_SERVER_ERROR(
+      500,
+      "",
+      "Something went wrong",
+      "We met an unexpected problem. Nothing was connected.",
+      "Please try again in a minute. If it keeps happening, contact the add-on's support."),
+  PAGE_UNAVAILABLE(
+      503,
+      "",
+      "Temporarily unavailable",
+      "A service we depend on is not answering right now. Nothing was connected.",
+      "Please try again in a minute."),
+  PAGE_PCO_DENIED(
+      400,
+      "",
+      "Planning Center access was not allowed",
+      "You chose not to allow access in Planning Center, so the add-on was not connected.",
+      "To connect it, close this window and click Authorize again in Planning Center."),
+  PAGE_PCO_MISSING_CODE(
+      400,
+      "",
+      "Planning Center did not send a code",
+      "The return from Planning Center is missing its authorization code.",
+      "Close this window and click Authorize again in Planning Center."),
+  PAGE_PCO_INVALID_GRANT(
+      400,
+      "",
+      "Planning Center code expired",
+      "The authorization from Planning Center has expired or was already used.",
+      "Close this window and click Authorize again in Planning Center."),
+  PAGE_PCO_UNAVAILABLE(
+      502,
+      "",
+      "Planning Center is not answering",
+      "Planning Center did not answer in time or reported an error, so the add-on was not connected.",
+      "Wait a minute, then close this window and click Authorize again in Planning Center.");
+
+  private final int status;
+  private final String code;
+  private final String title;
+  private final String description;
+  private final String nextStep;
+
+  ErrorCatalog(int status, String code, String description) {
+    this(status, code, "", description, "");
+  }
+
+  ErrorCatalog(int status, String code, String title, String description, String nextStep) {
+    this.status = status;
+    this.code = code;
+    this.title = title;
+    this.description = description;
+    this.nextStep = nextStep;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  /** The OAuth error code; empty for page-only entries. */
+  public String code() {
+    return code;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  /** The JSON error response of the token and revocation endpoints. */
+  public HttpResponse json() {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("error", code);
+    body.put("error_description", description);
+    return HttpResponse.json(status, JSONObjectUtils.toJSONString(body));
+  }
+
+  /** The readable page for a person. */
+  public HttpResponse page() {
+    String shownTitle = title.isEmpty() ? "Request not completed" : title;
+    return HttpResponse.html(status, Html.message(shownTitle, description, nextStep), "");
+  }
+}

@@ -1,0 +1,17 @@
+package org.pcohandshake.grant;
+
+import java.time.Instant;
+import org.pcohandshake.link.PcoLink;
+
+/**
+ * A token family: everything issued from one authorization.
+ *
+ * @param id random id, also the access tokens' {@code sid} claim
+ * @param clientId the client it was issued to
+ * @param subject the integrator user
+ * @param scope granted scope (may be empty)
+ * @param link the Planning Center person and organization it serves
+ * @param expiresAt the absolute end of the family; rotation never extends it
+ */
+public record Grant(
+    String id, String clientId, String subject, String scope, PcoLink link, Instant expiresAt) {}

@@ -1,0 +1,89 @@
+package org.pcohandshake.http;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import java.util.Map;
+import java.util.function.Function;
+import org.pcohandshake.error.ErrorCatalog;
+import org.pcohandshake.log.Log;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
+
+/**
+ * The one error path every handler shares: parse the event, run the service, map failures to the
+ * error catalog. Internal faults answer a generic error and log the detail with the request id.
+ */
+public final class Endpoint {
+
+  /** How errors are answered: JSON for machine endpoints, pages for people. */
+  public enum Style {
+    JSON,
+    PAGE
+  }
+
+  private Endpoint() {}
+
+  public static APIGatewayV2HTTPResponse handle(
+      APIGatewayV2HTTPEvent event, Style style, Function<HttpRequest, HttpResponse> service) {
+    long started = System.nanoTime();
+    String requestId =
+        event.getRequestContext() == null || event.getRequestContext().getRequestId() == null
+            ? "-"
+            : event.getRequestContext().getRequestId();
+    HttpResponse response;
+    try {
+      response = service.apply(HttpRequest.from(event));
+    } catch (BadRequestException e) {
+      ErrorCatalog error =
+          switch (e.reason()) {
+            case TOO_LARGE -> ErrorCatalog.REQUEST_TOO_LARGE;
+            case REPEATED -> ErrorCatalog.REPEATED_PARAMETER;
+            case MALFORMED -> ErrorCatalog.INVALID_REQUEST;
+          };
+      response = style == Style.JSON ? error.json() : ErrorCatalog.PAGE_BAD_REQUEST.page();
+    } catch (RuntimeException e) {
+      boolean transientFault = isTransient(e);
+      Log.error(requestId, transientFault ? "dependency_unavailable" : "internal_error", e);
+      ErrorCatalog error =
+          transientFault
+              ? (style == Style.JSON
+                  ? ErrorCatalog.TEMPORARILY_UNAVAILABLE
+                  : ErrorCatalog.PAGE_UNAVAILABLE)
+              : (style == Style.JSON ? ErrorCatalog.SERVER_ERROR : ErrorCatalog.PAGE_SERVER_ERROR);
+      response = style == Style.JSON ? error.json() : error.page();
+    }
+    Log.info(
+        requestId,
+        "request",
+        Map.of(
+            "route",
+            event.getRouteKey() == null ? "-" : event.getRouteKey(),
+            "status",
+            response.status(),
+            "ms",
+            (System.nanoTime() - started) / 1_000_000));
+    return response.toEvent();
+  }
+
+  /** Throttling, timeouts and 5xx of a dependency: worth retrying later. */
+  static boolean isTransient(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SdkServiceException service
+          && (service.isThrottlingException() || service.statusCode() >= 500)) {
+        return true;
+      }
+      if (t
+          instanceof software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException) {
+        // callers handle condition failures; what reaches here is a conflict or a throttle
+        return true;
+      }
+      if (t instanceof SdkClientException) {
+        return true;
+      }
+      if (t instanceof java.io.IOException) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

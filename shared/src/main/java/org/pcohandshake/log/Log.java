@@ -1,0 +1,58 @@
+package org.pcohandshake.log;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Structured JSON log lines, one per event, each with the request id. Callers pass ids and outcomes
+ * only: never a token, code, secret, cookie or request body.
+ */
+public final class Log {
+
+  private static volatile PrintStream out = System.out;
+
+  private Log() {}
+
+  /** Redirects log lines (tests capture them to prove nothing secret is written). */
+  public static void to(PrintStream stream) {
+    out = stream;
+  }
+
+  public static void info(String requestId, String event, Map<String, ?> fields) {
+    write("INFO", requestId, event, fields, null);
+  }
+
+  public static void warn(String requestId, String event, Map<String, ?> fields) {
+    write("WARN", requestId, event, fields, null);
+  }
+
+  /** An unexpected failure: the exception class and message go to the log, never to a client. */
+  public static void error(String requestId, String event, Throwable error) {
+    write("ERROR", requestId, event, Map.of(), error);
+  }
+
+  private static void write(
+      String level, String requestId, String event, Map<String, ?> fields, Throwable error) {
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("time", Instant.now().toString());
+    line.put("level", level);
+    line.put("requestId", requestId);
+    line.put("event", event);
+    fields.forEach((k, v) -> line.put(k, String.valueOf(v)));
+    if (error != null) {
+      line.put("error", error.getClass().getName());
+      StackTraceElement[] trace = error.getStackTrace();
+      if (trace.length > 0) {
+        line.put("at", trace[0].toString());
+      }
+      Throwable cause = error.getCause();
+      if (cause != null) {
+        line.put("cause", cause.getClass().getName());
+      }
+    }
+    out.println(JSONObjectUtils.toJSONString(line));
+  }
+}

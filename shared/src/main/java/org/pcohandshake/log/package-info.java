@@ -1,0 +1,2 @@
+/** Structured JSON logging with request ids and no secrets. */
+package org.pcohandshake.log;

@@ -1,0 +1,101 @@
+package org.pcohandshake.session;
+
+import static org.pcohandshake.store.Items.item;
+import static org.pcohandshake.store.Items.key;
+import static org.pcohandshake.store.Items.s;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.pcohandshake.crypto.Tokens;
+import org.pcohandshake.store.Items;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+/** Browser sessions and single-use login token ids in the table. Only hashes are stored. */
+public final class SessionStore {
+
+  static final String SESSION = "SESSION";
+  static final String LOGIN_JTI = "LOGINJTI";
+
+  private final DynamoDbClient dynamo;
+  private final String table;
+  private final Duration ttl;
+  private final Clock clock;
+
+  public SessionStore(DynamoDbClient dynamo, String table, Duration ttl, Clock clock) {
+    this.dynamo = dynamo;
+    this.table = table;
+    this.ttl = ttl;
+    this.clock = clock;
+  }
+
+  /**
+   * Consumes the login token's {@code jti} and creates a session, in one transaction.
+   *
+   * @return the new session cookie value, or empty when the {@code jti} was already used
+   */
+  public Optional<String> open(LoginIdentity identity, String loginIssuer) {
+    Instant now = clock.instant();
+    String cookie = Tokens.random();
+    Map<String, AttributeValue> session = item(SESSION, Tokens.hash(cookie), now.plus(ttl));
+    session.put("sub", s(identity.subject()));
+    session.put("name", s(identity.name()));
+    Map<String, AttributeValue> jti =
+        item(
+            LOGIN_JTI,
+            Tokens.hash(loginIssuer + "\n" + identity.tokenId()),
+            identity.expiresAt().plusSeconds(60));
+    try {
+      dynamo.transactWriteItems(
+          r ->
+              r.transactItems(
+                  TransactWriteItem.builder()
+                      .put(
+                          Put.builder()
+                              .tableName(table)
+                              .item(jti)
+                              .conditionExpression("attribute_not_exists(pk)")
+                              .build())
+                      .build(),
+                  TransactWriteItem.builder()
+                      .put(
+                          Put.builder()
+                              .tableName(table)
+                              .item(session)
+                              .conditionExpression("attribute_not_exists(pk)")
+                              .build())
+                      .build()));
+    } catch (TransactionCanceledException e) {
+      if (org.pcohandshake.store.StoreFailures.anyConditionFailed(e)) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+    return Optional.of(cookie);
+  }
+
+  /** The live session for a cookie value, if any. */
+  public Optional<Session> find(String cookieValue) {
+    if (!Tokens.wellFormed(cookieValue)) {
+      return Optional.empty();
+    }
+    String hash = Tokens.hash(cookieValue);
+    Map<String, AttributeValue> found =
+        dynamo.getItem(r -> r.tableName(table).key(key(SESSION, hash)).consistentRead(true)).item();
+    if (!Items.live(found, clock.instant())) {
+      return Optional.empty();
+    }
+    return Optional.of(new Session(hash, Items.str(found, "sub"), Items.str(found, "name")));
+  }
+
+  /** The session's lifetime, for its cookie's Max-Age. */
+  public Duration ttl() {
+    return ttl;
+  }
+}

@@ -1,0 +1,93 @@
+package org.pcohandshake.token;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.pcohandshake.crypto.Tokens;
+import org.pcohandshake.error.ErrorCatalog;
+import org.pcohandshake.http.HttpRequest;
+import org.pcohandshake.http.Params;
+
+/**
+ * Client authentication (RFC 6749 section 2.3.1): {@code client_secret_basic} or {@code
+ * client_secret_post}, never both in one request, never in the query string. The secret comes from
+ * Secrets Manager; the current and the previous version are accepted during a rotation; comparison
+ * is constant time.
+ */
+public final class ClientAuthenticator {
+
+  private final String clientId;
+  private final Supplier<List<String>> secrets;
+
+  public ClientAuthenticator(String clientId, Supplier<List<String>> secrets) {
+    this.clientId = clientId;
+    this.secrets = secrets;
+  }
+
+  public ClientAuthentication authenticate(HttpRequest http, Params form) {
+    if (http.query().has("client_secret") || http.query().has("client_id")) {
+      return new ClientAuthentication.Failed(ErrorCatalog.SECRET_IN_QUERY, false);
+    }
+    Optional<String> authorization = http.header("authorization");
+    boolean basic =
+        authorization.isPresent() && authorization.get().regionMatches(true, 0, "Basic ", 0, 6);
+    boolean post = form.has("client_secret");
+    if (basic && post) {
+      return new ClientAuthentication.Failed(ErrorCatalog.TWO_CLIENT_AUTH_METHODS, true);
+    }
+    String id;
+    String secret;
+    if (basic) {
+      Optional<String[]> pair = decodeBasic(authorization.get().substring(6).trim());
+      if (pair.isEmpty()) {
+        return new ClientAuthentication.Failed(ErrorCatalog.INVALID_CLIENT, true);
+      }
+      id = pair.get()[0];
+      secret = pair.get()[1];
+      Optional<String> bodyId = form.get("client_id");
+      if (bodyId.isPresent() && !bodyId.get().equals(id)) {
+        return new ClientAuthentication.Failed(ErrorCatalog.INVALID_CLIENT, true);
+      }
+    } else if (post) {
+      id = form.get("client_id").orElse("");
+      secret = form.get("client_secret").orElse("");
+    } else {
+      return new ClientAuthentication.Failed(
+          ErrorCatalog.INVALID_CLIENT,
+          authorization.isPresent()
+              && authorization.get().toLowerCase(Locale.ROOT).startsWith("basic"));
+    }
+    // compare both parts in full every time: no early exit that times the id
+    boolean idMatches = Tokens.constantTimeEquals(id, clientId);
+    boolean secretMatches = false;
+    for (String candidate : secrets.get()) {
+      secretMatches |= Tokens.constantTimeEquals(secret, candidate);
+    }
+    if (idMatches && secretMatches && !secret.isEmpty()) {
+      return new ClientAuthentication.Authenticated(clientId);
+    }
+    return new ClientAuthentication.Failed(ErrorCatalog.INVALID_CLIENT, basic);
+  }
+
+  /** RFC 6749 section 2.3.1: id and secret are form-urlencoded before Base64. */
+  private static Optional<String[]> decodeBasic(String encoded) {
+    try {
+      String decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+      int colon = decoded.indexOf(':');
+      if (colon < 0) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          new String[] {
+            URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8),
+            URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8)
+          });
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+}

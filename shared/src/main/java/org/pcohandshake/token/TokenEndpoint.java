@@ -1,0 +1,226 @@
+package org.pcohandshake.token;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.pcohandshake.crypto.Pkce;
+import org.pcohandshake.crypto.Tokens;
+import org.pcohandshake.error.ErrorCatalog;
+import org.pcohandshake.grant.AuthorizationCode;
+import org.pcohandshake.grant.Grant;
+import org.pcohandshake.grant.GrantStore;
+import org.pcohandshake.grant.RefreshToken;
+import org.pcohandshake.http.HttpRequest;
+import org.pcohandshake.http.HttpResponse;
+import org.pcohandshake.http.Params;
+import org.pcohandshake.log.Log;
+
+/**
+ * {@code POST /oauth/token} (step 6 and every refresh): client authentication, the
+ * authorization-code grant with single use and replay revocation, and the refresh-token grant with
+ * rotation, a grace window, reuse detection and an absolute lifetime.
+ */
+public final class TokenEndpoint {
+
+  private final ClientAuthenticator clients;
+  private final GrantStore grants;
+  private final AccessTokens accessTokens;
+  private final java.time.Duration refreshGrace;
+  private final Clock clock;
+
+  public TokenEndpoint(
+      ClientAuthenticator clients,
+      GrantStore grants,
+      AccessTokens accessTokens,
+      java.time.Duration refreshGrace,
+      Clock clock) {
+    this.clients = clients;
+    this.grants = grants;
+    this.accessTokens = accessTokens;
+    this.refreshGrace = refreshGrace;
+    this.clock = clock;
+  }
+
+  public HttpResponse handle(HttpRequest http) {
+    Optional<Params> parsed = form(http);
+    if (parsed.isEmpty()) {
+      return ErrorCatalog.UNSUPPORTED_MEDIA_TYPE.json();
+    }
+    Params form = parsed.get();
+    for (String name : List.of("grant_type", "client_id", "client_secret")) {
+      if (form.repeated(name)) {
+        return ErrorCatalog.REPEATED_PARAMETER.json();
+      }
+    }
+    ClientAuthentication auth = clients.authenticate(http, form);
+    if (auth instanceof ClientAuthentication.Failed failed) {
+      Log.warn(http.requestId(), "client_auth_failed", Map.of("reason", failed.error()));
+      HttpResponse response = failed.error().json();
+      return failed.basicTried() && failed.error().status() == 401
+          ? response.withHeader("www-authenticate", "Basic realm=\"oauth\", charset=\"UTF-8\"")
+          : response;
+    }
+    String clientId = ((ClientAuthentication.Authenticated) auth).clientId();
+    return switch (form.get("grant_type").orElse("")) {
+      case "" -> ErrorCatalog.INVALID_REQUEST.json();
+      case "authorization_code" -> authorizationCode(http, form, clientId);
+      case "refresh_token" -> refreshToken(http, form, clientId);
+      default -> ErrorCatalog.UNSUPPORTED_GRANT_TYPE.json();
+    };
+  }
+
+  private HttpResponse authorizationCode(HttpRequest http, Params form, String clientId) {
+    Optional<String> code = form.get("code");
+    Optional<String> redirectUri = form.get("redirect_uri");
+    Optional<String> verifier = form.get("code_verifier");
+    if (code.isEmpty() || redirectUri.isEmpty()) {
+      return ErrorCatalog.INVALID_REQUEST.json();
+    }
+    if (!Tokens.wellFormed(code.get())) {
+      return ErrorCatalog.INVALID_GRANT.json();
+    }
+    String codeHash = Tokens.hash(code.get());
+    Optional<AuthorizationCode> found = grants.findCode(codeHash);
+    if (found.isEmpty() || !found.get().grant().clientId().equals(clientId)) {
+      return ErrorCatalog.INVALID_GRANT.json();
+    }
+    AuthorizationCode record = found.get();
+    if (record.redeemed()) {
+      return replay(http, record.grant());
+    }
+    if (!record.expiresAt().isAfter(clock.instant())
+        || !record.redirectUri().equals(redirectUri.get())
+        || !pkceSatisfied(record.codeChallenge(), verifier)) {
+      Log.warn(http.requestId(), "code_rejected", Map.of("grant", record.grant().id()));
+      return ErrorCatalog.INVALID_GRANT.json();
+    }
+    String accessToken = accessTokens.issue(record.grant());
+    String refreshToken = Tokens.random();
+    return switch (grants.redeem(codeHash, record.grant(), Tokens.hash(refreshToken))) {
+      case GrantStore.Redemption.Redeemed r -> {
+        Log.info(http.requestId(), "token_issued", Map.of("grant", record.grant().id()));
+        yield success(accessToken, refreshToken, record.grant().scope());
+      }
+      case GrantStore.Redemption.AlreadyRedeemed r -> replay(http, record.grant());
+    };
+  }
+
+  private HttpResponse replay(HttpRequest http, Grant grant) {
+    boolean revoked = grants.revokeGrant(grant.id(), "code_replay");
+    Log.warn(
+        http.requestId(), "code_replay_detected", Map.of("grant", grant.id(), "revoked", revoked));
+    return ErrorCatalog.INVALID_GRANT.json();
+  }
+
+  private static boolean pkceSatisfied(String challenge, Optional<String> verifier) {
+    if (challenge.isEmpty()) {
+      return verifier.isEmpty();
+    }
+    return verifier.isPresent() && Pkce.verify(verifier.get(), challenge);
+  }
+
+  private HttpResponse refreshToken(HttpRequest http, Params form, String clientId) {
+    Optional<String> token = form.get("refresh_token");
+    if (token.isEmpty()) {
+      return ErrorCatalog.INVALID_REQUEST.json();
+    }
+    if (!Tokens.wellFormed(token.get())) {
+      return ErrorCatalog.INVALID_GRANT.json();
+    }
+    Optional<RefreshToken> found = grants.findRefresh(Tokens.hash(token.get()));
+    if (found.isEmpty() || !found.get().grant().clientId().equals(clientId)) {
+      return ErrorCatalog.INVALID_GRANT.json();
+    }
+    RefreshToken old = found.get();
+    Grant grant = old.grant();
+    Instant now = clock.instant();
+    if (!grant.expiresAt().isAfter(now)) {
+      return ErrorCatalog.INVALID_GRANT.json();
+    }
+    Optional<String> requested = form.get("scope");
+    String scope = grant.scope();
+    if (requested.isPresent()) {
+      List<String> granted =
+          grant.scope().isEmpty() ? List.of() : List.of(grant.scope().split(" "));
+      List<String> asked = Arrays.stream(requested.get().trim().split(" +")).distinct().toList();
+      if (!granted.containsAll(asked)) {
+        return ErrorCatalog.INVALID_SCOPE.json();
+      }
+      scope = String.join(" ", asked);
+    }
+    Instant graceStart = now.minus(refreshGrace);
+    if (old.rotatedAt().isPresent() && old.rotatedAt().get().isBefore(graceStart)) {
+      return reuse(http, grant);
+    }
+    Grant narrowed =
+        new Grant(
+            grant.id(), grant.clientId(), grant.subject(), scope, grant.link(), grant.expiresAt());
+    String accessToken = accessTokens.issue(narrowed);
+    String refreshToken = Tokens.random();
+    return switch (grants.rotate(old, Tokens.hash(refreshToken), graceStart)) {
+      case GrantStore.Rotation.Rotated r -> {
+        Log.info(
+            http.requestId(),
+            "token_refreshed",
+            Map.of("grant", grant.id(), "inGrace", old.rotatedAt().isPresent()));
+        yield success(accessToken, refreshToken, scope);
+      }
+      case GrantStore.Rotation.GrantGone g -> ErrorCatalog.INVALID_GRANT.json();
+      case GrantStore.Rotation.Reused u -> reuse(http, grant);
+    };
+  }
+
+  private HttpResponse reuse(HttpRequest http, Grant grant) {
+    boolean revoked = grants.revokeGrant(grant.id(), "refresh_reuse");
+    Log.warn(
+        http.requestId(),
+        "refresh_reuse_detected",
+        Map.of("grant", grant.id(), "revoked", revoked));
+    return ErrorCatalog.INVALID_GRANT.json();
+  }
+
+  private HttpResponse success(String accessToken, String refreshToken, String scope) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("access_token", accessToken);
+    body.put("token_type", "Bearer");
+    body.put("expires_in", accessTokens.ttl().toSeconds());
+    body.put("refresh_token", refreshToken);
+    if (!scope.isEmpty()) {
+      body.put("scope", scope);
+    }
+    return HttpResponse.json(200, JSONObjectUtils.toJSONString(body));
+  }
+
+  /** The body as parameters: form-urlencoded per RFC 6749, JSON accepted too. */
+  private static Optional<Params> form(HttpRequest http) {
+    String type = http.mediaType();
+    if (type.equals("application/x-www-form-urlencoded")) {
+      return Optional.of(Params.parse(http.body()));
+    }
+    if (type.equals("application/json")) {
+      try {
+        Map<String, Object> json = JSONObjectUtils.parse(http.body());
+        Map<String, String> values = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> entry : json.entrySet()) {
+          if (entry.getValue() instanceof String value) {
+            values.put(entry.getKey(), value);
+          } else if (entry.getValue() != null) {
+            throw new org.pcohandshake.http.BadRequestException(
+                org.pcohandshake.http.BadRequestException.Reason.MALFORMED);
+          }
+        }
+        return Optional.of(Params.of(values));
+      } catch (ParseException e) {
+        throw new org.pcohandshake.http.BadRequestException(
+            org.pcohandshake.http.BadRequestException.Reason.MALFORMED);
+      }
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,2 @@
+/** The token endpoint: client authentication, code and refresh grants, JWT access tokens. */
+package org.pcohandshake.token;

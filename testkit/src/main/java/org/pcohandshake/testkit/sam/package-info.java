@@ -1,0 +1,2 @@
+/** Reads a SAM template (with CloudFormation short tags) into parameters, resources, functions, routes. */
+package org.pcohandshake.testkit.sam;
