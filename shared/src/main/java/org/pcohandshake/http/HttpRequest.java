@@ -91,7 +91,7 @@ public record HttpRequest(
     if (event.getIsBase64Encoded()) {
       byte[] bytes;
       try {
-        bytes = Base64.getMimeDecoder().decode(body);
+        bytes = Base64.getDecoder().decode(body);
       } catch (IllegalArgumentException e) {
         throw new BadRequestException(BadRequestException.Reason.MALFORMED);
       }

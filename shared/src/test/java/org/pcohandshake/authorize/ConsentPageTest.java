@@ -1,0 +1,39 @@
+package org.pcohandshake.authorize;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.pcohandshake.config.TestConfigs;
+import org.pcohandshake.http.HttpResponse;
+import org.pcohandshake.link.PcoLink;
+import org.pcohandshake.session.Session;
+
+class ConsentPageTest {
+
+  @Test
+  void values_areEscaped_andHeadersForbidFramingAndCaching() {
+    HttpResponse page =
+        ConsentPage.render(
+            "https://auth.example/oauth/authorize",
+            "<b>App</b>",
+            new Session("h", "u1", "<script>alert(1)</script>"),
+            new AuthorizationRequest("pco-addon", TestConfigs.REDIRECT, "s", "people \"x\"", ""),
+            new PcoLink("org<1>", "p&2", "Pat <O'Neil>"),
+            "FORMTOKEN");
+    String body = page.body();
+    assertFalse(body.contains("<script>alert"));
+    assertTrue(body.contains("&lt;script&gt;"));
+    assertTrue(body.contains("Pat &lt;O&#39;Neil&gt;"));
+    assertTrue(body.contains("org&lt;1&gt;"));
+    assertTrue(body.contains("name=\"form_token\" value=\"FORMTOKEN\""));
+    assertTrue(page.headers().get("content-security-policy").contains("frame-ancestors 'none'"));
+    assertTrue(
+        page.headers()
+            .get("content-security-policy")
+            .contains("form-action 'self' https://api.planningcenteronline.com"));
+    assertTrue(page.headers().get("cache-control").contains("no-store"));
+    assertFalse(body.contains("<script"));
+    assertFalse(body.contains("http://"), "no third-party resources");
+  }
+}

@@ -1,0 +1,58 @@
+package org.pcohandshake.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigTest {
+
+  @Test
+  void defaults_aimAtProduction() {
+    Config config = Config.fromEnvironment(Map.of());
+    assertEquals("https://api.planningcenteronline.com", config.pcoBaseUrl());
+    assertEquals(Config.PcoTokenMode.IDENTIFY, config.pcoTokenMode());
+    assertEquals(Duration.ofSeconds(60), config.refreshGrace());
+    assertEquals(Duration.ofSeconds(300), config.codeTtl());
+  }
+
+  @Test
+  void allowList_isPcoAddonUrlPlusExtras() {
+    Config config =
+        TestConfigs.with(Config.EXTRA_REDIRECT_URIS, "https://a.example/cb https://b.example/cb");
+    assertEquals(
+        List.of(TestConfigs.REDIRECT, "https://a.example/cb", "https://b.example/cb"),
+        config.allowedRedirectUris());
+    assertEquals(TestConfigs.REDIRECT + "/advance", config.pcoAdvanceUrl());
+  }
+
+  @Test
+  void require_namesEveryMissingVariable() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> Config.fromEnvironment(Map.of()).require(Config.TABLE_NAME, Config.ISSUER));
+    assertTrue(e.getMessage().contains("ISSUER, TABLE_NAME"), e.getMessage());
+  }
+
+  @Test
+  void malformedValues_areRefusedByName() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class, () -> TestConfigs.with(Config.REFRESH_GRACE_SECONDS, "soon"));
+    assertTrue(e.getMessage().contains(Config.REFRESH_GRACE_SECONDS));
+    assertThrows(ConfigException.class, () -> TestConfigs.with(Config.PCO_TOKEN_MODE, "keep"));
+    assertThrows(
+        ConfigException.class, () -> TestConfigs.with(Config.EXTRA_REDIRECT_URIS, "not a url"));
+  }
+
+  @Test
+  void trailingSlashOfIssuer_isDropped() {
+    assertEquals(
+        "https://x.example", TestConfigs.with(Config.ISSUER, "https://x.example/").issuer());
+  }
+}

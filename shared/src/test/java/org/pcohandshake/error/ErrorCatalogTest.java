@@ -1,0 +1,40 @@
+package org.pcohandshake.error;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.pcohandshake.http.HttpResponse;
+
+class ErrorCatalogTest {
+
+  @Test
+  void everyDescription_isPrintableAsciiWithoutQuotesOrBackslash() {
+    for (ErrorCatalog error : ErrorCatalog.values()) {
+      // RFC 6749 section 5.2: error_description is %x20-21 / %x23-5B / %x5D-7E
+      assertTrue(error.description().matches("[\\x20\\x21\\x23-\\x5B\\x5D-\\x7E]+"), error.name());
+    }
+  }
+
+  @Test
+  void jsonError_hasCodeDescriptionAndNoStoreHeaders() throws Exception {
+    HttpResponse response = ErrorCatalog.INVALID_GRANT.json();
+    assertEquals(400, response.status());
+    assertEquals("no-store", response.headers().get("cache-control"));
+    assertEquals("no-cache", response.headers().get("pragma"));
+    Map<String, Object> body = JSONObjectUtils.parse(response.body());
+    assertEquals("invalid_grant", body.get("error"));
+  }
+
+  @Test
+  void page_carriesSecurityHeaders() {
+    HttpResponse page = ErrorCatalog.PAGE_BAD_REDIRECT.page();
+    assertTrue(page.headers().get("content-security-policy").contains("frame-ancestors 'none'"));
+    assertEquals("DENY", page.headers().get("x-frame-options"));
+    assertEquals("no-referrer", page.headers().get("referrer-policy"));
+    assertEquals("no-store", page.headers().get("cache-control"));
+    assertTrue(page.body().contains("Unrecognised return address"));
+  }
+}
