@@ -3,7 +3,12 @@ package org.pcohandshake.aws;
 import java.net.URI;
 import java.time.Duration;
 import org.pcohandshake.config.Config;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
@@ -31,9 +36,11 @@ public final class AwsClients {
 
   private final Config config;
   private final SdkHttpClient http;
+  private final AwsCredentialsProvider credentials;
 
   public AwsClients(Config config) {
     this.config = config;
+    this.credentials = credentials(config.raw());
     this.http =
         UrlConnectionHttpClient.builder()
             .connectionTimeout(Duration.ofSeconds(2))
@@ -53,10 +60,31 @@ public final class AwsClients {
     return configure(SecretsManagerClient.builder()).httpClient(http).build();
   }
 
+  /**
+   * Credentials from the function's environment, as Lambda provides them: the variables {@code
+   * AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY} and {@code AWS_SESSION_TOKEN}, or, where
+   * Lambda serves them from a container endpoint (SnapStart), that endpoint.
+   */
+  static AwsCredentialsProvider credentials(java.util.Map<String, String> env) {
+    String id = env.get("AWS_ACCESS_KEY_ID");
+    String secret = env.get("AWS_SECRET_ACCESS_KEY");
+    if (id != null && secret != null) {
+      String session = env.get("AWS_SESSION_TOKEN");
+      return StaticCredentialsProvider.create(
+          session == null
+              ? AwsBasicCredentials.create(id, secret)
+              : AwsSessionCredentials.create(id, secret, session));
+    }
+    if (env.containsKey("AWS_CONTAINER_CREDENTIALS_FULL_URI")) {
+      return ContainerCredentialsProvider.create();
+    }
+    return EnvironmentVariableCredentialsProvider.create();
+  }
+
   private <B extends AwsClientBuilder<B, ?>> B configure(B builder) {
     builder
         .region(Region.of(config.awsRegion()))
-        .credentialsProvider(EnvironmentVariableCredentialsProvider.create())
+        .credentialsProvider(credentials)
         .overrideConfiguration(
             ClientOverrideConfiguration.builder()
                 .retryStrategy(RetryMode.STANDARD)

@@ -137,7 +137,7 @@ public final class GrantStore {
                   putRefresh(refreshHash, grant)));
       return new Redemption.Redeemed();
     } catch (TransactionCanceledException e) {
-      if (StoreFailures.anyConditionFailed(e)) {
+      if (StoreFailures.anyConditionFailed(e) || StoreFailures.conflicted(e, 0)) {
         return new Redemption.AlreadyRedeemed();
       }
       throw e;

@@ -44,6 +44,10 @@ public final class Log {
     fields.forEach((k, v) -> line.put(k, String.valueOf(v)));
     if (error != null) {
       line.put("error", error.getClass().getName());
+      if (error.getClass().getName().startsWith("software.amazon.awssdk.")) {
+        // AWS SDK messages name the service's error and the request id, never our payloads
+        line.put("detail", String.valueOf(error.getMessage()));
+      }
       StackTraceElement[] trace = error.getStackTrace();
       if (trace.length > 0) {
         line.put("at", trace[0].toString());

@@ -23,4 +23,15 @@ public final class StoreFailures {
     return reasons != null
         && reasons.stream().anyMatch(r -> "ConditionalCheckFailed".equals(r.code()));
   }
+
+  /**
+   * Whether the item at {@code index} was being written by a concurrent transaction. For a
+   * single-use item that means someone else is consuming it right now.
+   */
+  public static boolean conflicted(TransactionCanceledException e, int index) {
+    List<CancellationReason> reasons = e.cancellationReasons();
+    return reasons != null
+        && reasons.size() > index
+        && "TransactionConflict".equals(reasons.get(index).code());
+  }
 }

@@ -1,0 +1,625 @@
+package org.pcohandshake.fn.token;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.security.KeyFactory;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.X509EncodedKeySpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.pcohandshake.crypto.Tokens;
+import org.pcohandshake.grant.AuthorizationCode;
+import org.pcohandshake.grant.Grant;
+import org.pcohandshake.grant.GrantStore;
+import org.pcohandshake.link.PcoLink;
+import org.pcohandshake.testkit.aws.Emulator;
+import org.pcohandshake.testkit.aws.ProvisionedStack;
+import org.pcohandshake.testkit.aws.Provisioner;
+import org.pcohandshake.testkit.events.TestEvent;
+import org.pcohandshake.testkit.sam.SamTemplate;
+import org.pcohandshake.testkit.time.MutableClock;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The token endpoint against the emulator: every row of the code, token and refresh sections of the
+ * OAuth rules, concurrency, and "a rejected request writes nothing".
+ */
+class TokenEndpointIT {
+
+  static final String ISSUER = "https://auth.example.test";
+  static final String REDIRECT = "https://api.planningcenteronline.com/addons/authorizations/1";
+  // RFC 7636 appendix B
+  static final String VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+  static final String CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+
+  static ProvisionedStack stack;
+  static DynamoDbClient dynamo;
+  static String table;
+  static String clientId;
+  static String secret;
+  static ExecutorService pool;
+
+  MutableClock clock;
+  TokenHandler handler;
+  GrantStore grants;
+
+  @BeforeAll
+  static void provision() {
+    Emulator emulator = Emulator.shared();
+    stack = new Provisioner(SamTemplate.fromProjectRoot(), emulator).provision();
+    dynamo = emulator.dynamoDb();
+    table = stack.physicalId("Table");
+    clientId = stack.environmentFor("TokenFunction", ISSUER).get("CLIENT_ID");
+    secret = stack.secretValue("IntegratorClientSecret");
+    pool = Executors.newFixedThreadPool(10);
+  }
+
+  @AfterAll
+  static void stop() {
+    pool.shutdownNow();
+  }
+
+  @BeforeEach
+  void handler() {
+    clock = MutableClock.startingNow();
+    handler = new TokenHandler(stack.environmentFor("TokenFunction", ISSUER), clock);
+    grants = new GrantStore(dynamo, table, clock);
+  }
+
+  // ---- fixtures
+
+  /** Seeds a code as POST /oauth/authorize would, returning its plaintext. */
+  String seedCode(String forClient, String challenge, String scope) {
+    String code = Tokens.random();
+    Instant now = clock.instant();
+    Grant grant =
+        new Grant(
+            Tokens.id(),
+            forClient,
+            "user-1",
+            scope,
+            new PcoLink("org-9", "person-8", "Pat"),
+            now.plus(Duration.ofDays(90)));
+    AuthorizationCode record =
+        new AuthorizationCode(grant, REDIRECT, challenge, now.plus(Duration.ofMinutes(5)), false);
+    dynamo.transactWriteItems(r -> r.transactItems(grants.putCode(Tokens.hash(code), record)));
+    return code;
+  }
+
+  String seedCode() {
+    return seedCode(clientId, "", "people");
+  }
+
+  APIGatewayV2HTTPResponse call(TestEvent event) {
+    return handler.handleRequest(event.build(), null);
+  }
+
+  APIGatewayV2HTTPResponse exchange(String code) {
+    return call(
+        TestEvent.post("/oauth/token")
+            .basic(clientId, secret)
+            .form("grant_type", "authorization_code", "code", code, "redirect_uri", REDIRECT));
+  }
+
+  APIGatewayV2HTTPResponse refresh(String refreshToken) {
+    return call(
+        TestEvent.post("/oauth/token")
+            .basic(clientId, secret)
+            .form("grant_type", "refresh_token", "refresh_token", refreshToken));
+  }
+
+  static Map<String, Object> json(APIGatewayV2HTTPResponse response) {
+    try {
+      return JSONObjectUtils.parse(response.getBody());
+    } catch (java.text.ParseException e) {
+      throw new AssertionError("not JSON: " + response.getBody(), e);
+    }
+  }
+
+  static void assertError(APIGatewayV2HTTPResponse response, int status, String error) {
+    assertEquals(status, response.getStatusCode(), response.getBody());
+    assertEquals(error, json(response).get("error"));
+    assertNoStore(response);
+  }
+
+  static void assertNoStore(APIGatewayV2HTTPResponse response) {
+    assertEquals("no-store", response.getHeaders().get("cache-control"));
+    assertEquals("no-cache", response.getHeaders().get("pragma"));
+    assertTrue(response.getHeaders().get("content-type").startsWith("application/json"));
+  }
+
+  static String refreshTokenOf(APIGatewayV2HTTPResponse response) {
+    assertEquals(200, response.getStatusCode(), response.getBody());
+    return (String) json(response).get("refresh_token");
+  }
+
+  List<Map<String, AttributeValue>> items() {
+    return stack.scanTable("Table");
+  }
+
+  // ---- client authentication
+
+  @Test
+  void clientSecretBasic_isAccepted_andSuccessHasEveryField() {
+    APIGatewayV2HTTPResponse response = exchange(seedCode());
+    assertEquals(200, response.getStatusCode(), response.getBody());
+    assertNoStore(response);
+    Map<String, Object> body = json(response);
+    assertEquals("Bearer", body.get("token_type"));
+    assertEquals(3600L, ((Number) body.get("expires_in")).longValue());
+    assertTrue(Tokens.wellFormed((String) body.get("refresh_token")));
+    assertEquals(3, ((String) body.get("access_token")).split("\\.").length);
+    assertEquals("people", body.get("scope"));
+  }
+
+  @Test
+  void clientSecretPost_isAccepted() {
+    APIGatewayV2HTTPResponse response =
+        call(
+            TestEvent.post("/oauth/token")
+                .form(
+                    "grant_type", "authorization_code",
+                    "code", seedCode(),
+                    "redirect_uri", REDIRECT,
+                    "client_id", clientId,
+                    "client_secret", secret));
+    assertEquals(200, response.getStatusCode(), response.getBody());
+  }
+
+  @Test
+  void jsonBody_isAcceptedToo() {
+    String body =
+        JSONObjectUtils.toJSONString(
+            Map.of(
+                "grant_type", "authorization_code",
+                "code", seedCode(),
+                "redirect_uri", REDIRECT,
+                "client_id", clientId,
+                "client_secret", secret));
+    assertEquals(200, call(TestEvent.post("/oauth/token").json(body)).getStatusCode());
+  }
+
+  @Test
+  void bothAuthMethods_isInvalidRequest() {
+    assertError(
+        call(
+            TestEvent.post("/oauth/token")
+                .basic(clientId, secret)
+                .form(
+                    "grant_type", "authorization_code",
+                    "code", seedCode(),
+                    "redirect_uri", REDIRECT,
+                    "client_id", clientId,
+                    "client_secret", secret)),
+        400,
+        "invalid_request");
+  }
+
+  @Test
+  void secretInQueryString_isInvalidRequest() {
+    assertError(
+        call(
+            TestEvent.post("/oauth/token")
+                .query("client_secret", secret)
+                .form(
+                    "grant_type", "authorization_code",
+                    "code", seedCode(),
+                    "redirect_uri", REDIRECT,
+                    "client_id", clientId,
+                    "client_secret", secret)),
+        400,
+        "invalid_request");
+  }
+
+  @Test
+  void wrongSecret_isInvalidClient_withBasicChallenge() {
+    APIGatewayV2HTTPResponse response =
+        call(
+            TestEvent.post("/oauth/token")
+                .basic(clientId, secret + "x")
+                .form(
+                    "grant_type",
+                    "authorization_code",
+                    "code",
+                    seedCode(),
+                    "redirect_uri",
+                    REDIRECT));
+    assertError(response, 401, "invalid_client");
+    assertTrue(response.getHeaders().get("www-authenticate").startsWith("Basic"));
+  }
+
+  @Test
+  void unknownClientOrNoCredentials_isInvalidClient() {
+    assertError(
+        call(
+            TestEvent.post("/oauth/token")
+                .form(
+                    "grant_type",
+                    "authorization_code",
+                    "code",
+                    seedCode(),
+                    "redirect_uri",
+                    REDIRECT,
+                    "client_id",
+                    "someone-else",
+                    "client_secret",
+                    secret)),
+        401,
+        "invalid_client");
+    APIGatewayV2HTTPResponse none =
+        call(
+            TestEvent.post("/oauth/token")
+                .form(
+                    "grant_type",
+                    "authorization_code",
+                    "code",
+                    seedCode(),
+                    "redirect_uri",
+                    REDIRECT));
+    assertError(none, 401, "invalid_client");
+    assertNull(none.getHeaders().get("www-authenticate"));
+  }
+
+  // ---- authorization code grant
+
+  @Test
+  void expiredCode_isInvalidGrant() {
+    String code = seedCode();
+    clock.advance(Duration.ofMinutes(6));
+    assertError(exchange(code), 400, "invalid_grant");
+  }
+
+  @Test
+  void codeOfAnotherClient_isInvalidGrant() {
+    assertError(exchange(seedCode("another-client", "", "")), 400, "invalid_grant");
+  }
+
+  @Test
+  void differentRedirectUri_isInvalidGrant() {
+    assertError(
+        call(
+            TestEvent.post("/oauth/token")
+                .basic(clientId, secret)
+                .form(
+                    "grant_type",
+                    "authorization_code",
+                    "code",
+                    seedCode(),
+                    "redirect_uri",
+                    REDIRECT + "/")),
+        400,
+        "invalid_grant");
+  }
+
+  @Test
+  void unknownOrMalformedCode_isInvalidGrant() {
+    assertError(exchange(Tokens.random()), 400, "invalid_grant");
+    assertError(exchange("not-a-code"), 400, "invalid_grant");
+  }
+
+  @Test
+  void pkce_rightVerifierPasses_wrongOrMissingFails_unexpectedFails() {
+    String code = seedCode(clientId, CHALLENGE, "");
+    assertError(exchangeWithVerifier(code, VERIFIER.replace('d', 'e')), 400, "invalid_grant");
+    assertError(exchange(code), 400, "invalid_grant");
+    assertEquals(200, exchangeWithVerifier(code, VERIFIER).getStatusCode());
+    assertError(exchangeWithVerifier(seedCode(), VERIFIER), 400, "invalid_grant");
+  }
+
+  APIGatewayV2HTTPResponse exchangeWithVerifier(String code, String verifier) {
+    return call(
+        TestEvent.post("/oauth/token")
+            .basic(clientId, secret)
+            .form(
+                "grant_type", "authorization_code",
+                "code", code,
+                "redirect_uri", REDIRECT,
+                "code_verifier", verifier));
+  }
+
+  @Test
+  void codeReplay_isInvalidGrant_andRevokesTokensIssuedFromFirstExchange() {
+    String code = seedCode();
+    String refreshToken = refreshTokenOf(exchange(code));
+    assertError(exchange(code), 400, "invalid_grant");
+    assertError(refresh(refreshToken), 400, "invalid_grant");
+  }
+
+  @Test
+  void tenParallelExchangesOfOneCode_exactlyOneSucceeds() throws Exception {
+    String code = seedCode();
+    List<Callable<APIGatewayV2HTTPResponse>> calls = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      calls.add(() -> exchange(code));
+    }
+    int ok = 0;
+    int invalidGrant = 0;
+    for (Future<APIGatewayV2HTTPResponse> f : pool.invokeAll(calls)) {
+      APIGatewayV2HTTPResponse r = f.get();
+      if (r.getStatusCode() == 200) {
+        ok++;
+      } else if ("invalid_grant".equals(json(r).get("error"))) {
+        invalidGrant++;
+      }
+    }
+    assertEquals(1, ok);
+    assertEquals(9, invalidGrant);
+  }
+
+  // ---- grant types and parameters
+
+  @Test
+  void unsupportedGrantType_isUnsupportedGrantType() {
+    assertError(
+        call(TestEvent.post("/oauth/token").basic(clientId, secret).form("grant_type", "password")),
+        400,
+        "unsupported_grant_type");
+  }
+
+  @Test
+  void missingParameters_areInvalidRequest() {
+    assertError(
+        call(TestEvent.post("/oauth/token").basic(clientId, secret).form("code", seedCode())),
+        400,
+        "invalid_request");
+    assertError(
+        call(
+            TestEvent.post("/oauth/token")
+                .basic(clientId, secret)
+                .form("grant_type", "authorization_code", "redirect_uri", REDIRECT)),
+        400,
+        "invalid_request");
+    assertError(
+        call(
+            TestEvent.post("/oauth/token")
+                .basic(clientId, secret)
+                .form("grant_type", "refresh_token")),
+        400,
+        "invalid_request");
+  }
+
+  @Test
+  void repeatedParameters_areInvalidRequest() {
+    String code = seedCode();
+    assertError(
+        call(
+            TestEvent.post("/oauth/token")
+                .basic(clientId, secret)
+                .form(
+                    "grant_type", "authorization_code",
+                    "code", code,
+                    "code", code,
+                    "redirect_uri", REDIRECT)),
+        400,
+        "invalid_request");
+    assertError(
+        call(
+            TestEvent.post("/oauth/token")
+                .basic(clientId, secret)
+                .form("grant_type", "authorization_code", "grant_type", "refresh_token")),
+        400,
+        "invalid_request");
+  }
+
+  @Test
+  void otherMediaType_isInvalidRequest() {
+    APIGatewayV2HTTPResponse response =
+        call(
+            TestEvent.post("/oauth/token")
+                .header("content-type", "text/plain")
+                .basic(clientId, secret));
+    assertError(response, 400, "invalid_request");
+  }
+
+  @Test
+  void errorDescriptions_neverEchoInput() {
+    String marker = "INJECTED<script>";
+    APIGatewayV2HTTPResponse response =
+        call(
+            TestEvent.post("/oauth/token")
+                .basic(clientId, secret)
+                .form("grant_type", marker, "code", marker));
+    assertFalse(response.getBody().contains("INJECTED"));
+    String description = (String) json(response).get("error_description");
+    assertTrue(description.matches("[\\x20\\x21\\x23-\\x5B\\x5D-\\x7E]+"));
+  }
+
+  // ---- refresh tokens
+
+  @Test
+  void refresh_rotatesOnEveryUse() {
+    String first = refreshTokenOf(exchange(seedCode()));
+    String second = refreshTokenOf(refresh(first));
+    assertNotEquals(first, second);
+    String third = refreshTokenOf(refresh(second));
+    assertNotEquals(second, third);
+  }
+
+  @Test
+  void rotatedToken_insideGraceWindow_stillGetsAValidPair() {
+    String first = refreshTokenOf(exchange(seedCode()));
+    String second = refreshTokenOf(refresh(first));
+    clock.advance(Duration.ofSeconds(30));
+    String retried = refreshTokenOf(refresh(first));
+    assertNotEquals(second, retried);
+    assertEquals(200, refresh(second).getStatusCode());
+    assertEquals(200, refresh(retried).getStatusCode());
+  }
+
+  @Test
+  void rotatedToken_afterGraceWindow_revokesTheWholeGrant() {
+    String first = refreshTokenOf(exchange(seedCode()));
+    String second = refreshTokenOf(refresh(first));
+    clock.advance(Duration.ofSeconds(61));
+    assertError(refresh(first), 400, "invalid_grant");
+    assertError(refresh(second), 400, "invalid_grant");
+  }
+
+  @Test
+  void tenParallelRefreshesInsideGrace_allSucceed_andGrantStaysAlive() throws Exception {
+    String first = refreshTokenOf(exchange(seedCode()));
+    List<Callable<APIGatewayV2HTTPResponse>> calls = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      calls.add(() -> refresh(first));
+    }
+    List<String> successors = new ArrayList<>();
+    for (Future<APIGatewayV2HTTPResponse> f : pool.invokeAll(calls)) {
+      successors.add(refreshTokenOf(f.get()));
+    }
+    assertEquals(10, successors.stream().distinct().count());
+    List<String> nextGeneration = new ArrayList<>();
+    for (String successor : successors) {
+      nextGeneration.add(refreshTokenOf(refresh(successor)));
+    }
+    clock.advance(Duration.ofSeconds(61));
+    // a reuse after the window revokes the grant: even the newest tokens stop working
+    assertError(refresh(first), 400, "invalid_grant");
+    assertError(refresh(nextGeneration.get(0)), 400, "invalid_grant");
+  }
+
+  @Test
+  void refreshAskingForWiderScope_isInvalidScope_narrowerIsGranted() {
+    String token = refreshTokenOf(exchange(seedCode(clientId, "", "people services")));
+    assertError(
+        call(
+            TestEvent.post("/oauth/token")
+                .basic(clientId, secret)
+                .form(
+                    "grant_type",
+                    "refresh_token",
+                    "refresh_token",
+                    token,
+                    "scope",
+                    "people giving")),
+        400,
+        "invalid_scope");
+    APIGatewayV2HTTPResponse narrower =
+        call(
+            TestEvent.post("/oauth/token")
+                .basic(clientId, secret)
+                .form("grant_type", "refresh_token", "refresh_token", token, "scope", "people"));
+    assertEquals(200, narrower.getStatusCode(), narrower.getBody());
+    assertEquals("people", json(narrower).get("scope"));
+  }
+
+  @Test
+  void refreshTokenOfAnotherClient_isInvalidGrant() {
+    String code = seedCode("another-client", "", "");
+    // redeem it directly in the store, as if the other client had exchanged it
+    Grant grant = grants.findCode(Tokens.hash(code)).orElseThrow().grant();
+    String refreshToken = Tokens.random();
+    grants.redeem(Tokens.hash(code), grant, Tokens.hash(refreshToken));
+    assertError(refresh(refreshToken), 400, "invalid_grant");
+  }
+
+  @Test
+  void absoluteLifetime_isNotExtendedByRotation() {
+    String token = refreshTokenOf(exchange(seedCode()));
+    clock.advance(Duration.ofDays(89));
+    token = refreshTokenOf(refresh(token));
+    clock.advance(Duration.ofDays(1).plusSeconds(1));
+    assertError(refresh(token), 400, "invalid_grant");
+  }
+
+  // ---- storage
+
+  @Test
+  void rejectedRequests_writeNothing() {
+    String code = seedCode();
+    String refreshToken = refreshTokenOf(exchange(seedCode()));
+    List<Map<String, AttributeValue>> before = items();
+    call(
+        TestEvent.post("/oauth/token")
+            .basic(clientId, secret + "x")
+            .form("grant_type", "authorization_code", "code", code, "redirect_uri", REDIRECT));
+    call(
+        TestEvent.post("/oauth/token")
+            .basic(clientId, secret)
+            .form(
+                "grant_type", "authorization_code", "code", code, "redirect_uri", REDIRECT + "x"));
+    call(
+        TestEvent.post("/oauth/token")
+            .basic(clientId, secret)
+            .form(
+                "grant_type",
+                "authorization_code",
+                "code",
+                Tokens.random(),
+                "redirect_uri",
+                REDIRECT));
+    call(
+        TestEvent.post("/oauth/token")
+            .basic(clientId, secret)
+            .form("grant_type", "refresh_token", "refresh_token", refreshToken, "scope", "admin"));
+    call(TestEvent.post("/oauth/token").basic(clientId, secret).form("grant_type", "implicit"));
+    call(TestEvent.post("/oauth/token").basic(clientId, secret).rawForm("grant_type=%zz"));
+    assertEquals(sorted(before), sorted(items()));
+  }
+
+  @Test
+  void storedItems_holdOnlyHashesOfCodesAndRefreshTokens() {
+    String code = seedCode();
+    String refreshToken = refreshTokenOf(exchange(code));
+    String dump = items().toString();
+    assertFalse(dump.contains(code));
+    assertFalse(dump.contains(refreshToken));
+    assertTrue(dump.contains(Tokens.hash(refreshToken)));
+  }
+
+  private static List<String> sorted(List<Map<String, AttributeValue>> items) {
+    return items.stream().map(Object::toString).sorted().toList();
+  }
+
+  // ---- access tokens
+
+  @Test
+  void accessToken_isRfc9068Jwt_verifiedWithKmsPublicKey() throws Exception {
+    String accessToken = (String) json(exchange(seedCode())).get("access_token");
+    String keyId = stack.physicalId("AccessTokenSigningKey");
+    byte[] der =
+        Emulator.shared().kms().getPublicKey(r -> r.keyId(keyId)).publicKey().asByteArray();
+    ECPublicKey publicKey =
+        (ECPublicKey) KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(der));
+
+    SignedJWT jwt = SignedJWT.parse(accessToken);
+    assertEquals(JWSAlgorithm.ES256, jwt.getHeader().getAlgorithm());
+    assertEquals(new JOSEObjectType("at+jwt"), jwt.getHeader().getType());
+    assertEquals(keyId, jwt.getHeader().getKeyID());
+    assertTrue(jwt.verify(new ECDSAVerifier(publicKey)));
+
+    JWTClaimsSet claims = jwt.getJWTClaimsSet();
+    assertEquals(ISSUER, claims.getIssuer());
+    assertEquals(List.of(ISSUER + "/api"), claims.getAudience());
+    assertEquals("user-1", claims.getSubject());
+    assertEquals(clientId, claims.getStringClaim("client_id"));
+    assertEquals("people", claims.getStringClaim("scope"));
+    assertEquals("org-9", claims.getStringClaim("pco_organization_id"));
+    assertEquals("person-8", claims.getStringClaim("pco_person_id"));
+    assertTrue(claims.getJWTID() != null && !claims.getJWTID().isEmpty());
+    assertEquals(
+        3600, (claims.getExpirationTime().getTime() - claims.getIssueTime().getTime()) / 1000);
+  }
+}

@@ -1,0 +1,2 @@
+/** A clock that tests can move. */
+package org.pcohandshake.testkit.time;
