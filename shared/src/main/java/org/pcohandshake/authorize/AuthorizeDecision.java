@@ -73,6 +73,7 @@ public final class AuthorizeDecision {
       }
       Log.info(http.requestId(), "consent_denied", Map.of());
       return AuthorizePrompt.errorRedirect(
+          303,
           request.redirectUri(), ErrorCatalog.ACCESS_DENIED, request.state());
     }
 

@@ -55,7 +55,7 @@ public final class AuthorizePrompt {
         return page.error().page();
       }
       case Validation.Redirect redirect -> {
-        return errorRedirect(redirect.redirectUri(), redirect.error(), redirect.state());
+        return errorRedirect(302, redirect.redirectUri(), redirect.error(), redirect.state());
       }
       case Validation.Valid valid -> request = valid.request();
     }
@@ -102,9 +102,10 @@ public final class AuthorizePrompt {
         formToken);
   }
 
-  static HttpResponse errorRedirect(String redirectUri, ErrorCatalog error, String state) {
+  static HttpResponse errorRedirect(
+      int status, String redirectUri, ErrorCatalog error, String state) {
     return HttpResponse.redirect(
-        302,
+        status,
         RequestValidator.redirectTo(
             redirectUri,
             "error",
