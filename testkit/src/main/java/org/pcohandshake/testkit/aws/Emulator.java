@@ -86,8 +86,7 @@ public final class Emulator implements AutoCloseable {
   public static synchronized Emulator shared() {
     if (shared == null) {
       Emulator emulator = start();
-      Runtime.getRuntime()
-          .addShutdownHook(new Thread(emulator::stop, "testkit-emulator-shutdown"));
+      Runtime.getRuntime().addShutdownHook(new Thread(emulator::stop, "testkit-emulator-shutdown"));
       shared = emulator;
     }
     return shared;
@@ -175,7 +174,8 @@ public final class Emulator implements AutoCloseable {
         candidates.add(Path.of(dir, EXECUTABLE));
       }
     }
-    ProjectRoot.tryFind().ifPresent(root -> candidates.add(root.resolve(".venv/bin/" + EXECUTABLE)));
+    ProjectRoot.tryFind()
+        .ifPresent(root -> candidates.add(root.resolve(".venv/bin/" + EXECUTABLE)));
     return candidates.stream()
         .filter(p -> Files.isRegularFile(p) && Files.isExecutable(p))
         .findFirst()
@@ -188,6 +188,54 @@ public final class Emulator implements AutoCloseable {
                         + INSTALL_HINT));
   }
 
+  /**
+   * The command that starts moto serving one request at a time (see {@code moto_serial.py}): the
+   * Python next to moto runs the launcher. Falls back to plain {@code moto_server} when no such
+   * Python is found.
+   */
+  static List<String> serialLauncher(Path executable) {
+    List<Path> pythons = new ArrayList<>();
+    pythons.add(executable.resolveSibling("python"));
+    pythons.add(executable.resolveSibling("python3"));
+    String path = Objects.requireNonNullElse(System.getenv("PATH"), "");
+    for (String dir : path.split(File.pathSeparator)) {
+      if (!dir.isBlank()) {
+        pythons.add(Path.of(dir, "python3"));
+      }
+    }
+    for (Path python : pythons) {
+      if (Files.isExecutable(python) && importsMoto(python)) {
+        try {
+          Path launcher = Files.createTempFile("moto_serial", ".py");
+          launcher.toFile().deleteOnExit();
+          try (var in = Emulator.class.getResourceAsStream("moto_serial.py")) {
+            Files.write(launcher, in.readAllBytes());
+          }
+          return List.of(python.toString(), launcher.toString());
+        } catch (IOException e) {
+          break;
+        }
+      }
+    }
+    return List.of(executable.toString());
+  }
+
+  private static boolean importsMoto(Path python) {
+    try {
+      Process check =
+          new ProcessBuilder(python.toString(), "-c", "import moto.server, werkzeug.serving")
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      return check.waitFor(20, TimeUnit.SECONDS) && check.exitValue() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   private static Emulator startMoto(Path executable) {
     IllegalStateException lastFailure = null;
     for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
@@ -195,9 +243,10 @@ public final class Emulator implements AutoCloseable {
       Path log = logFile(port);
       Process process;
       try {
+        List<String> command = new ArrayList<>(serialLauncher(executable));
+        command.addAll(List.of("-H", "127.0.0.1", "-p", Integer.toString(port)));
         process =
-            new ProcessBuilder(
-                    executable.toString(), "-H", "127.0.0.1", "-p", Integer.toString(port))
+            new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();

@@ -1,2 +1,2 @@
-/** A local API Gateway HTTP API (payload 2.0) that routes like the template and invokes handlers. */
+/** A local HTTP API (payload 2.0) that routes like the template and invokes the handlers. */
 package org.pcohandshake.testkit.http;

@@ -1,2 +1,2 @@
-/** Loads and invokes Lambda handlers in process, with a local Context and the event JSON mapping. */
+/** Loads and invokes Lambda handlers in process: local Context, event JSON mapping. */
 package org.pcohandshake.testkit.lambda;

@@ -9,11 +9,10 @@ import java.util.Objects;
  * @param outcome how the callback ended
  * @param error an OAuth error code (from the callback's {@code error} parameter or the token
  *     endpoint's JSON), or one of the simulator's own: {@code state_mismatch}, {@code
- *     missing_code}, {@code connection_failed}, {@code invalid_token_response}, {@code
- *     api_failed}; null on success
+ *     missing_code}, {@code connection_failed}, {@code invalid_token_response}, {@code api_failed};
+ *     null on success
  * @param errorDescription the accompanying description, when there was one
- * @param tokenStatus HTTP status of the integrator's token endpoint, 0 when not called or no
- *     answer
+ * @param tokenStatus HTTP status of the integrator's token endpoint, 0 when not called or no answer
  * @param accessTokenPresent the token response carried a non-empty {@code access_token}
  * @param refreshTokenPresent the token response carried a non-empty {@code refresh_token}
  * @param expiresInPresent the token response carried a numeric {@code expires_in}

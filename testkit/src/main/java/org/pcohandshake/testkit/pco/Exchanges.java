@@ -11,6 +11,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -66,9 +67,7 @@ final class Exchanges {
       String name = eq < 0 ? pair : pair.substring(0, eq);
       String value = eq < 0 ? "" : pair.substring(eq + 1);
       try {
-        values
-            .computeIfAbsent(decode(name), k -> new ArrayList<>())
-            .add(decode(value));
+        values.computeIfAbsent(decode(name), k -> new ArrayList<>()).add(decode(value));
       } catch (IllegalArgumentException malformed) {
         // a malformed escape: keep the raw text so validation fails on it rather than the server
         values.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
@@ -81,9 +80,7 @@ final class Exchanges {
     return parseForm(exchange.getRequestURI().getRawQuery());
   }
 
-  /**
-   * Reads a form-urlencoded (or, leniently, a flat JSON object) request body into parameters.
-   */
+  /** Reads a form-urlencoded (or, leniently, a flat JSON object) request body into parameters. */
   static Params bodyParams(HttpExchange exchange) throws IOException {
     String body = readBody(exchange);
     String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
@@ -96,7 +93,7 @@ final class Exchanges {
           }
         }
         return new Params(values);
-      } catch (java.text.ParseException notJson) {
+      } catch (ParseException notJson) {
         return Params.EMPTY;
       }
     }
@@ -138,9 +135,9 @@ final class Exchanges {
 
   /**
    * Reads client credentials from HTTP Basic (id and secret form-urlencoded, RFC 6749 section
-   * 2.3.1) or from the body's {@code client_id} and {@code client_secret}. Returns empty when
-   * none, or when both methods were used at once (which RFC 6749 section 2.3 forbids), or when
-   * the Basic header is malformed.
+   * 2.3.1) or from the body's {@code client_id} and {@code client_secret}. Returns empty when none,
+   * or when both methods were used at once (which RFC 6749 section 2.3 forbids), or when the Basic
+   * header is malformed.
    */
   static Optional<ClientCredentials> clientCredentials(HttpExchange exchange, Params body) {
     String authorization = exchange.getRequestHeaders().getFirst("Authorization");

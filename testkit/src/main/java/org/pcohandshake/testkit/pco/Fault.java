@@ -7,8 +7,7 @@ import java.util.Objects;
 
 /**
  * A fault the simulator injects into one call of one of its endpoints, queued with {@link
- * PcoSimulator#failNextTokenCalls(int, Fault)} or {@link PcoSimulator#failNextMeCalls(int,
- * Fault)}.
+ * PcoSimulator#failNextTokenCalls(int, Fault)} or {@link PcoSimulator#failNextMeCalls(int, Fault)}.
  */
 public sealed interface Fault {
 
@@ -31,8 +30,8 @@ public sealed interface Fault {
   }
 
   /**
-   * Answer as if the grant were invalid: at the token endpoint 400 {@code invalid_grant}; at
-   * {@code /people/v2/me} 401 Unauthorized.
+   * Answer as if the grant were invalid: at the token endpoint 400 {@code invalid_grant}; at {@code
+   * /people/v2/me} 401 Unauthorized.
    */
   record InvalidGrant() implements Fault {}
 
@@ -55,8 +54,7 @@ public sealed interface Fault {
   /** A status with a JSON:API-style error body, e.g. {@code status(503)}. */
   static Fault status(int status) {
     return status(
-        status,
-        "{\"errors\":[{\"status\":\"" + status + "\",\"title\":\"Simulated failure\"}]}");
+        status, "{\"errors\":[{\"status\":\"" + status + "\",\"title\":\"Simulated failure\"}]}");
   }
 
   /** A status with the given JSON body. */

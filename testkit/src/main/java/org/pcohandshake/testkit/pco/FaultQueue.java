@@ -30,8 +30,8 @@ final class FaultQueue {
 
   /**
    * Applies the next queued fault, if any. Returns true when the fault answered (or dropped) the
-   * exchange, so the handler must stop; false when the handler should answer normally (no fault,
-   * or a delay that has passed).
+   * exchange, so the handler must stop; false when the handler should answer normally (no fault, or
+   * a delay that has passed).
    *
    * @param invalidGrant what {@link Fault.InvalidGrant} answers at this endpoint
    */

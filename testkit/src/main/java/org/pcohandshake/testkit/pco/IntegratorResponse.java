@@ -8,8 +8,8 @@ import java.util.TreeSet;
 
 /**
  * An answer from one of the integrator's endpoints, as the simulator (playing PCO's servers)
- * received it. {@link #toString()} shows the status and the JSON member names only, never the
- * body, so token values do not reach logs or assertion messages.
+ * received it. {@link #toString()} shows the status and the JSON member names only, never the body,
+ * so token values do not reach logs or assertion messages.
  *
  * @param status HTTP status
  * @param body response body as text

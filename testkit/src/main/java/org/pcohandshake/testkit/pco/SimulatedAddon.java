@@ -293,7 +293,8 @@ final class SimulatedAddon {
   IntegratorResponse refreshIntegratorToken() throws IOException, InterruptedException {
     TokenPair current = integratorTokens;
     if (current == null || current.refreshToken() == null) {
-      throw new IllegalStateException("no integrator refresh token yet: authorize the add-on first");
+      throw new IllegalStateException(
+          "no integrator refresh token yet: authorize the add-on first");
     }
     if (settings.tokenUrl() == null) {
       throw new IllegalStateException("the simulator has no tokenUrl setting");
@@ -305,10 +306,7 @@ final class SimulatedAddon {
     String accessToken = response.string("access_token").filter(s -> !s.isEmpty()).orElse(null);
     if (response.status() == 200 && accessToken != null) {
       String refreshToken =
-          response
-              .string("refresh_token")
-              .filter(s -> !s.isEmpty())
-              .orElse(current.refreshToken());
+          response.string("refresh_token").filter(s -> !s.isEmpty()).orElse(current.refreshToken());
       integratorTokens =
           new TokenPair(accessToken, refreshToken, response.number("expires_in").orElse(null));
     }
@@ -421,8 +419,7 @@ final class SimulatedAddon {
             .append(outcome)
             .append("\">Authorization failed</h1>\n")
             .append("<p class=\"error\">")
-            .append(
-                status == 0 ? "" : "HTTP <span id=\"status\">" + status + "</span>, error ")
+            .append(status == 0 ? "" : "HTTP <span id=\"status\">" + status + "</span>, error ")
             .append("<code id=\"error-code\">")
             .append(Html.escape(result.error()))
             .append("</code></p>\n");

@@ -122,7 +122,8 @@ final class SimulatedProvider {
 
   // ---- GET and POST /oauth/authorize ------------------------------------------------------
 
-  private record AuthorizeRequest(String clientId, String redirectUri, String scope, String state) {}
+  private record AuthorizeRequest(
+      String clientId, String redirectUri, String scope, String state) {}
 
   void authorize(HttpExchange exchange) throws IOException {
     boolean post = "POST".equals(exchange.getRequestMethod());

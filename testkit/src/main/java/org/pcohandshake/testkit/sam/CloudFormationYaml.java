@@ -18,9 +18,9 @@ import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * Loads CloudFormation YAML: short tags become their long JSON form ({@code !Ref x} → {@code
- * {"Ref": x}}, {@code !Sub s} → {@code {"Fn::Sub": s}}, {@code !GetAtt a.b} → {@code
- * {"Fn::GetAtt": [a, b]}}), timestamps stay strings, duplicate keys are rejected, and the result is
- * deeply unmodifiable with string keys.
+ * {"Ref": x}}, {@code !Sub s} → {@code {"Fn::Sub": s}}, {@code !GetAtt a.b} → {@code {"Fn::GetAtt":
+ * [a, b]}}), timestamps stay strings, duplicate keys are rejected, and the result is deeply
+ * unmodifiable with string keys.
  */
 final class CloudFormationYaml {
 
@@ -135,8 +135,7 @@ final class CloudFormationYaml {
         }
         int dot = scalar.indexOf('.');
         if (dot <= 0 || dot == scalar.length() - 1) {
-          throw new YAMLException(
-              "!GetAtt " + scalar + " is not of the form LogicalId.Attribute");
+          throw new YAMLException("!GetAtt " + scalar + " is not of the form LogicalId.Attribute");
         }
         return new ArrayList<>(List.of(scalar.substring(0, dot), scalar.substring(dot + 1)));
       }

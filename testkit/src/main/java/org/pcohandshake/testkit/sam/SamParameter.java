@@ -29,7 +29,9 @@ public record SamParameter(
     Objects.requireNonNull(allowedPattern, "allowedPattern");
   }
 
-  /** True for list types, whose {@code Ref} is a list ({@code CommaDelimitedList}, {@code List<>}). */
+  /**
+   * True for list types, whose {@code Ref} is a list ({@code CommaDelimitedList}, {@code List<>}).
+   */
   public boolean isList() {
     return type.equals("CommaDelimitedList") || type.startsWith("List<");
   }

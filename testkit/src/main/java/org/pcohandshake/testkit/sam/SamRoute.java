@@ -6,8 +6,8 @@ import java.util.Objects;
  * One {@code HttpApi} event of a function: the route API Gateway sends to it.
  *
  * @param method the upper-case HTTP method, or {@code ANY}
- * @param path the path template ({@code /items/{id}}, {@code /files/{proxy+}}), or {@code
- *     $default} for the catch-all route
+ * @param path the path template ({@code /items/{id}}, {@code /files/{proxy+}}), or {@code $default}
+ *     for the catch-all route
  * @param functionLogicalId the function the route invokes
  * @param eventName the key of the event under the function's Events
  */

@@ -176,7 +176,9 @@ public final class SamTemplate {
     return routes;
   }
 
-  /** The logical ids that a {@code ${Id}} in an execute-api URL may name: the template's HTTP APIs. */
+  /**
+   * The logical ids that a {@code ${Id}} in an execute-api URL may name: the template's HTTP APIs.
+   */
   public List<String> httpApiIds() {
     List<String> ids = new ArrayList<>(resourcesOfType(HTTP_API_TYPE).keySet());
     if (!ids.contains(IMPLICIT_HTTP_API)) {
@@ -292,7 +294,8 @@ public final class SamTemplate {
         handlerName,
         codeUri instanceof String s ? s : "",
         Collections.unmodifiableMap(environment),
-        intOr(own.getOrDefault("MemorySize", globalProperties.get("MemorySize")), DEFAULT_MEMORY_MB),
+        intOr(
+            own.getOrDefault("MemorySize", globalProperties.get("MemorySize")), DEFAULT_MEMORY_MB),
         intOr(
             own.getOrDefault("Timeout", globalProperties.get("Timeout")), DEFAULT_TIMEOUT_SECONDS),
         readEvents(id, own));

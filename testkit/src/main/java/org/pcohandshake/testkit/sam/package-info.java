@@ -1,2 +1,2 @@
-/** Reads a SAM template (with CloudFormation short tags) into parameters, resources, functions, routes. */
+/** Reads a SAM template, short tags included: parameters, resources, functions, routes. */
 package org.pcohandshake.testkit.sam;
