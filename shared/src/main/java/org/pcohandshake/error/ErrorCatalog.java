@@ -107,7 +107,13 @@ public enum ErrorCatalog {
       "",
       "Planning Center is not answering",
       "Planning Center did not answer in time or reported an error, so the add-on was not connected.",
-      "Wait a minute, then close this window and click Authorize again in Planning Center.");
+      "Wait a minute, then close this window and click Authorize again in Planning Center."),
+  PAGE_PCO_REJECTED(
+      502,
+      "",
+      "Planning Center refused the connection",
+      "Planning Center did not accept this add-on's request, so the add-on was not connected.",
+      "Please contact the add-on's support: trying again will not help until its setup is fixed.");
 
   private final int status;
   private final String code;

@@ -1,0 +1,76 @@
+package org.pcohandshake.fn.pcocomplete;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import java.time.Clock;
+import java.util.Map;
+import org.pcohandshake.aws.AwsClients;
+import org.pcohandshake.config.Config;
+import org.pcohandshake.http.Endpoint;
+import org.pcohandshake.link.LinkStore;
+import org.pcohandshake.pco.PcoClient;
+import org.pcohandshake.pco.PcoComplete;
+import org.pcohandshake.pco.PcoTokenVault;
+import org.pcohandshake.secrets.SecretCache;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** {@code GET /oauth/pco/complete}. */
+public final class PcoCompleteHandler
+    implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+  private final PcoComplete complete;
+
+  /** Lambda's entry: configuration from the process environment. */
+  public PcoCompleteHandler() {
+    this(System.getenv());
+  }
+
+  public PcoCompleteHandler(Map<String, String> environment) {
+    this(environment, Clock.systemUTC());
+  }
+
+  /**
+   * Builds the real dependencies once; the clock is a parameter so tests can move time. Only the
+   * clients the configured {@code PCO_TOKEN_MODE} needs are built.
+   */
+  public PcoCompleteHandler(Map<String, String> environment, Clock clock) {
+    Config config =
+        Config.fromEnvironment(environment)
+            .require(Config.ISSUER, Config.TABLE_NAME, Config.PCO_OAUTH_APPLICATION_ID);
+    AwsClients aws = new AwsClients(config);
+    DynamoDbClient dynamo = aws.dynamoDb();
+    PcoComplete.Mode mode =
+        switch (config.pcoTokenMode()) {
+          case SKIP -> new PcoComplete.Mode.Skip();
+          case IDENTIFY -> {
+            config.require(Config.PCO_CLIENT_ID, Config.PCO_CLIENT_SECRET_ID);
+            yield new PcoComplete.Mode.Identify(pcoClient(config, aws, clock));
+          }
+          case STORE -> {
+            config.require(
+                Config.PCO_CLIENT_ID, Config.PCO_CLIENT_SECRET_ID, Config.PCO_TOKEN_KEY_ID);
+            PcoClient pco = pcoClient(config, aws, clock);
+            yield new PcoComplete.Mode.Store(
+                pco,
+                new PcoTokenVault(
+                    dynamo, aws.kms(), config.tableName(), config.pcoTokenKeyId(), pco, clock));
+          }
+        };
+    this.complete =
+        new PcoComplete(
+            config, mode, new LinkStore(dynamo, config.tableName(), config.pcoLinkTtl(), clock));
+  }
+
+  private static PcoClient pcoClient(Config config, AwsClients aws, Clock clock) {
+    SecretCache secret = new SecretCache(aws.secretsManager(), config.pcoClientSecretId(), clock);
+    return new PcoClient(
+        config.pcoBaseUrl(), config.pcoClientId(), secret::current, config.pcoHttpTimeout(), clock);
+  }
+
+  @Override
+  public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+    return Endpoint.handle(event, Endpoint.Style.PAGE, complete::handle);
+  }
+}

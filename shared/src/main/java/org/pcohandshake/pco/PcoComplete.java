@@ -1,0 +1,160 @@
+package org.pcohandshake.pco;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.pcohandshake.config.Config;
+import org.pcohandshake.error.ErrorCatalog;
+import org.pcohandshake.http.Cookies;
+import org.pcohandshake.http.HttpRequest;
+import org.pcohandshake.http.HttpResponse;
+import org.pcohandshake.link.LinkStore;
+import org.pcohandshake.link.PcoLink;
+import org.pcohandshake.log.Log;
+
+/**
+ * {@code GET /oauth/pco/complete} (step 2): Planning Center returns the browser with a code (or an
+ * error). Depending on the mode the code is ignored, or exchanged to learn who the person is, and
+ * the tokens kept encrypted or discarded. The PCO identity is remembered behind the link cookie for
+ * step 4, and the browser goes on to PCO's {@code /advance}.
+ *
+ * <p>Every PCO failure answers a page from the catalog and writes nothing: the identity is
+ * confirmed before anything is stored.
+ */
+public final class PcoComplete {
+
+  /** The route; with the issuer it is the {@code redirect_uri} the code was issued for. */
+  public static final String PATH = "/oauth/pco/complete";
+
+  /** What to do with Planning Center's code, built once from {@code PCO_TOKEN_MODE}. */
+  public sealed interface Mode {
+
+    /** No exchange: straight on to {@code /advance}, no link. */
+    record Skip() implements Mode {}
+
+    /** Exchange and identify; the tokens are discarded. */
+    record Identify(PcoClient pco) implements Mode {
+      public Identify {
+        Objects.requireNonNull(pco, "pco");
+      }
+    }
+
+    /** Exchange, identify, keep the tokens encrypted in the vault. */
+    record Store(PcoClient pco, PcoTokenVault vault) implements Mode {
+      public Store {
+        Objects.requireNonNull(pco, "pco");
+        Objects.requireNonNull(vault, "vault");
+      }
+    }
+  }
+
+  /** How one request ended. */
+  private sealed interface Outcome {
+    record Advanced(Optional<PcoIdentity> identity) implements Outcome {}
+
+    record Refused(ErrorCatalog page, String reason) implements Outcome {}
+  }
+
+  private final Mode mode;
+  private final LinkStore links;
+  private final String redirectUri;
+  private final String advanceUrl;
+
+  public PcoComplete(Config config, Mode mode, LinkStore links) {
+    this.mode = Objects.requireNonNull(mode, "mode");
+    this.links = Objects.requireNonNull(links, "links");
+    this.redirectUri = config.issuer() + PATH;
+    this.advanceUrl = config.pcoAdvanceUrl();
+  }
+
+  public HttpResponse handle(HttpRequest http) {
+    Outcome outcome = complete(http);
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("mode", modeName());
+    switch (outcome) {
+      case Outcome.Refused refused -> {
+        fields.put("result", refused.reason());
+        Log.warn(http.requestId(), "pco_complete", fields);
+        return refused.page().page();
+      }
+      case Outcome.Advanced advanced -> {
+        HttpResponse response = HttpResponse.redirect(302, advanceUrl);
+        if (advanced.identity().isPresent()) {
+          PcoIdentity identity = advanced.identity().get();
+          String cookie =
+              links.put(
+                  new PcoLink(identity.organizationId(), identity.personId(), identity.name()));
+          response = response.withCookie(Cookies.set(Cookies.PCO_LINK, cookie, links.ttl()));
+          fields.put("organization", identity.organizationId());
+          fields.put("person", identity.personId());
+        }
+        fields.put("result", "advanced");
+        Log.info(http.requestId(), "pco_complete", fields);
+        return response;
+      }
+    }
+  }
+
+  private Outcome complete(HttpRequest http) {
+    Optional<String> error = http.query().get("error");
+    if (error.isPresent()) {
+      return refusedByPco(error.get());
+    }
+    Optional<String> code = http.query().get("code");
+    if (code.isEmpty()) {
+      return new Outcome.Refused(ErrorCatalog.PAGE_PCO_MISSING_CODE, "missing_code");
+    }
+    try {
+      return switch (mode) {
+        case Mode.Skip skip -> new Outcome.Advanced(Optional.empty());
+        case Mode.Identify identify -> {
+          PcoTokens tokens = identify.pco().exchangeCode(code.get(), redirectUri);
+          yield new Outcome.Advanced(Optional.of(identify.pco().me(tokens.accessToken())));
+        }
+        case Mode.Store store -> {
+          PcoTokens tokens = store.pco().exchangeCode(code.get(), redirectUri);
+          PcoIdentity identity = store.pco().me(tokens.accessToken());
+          store.vault().store(identity, tokens);
+          yield new Outcome.Advanced(Optional.of(identity));
+        }
+      };
+    } catch (PcoException e) {
+      ErrorCatalog page =
+          switch (e.kind()) {
+            // a 401 for a token issued a moment ago: the authorization is no longer good
+            case INVALID_GRANT, UNAUTHORIZED -> ErrorCatalog.PAGE_PCO_INVALID_GRANT;
+            case REJECTED -> ErrorCatalog.PAGE_PCO_REJECTED;
+            case UNAVAILABLE -> ErrorCatalog.PAGE_PCO_UNAVAILABLE;
+          };
+      return new Outcome.Refused(
+          page,
+          e.operation()
+              + "_"
+              + e.kind().name().toLowerCase(Locale.ROOT)
+              + (e.status() > 0 ? "_" + e.status() : ""));
+    }
+  }
+
+  /** PCO sent {@code error=…} (RFC 6749 section 4.1.2.1) instead of a code. */
+  private static Outcome refusedByPco(String error) {
+    // logged only when it is one of the registered codes, never free text from the URL
+    return switch (error) {
+      case "access_denied" -> new Outcome.Refused(ErrorCatalog.PAGE_PCO_DENIED, "access_denied");
+      case "server_error", "temporarily_unavailable" ->
+          new Outcome.Refused(ErrorCatalog.PAGE_PCO_UNAVAILABLE, "pco_" + error);
+      case "invalid_request", "unauthorized_client", "unsupported_response_type", "invalid_scope" ->
+          new Outcome.Refused(ErrorCatalog.PAGE_PCO_REJECTED, "pco_" + error);
+      default -> new Outcome.Refused(ErrorCatalog.PAGE_PCO_REJECTED, "pco_other_error");
+    };
+  }
+
+  private String modeName() {
+    return switch (mode) {
+      case Mode.Skip skip -> "skip";
+      case Mode.Identify identify -> "identify";
+      case Mode.Store store -> "store";
+    };
+  }
+}
