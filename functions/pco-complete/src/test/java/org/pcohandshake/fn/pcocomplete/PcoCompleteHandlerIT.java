@@ -35,6 +35,7 @@ import org.pcohandshake.http.Cookies;
 import org.pcohandshake.link.LinkStore;
 import org.pcohandshake.link.PcoLink;
 import org.pcohandshake.log.Log;
+import org.pcohandshake.testkit.events.TestEvent;
 import org.pcohandshake.testkit.lambda.HttpApiEventJson;
 import org.pcohandshake.testkit.pco.Fault;
 import org.pcohandshake.testkit.pco.PcoSimulator;
@@ -73,7 +74,8 @@ class PcoCompleteHandlerIT {
   private static APIGatewayV2HTTPResponse invoke(
       String mode, Map<String, String> extraEnv, String rawQuery) {
     PcoCompleteHandler handler = new PcoCompleteHandler(local.environment(mode, extraEnv));
-    return handler.handleRequest(Events.complete(rawQuery), null);
+    return handler.handleRequest(
+        TestEvent.get("/oauth/pco/complete").rawQuery(rawQuery).build(), null);
   }
 
   private static APIGatewayV2HTTPResponse invoke(String mode, String rawQuery) {
