@@ -4,12 +4,22 @@ JAVA_HOME := $(shell scripts/jdk.sh)
 export JAVA_HOME
 MVN := mvn -B -ntp
 
-.PHONY: test build run invoke format clean
+.PHONY: test test-localstack build run invoke format clean
 
-## test: every test — unit, integration against the AWS emulator, template checks
+## test: every test — unit, integration against the AWS emulator, template checks.
+## The emulator: AWS_ENDPOINT_URL when set, else moto (installed into .venv here when missing),
+## else LocalStack in Docker; PCO_EMULATOR=endpoint|moto|localstack forces one (docs/emulators.md).
 test:
-	@scripts/ensure-moto.sh >/dev/null
+	@case "$$(echo "$${PCO_EMULATOR:-auto}" | tr '[:upper:]' '[:lower:]')" in \
+	  localstack|endpoint) ;; \
+	  *) [ -n "$${AWS_ENDPOINT_URL:-}" ] || scripts/ensure-moto.sh >/dev/null \
+	     || echo "moto is not installed; the tests use LocalStack if Docker answers, else say what to install." >&2 ;; \
+	esac
 	$(MVN) verify
+
+## test-localstack: the same tests on LocalStack (Docker + Testcontainers), even where moto is installed
+test-localstack:
+	PCO_EMULATOR=localstack $(MVN) verify
 
 ## build: compile and package every function's deployable jar, without tests
 build:
