@@ -73,8 +73,7 @@ public final class AuthorizeDecision {
       }
       Log.info(http.requestId(), "consent_denied", Map.of());
       return AuthorizePrompt.errorRedirect(
-          303,
-          request.redirectUri(), ErrorCatalog.ACCESS_DENIED, request.state());
+          303, request.redirectUri(), ErrorCatalog.ACCESS_DENIED, request.state());
     }
 
     Instant now = clock.instant();
