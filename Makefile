@@ -4,7 +4,7 @@ JAVA_HOME := $(shell scripts/jdk.sh)
 export JAVA_HOME
 MVN := mvn -B -ntp
 
-.PHONY: test test-localstack build run invoke format clean
+.PHONY: test test-localstack build run invoke format clean lambda-artifact
 
 ## test: every test — unit, integration against the AWS emulator, template checks.
 ## The emulator: AWS_ENDPOINT_URL when set, else moto (installed into .venv here when missing),
@@ -24,6 +24,13 @@ test-localstack:
 ## build: compile and package every function's deployable jar, without tests
 build:
 	$(MVN) -q package -DskipTests
+
+## lambda-artifact: one function's deployable jar into ARTIFACTS_DIR/lib (used by `sam build`)
+lambda-artifact:
+	@test -n "$(MODULE)" && test -n "$(ARTIFACTS_DIR)" || { echo "usage: make lambda-artifact MODULE=functions/token ARTIFACTS_DIR=dir"; exit 2; }
+	$(MVN) -q -pl $(MODULE) -am package -DskipTests
+	mkdir -p "$(ARTIFACTS_DIR)/lib"
+	cp $(MODULE)/target/*-lambda.jar "$(ARTIFACTS_DIR)/lib/"
 
 ## format: apply the code formatter (the build also formats, and CI checks)
 format:
