@@ -15,6 +15,7 @@ test:
 	  *) [ -n "$${AWS_ENDPOINT_URL:-}" ] || scripts/ensure-moto.sh >/dev/null \
 	     || echo "moto is not installed; the tests use LocalStack if Docker answers, else say what to install." >&2 ;; \
 	esac
+	@scripts/ensure-template-tools.sh || true
 	$(MVN) verify
 
 ## test-localstack: the same tests on LocalStack (Docker + Testcontainers), even where moto is installed
