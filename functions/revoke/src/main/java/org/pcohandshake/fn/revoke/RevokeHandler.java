@@ -58,6 +58,7 @@ public final class RevokeHandler
             new AccessTokenVerifier(
                 new CachedJwks(
                     keys::jwkSet, CachedJwks.TTL, CachedJwks.MIN_REFRESH_INTERVAL, clock),
+                config.accessTokenAlgorithm(),
                 config.issuer(),
                 config.audience(),
                 config.clockSkew(),
