@@ -4,9 +4,18 @@ JAVA_HOME := $(shell scripts/jdk.sh)
 export JAVA_HOME
 MVN := mvn -B -ntp
 
+# `make run` and `make invoke` run with this class path (written by the local module's build) and
+# rebuild first only when a source or a pom is newer than it.
+RUN_CLASSPATH := local/target/runtime-classpath.txt
+RUN_SOURCES := pom.xml $(shell find shared testkit functions local -name target -prune -o \
+	-type f \( -name pom.xml -o -path '*/src/main/*' \) -print 2>/dev/null)
+# a development JVM that starts fast: C1 only, the serial collector
+RUN_JAVA = "$(JAVA_HOME)/bin/java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
+	-cp "local/target/classes:$$(cat $(RUN_CLASSPATH))"
+
 .PHONY: test build run invoke format clean
 
-## test: every test — unit, integration against the AWS emulator, template checks
+## test: every test — unit, integration against the AWS emulator, template checks, the browser test
 test:
 	@scripts/ensure-moto.sh >/dev/null
 	$(MVN) verify
@@ -14,6 +23,22 @@ test:
 ## build: compile and package every function's deployable jar, without tests
 build:
 	$(MVN) -q package -DskipTests
+
+## run: the whole handshake on this machine (see docs/local-stack.md); Ctrl-C stops it
+run: $(RUN_CLASSPATH)
+	@if [ -z "$$AWS_ENDPOINT_URL" ]; then scripts/ensure-moto.sh >/dev/null; fi
+	@$(RUN_JAVA) -Dlocal.exitWithParent=true org.pcohandshake.local.LocalStack
+
+## invoke: one function with one event, e.g. make invoke FN=TokenFunction EVENT=events/token-invalid-client.json
+invoke: $(RUN_CLASSPATH)
+	@if [ -z "$(FN)" ] || [ -z "$(EVENT)" ]; then \
+	  echo "usage: make invoke FN=<function logical id in template.yaml> EVENT=<events/*.json>" >&2; \
+	  echo "  e.g. make invoke FN=TokenFunction EVENT=events/token-invalid-client.json" >&2; exit 2; fi
+	@if [ -z "$$AWS_ENDPOINT_URL" ]; then scripts/ensure-moto.sh >/dev/null; fi
+	@$(RUN_JAVA) org.pcohandshake.testkit.LocalInvoke "$(FN)" "$(EVENT)"
+
+$(RUN_CLASSPATH): $(RUN_SOURCES)
+	@scripts/build-for-run.sh
 
 ## format: apply the code formatter (the build also formats, and CI checks)
 format:
