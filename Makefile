@@ -12,13 +12,25 @@ RUN_SOURCES := pom.xml $(shell find shared testkit functions local -name target 
 # a development JVM that starts fast: C1 only, the serial collector
 RUN_JAVA = "$(JAVA_HOME)/bin/java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
 	-cp "local/target/classes:$$(cat $(RUN_CLASSPATH))"
+# moto, unless AWS_ENDPOINT_URL or PCO_EMULATOR says otherwise (docs/emulators.md)
+ENSURE_EMULATOR = case "$$(echo "$${PCO_EMULATOR:-auto}" | tr '[:upper:]' '[:lower:]')" in \
+	  localstack|endpoint) ;; \
+	  *) [ -n "$${AWS_ENDPOINT_URL:-}" ] || scripts/ensure-moto.sh >/dev/null \
+	     || echo "moto is not installed; LocalStack is used if Docker answers, else you are told what to install." >&2 ;; \
+	esac
 
-.PHONY: test build run invoke format clean
+.PHONY: test test-localstack build run invoke format clean
 
-## test: every test — unit, integration against the AWS emulator, template checks, the browser test
+## test: every test — unit, integration against the AWS emulator, template checks, the browser test.
+## The emulator: AWS_ENDPOINT_URL when set, else moto (installed into .venv here when missing),
+## else LocalStack in Docker; PCO_EMULATOR=endpoint|moto|localstack forces one (docs/emulators.md).
 test:
-	@scripts/ensure-moto.sh >/dev/null
+	@$(ENSURE_EMULATOR)
 	$(MVN) verify
+
+## test-localstack: the same tests on LocalStack (Docker + Testcontainers), even where moto is installed
+test-localstack:
+	PCO_EMULATOR=localstack $(MVN) verify
 
 ## build: compile and package every function's deployable jar, without tests
 build:
@@ -26,7 +38,7 @@ build:
 
 ## run: the whole handshake on this machine (see docs/local-stack.md); Ctrl-C stops it
 run: $(RUN_CLASSPATH)
-	@if [ -z "$$AWS_ENDPOINT_URL" ]; then scripts/ensure-moto.sh >/dev/null; fi
+	@$(ENSURE_EMULATOR)
 	@$(RUN_JAVA) -Dlocal.exitWithParent=true org.pcohandshake.local.LocalStack
 
 ## invoke: one function with one event, e.g. make invoke FN=TokenFunction EVENT=events/token-invalid-client.json
@@ -34,7 +46,7 @@ invoke: $(RUN_CLASSPATH)
 	@if [ -z "$(FN)" ] || [ -z "$(EVENT)" ]; then \
 	  echo "usage: make invoke FN=<function logical id in template.yaml> EVENT=<events/*.json>" >&2; \
 	  echo "  e.g. make invoke FN=TokenFunction EVENT=events/token-invalid-client.json" >&2; exit 2; fi
-	@if [ -z "$$AWS_ENDPOINT_URL" ]; then scripts/ensure-moto.sh >/dev/null; fi
+	@$(ENSURE_EMULATOR)
 	@$(RUN_JAVA) org.pcohandshake.testkit.LocalInvoke "$(FN)" "$(EVENT)"
 
 $(RUN_CLASSPATH): $(RUN_SOURCES)

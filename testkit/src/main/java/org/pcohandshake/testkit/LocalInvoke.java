@@ -43,8 +43,9 @@ public final class LocalInvoke {
           + " [--parameter Name=Value]... [--secret LogicalId=Value]...\n"
           + "  Invokes one function of template.yaml locally with an API Gateway HTTP API (payload"
           + " 2.0) event,\n"
-          + "  against the emulator in AWS_ENDPOINT_URL or a moto_server it starts, and prints the"
-          + " response.";
+          + "  against the emulator in AWS_ENDPOINT_URL, else a moto_server it starts, else LocalStack"
+          + " in Docker\n"
+          + "  (PCO_EMULATOR=endpoint|moto|localstack forces one), and prints the response.";
 
   private LocalInvoke() {}
 
@@ -64,8 +65,11 @@ public final class LocalInvoke {
     Emulator emulator;
     try {
       arguments.template().function(arguments.functionId());
-      System.err.println("[local-invoke] starting the AWS emulator (or using AWS_ENDPOINT_URL)");
+      System.err.println(
+          "[local-invoke] choosing the AWS emulator: AWS_ENDPOINT_URL, else moto, else LocalStack"
+              + " in Docker (-Dpco.emulator or PCO_EMULATOR forces one)");
       emulator = Emulator.start();
+      System.err.println("[local-invoke] " + Emulator.ANNOUNCEMENT_PREFIX + emulator.description());
     } catch (RuntimeException e) {
       System.err.println("[local-invoke] failed: " + e.getMessage());
       return 1;

@@ -10,19 +10,27 @@ import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
- * SDK clients pointed at an emulator endpoint: region us-east-1, static credentials test/test, the
- * URL-connection HTTP client. Each call builds a new client; the caller closes it.
+ * SDK clients pointed at an emulator endpoint: region us-east-1, the static credentials {@link
+ * #ACCESS_KEY_ID}/{@link #SECRET_ACCESS_KEY}, the URL-connection HTTP client. Each call builds a
+ * new client; the caller closes it.
  */
 public final class AwsClients {
 
   /** The region every local resource lives in. */
   public static final Region REGION = Region.US_EAST_1;
 
-  /** The access key id and secret the emulator accepts. */
-  public static final String CREDENTIAL = "test";
-
-  /** The account id moto reports. */
+  /**
+   * The account every local resource belongs to. moto puts everything in this account whatever the
+   * credentials; LocalStack uses a 12-digit access key id as the account id, so with {@link
+   * #ACCESS_KEY_ID} both emulators report the same ARNs, and {@code AWS::AccountId} matches them.
+   */
   public static final String ACCOUNT_ID = "123456789012";
+
+  /** The access key id clients and functions send: the account id (see {@link #ACCOUNT_ID}). */
+  public static final String ACCESS_KEY_ID = ACCOUNT_ID;
+
+  /** The secret access key clients and functions send; the emulators accept any. */
+  public static final String SECRET_ACCESS_KEY = "test";
 
   private AwsClients() {}
 
@@ -57,6 +65,7 @@ public final class AwsClients {
   }
 
   private static StaticCredentialsProvider credentials() {
-    return StaticCredentialsProvider.create(AwsBasicCredentials.create(CREDENTIAL, CREDENTIAL));
+    return StaticCredentialsProvider.create(
+        AwsBasicCredentials.create(ACCESS_KEY_ID, SECRET_ACCESS_KEY));
   }
 }

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -25,22 +26,31 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 /**
  * The AWS endpoint (DynamoDB, KMS, Secrets Manager) that local runs and tests talk to.
  *
- * <p>When the environment variable {@code AWS_ENDPOINT_URL} is set, that endpoint is used and
- * nothing is started. Otherwise {@code moto_server} is started on a free loopback port (found on
- * the PATH, else in {@code <project root>/.venv/bin}); its output goes to {@code
- * target/moto-<port>.log} under the working directory, and {@link #close()} stops it.
+ * <p>{@link EmulatorChoice} decides which: the endpoint in {@code AWS_ENDPOINT_URL} when set
+ * (nothing is started); else {@code moto_server} (on the PATH, else in {@code <project
+ * root>/.venv/bin}), started on a free loopback port, serving one request at a time, with its
+ * output in {@code target/moto-<port>.log} under the working directory; else, when a Docker engine
+ * answers, LocalStack started with Testcontainers; else it fails saying what to install. {@code
+ * -Dpco.emulator} or {@code PCO_EMULATOR} forces one. {@link #close()} stops what was started.
  */
 public final class Emulator implements AutoCloseable {
 
   /** The environment variable the AWS SDK (and this class) read the endpoint from. */
-  public static final String ENDPOINT_VARIABLE = "AWS_ENDPOINT_URL";
+  public static final String ENDPOINT_VARIABLE = EmulatorSettings.ENDPOINT_VARIABLE;
+
+  /**
+   * How the line {@link #shared()} prints once per JVM starts, e.g. {@code AWS emulator: moto
+   * 127.0.0.1:40123 (serial) ...}.
+   */
+  public static final String ANNOUNCEMENT_PREFIX = "AWS emulator: ";
 
   /** How long a started moto_server may take to answer HTTP. */
   public static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
 
   private static final String EXECUTABLE = "moto_server";
   private static final String INSTALL_HINT =
-      "Install it in the project: python3 -m venv .venv && .venv/bin/pip install 'moto[server]'"
+      "Install it in the project: "
+          + EmulatorChoice.MOTO_INSTALL
           + " (run that in the directory holding template.yaml), or put moto_server on the PATH,"
           + " or set "
           + ENDPOINT_VARIABLE
@@ -49,45 +59,117 @@ public final class Emulator implements AutoCloseable {
   private static final int LOG_TAIL_LINES = 20;
 
   private static Emulator shared;
+  private static RuntimeException sharedFailure;
 
   private final URI endpoint;
+  private final EmulatorChoice.Kind kind;
+  private final String description;
   private final Process process;
   private final Path log;
+  private final AutoCloseable container;
 
-  private Emulator(URI endpoint, Process process, Path log) {
+  private Emulator(
+      URI endpoint,
+      EmulatorChoice.Kind kind,
+      String description,
+      Process process,
+      Path log,
+      AutoCloseable container) {
     this.endpoint = endpoint;
+    this.kind = kind;
+    this.description = description;
     this.process = process;
     this.log = log;
+    this.container = container;
   }
 
   /**
-   * The endpoint in {@code AWS_ENDPOINT_URL} if set, else a newly started moto_server. Close it
-   * when done (that stops the process it started, if any).
+   * The emulator {@link EmulatorChoice} picks for this JVM's environment variables and system
+   * properties, started if need be. Close it when done (that stops what it started, if anything).
    *
-   * @throws IllegalStateException when moto_server is missing, or does not answer in time
+   * @throws IllegalStateException saying what to install when no emulator is available, or when the
+   *     chosen one does not start
    */
   public static Emulator start() {
-    String configured = System.getenv(ENDPOINT_VARIABLE);
-    if (configured != null && !configured.isBlank()) {
-      return external(URI.create(configured.trim()));
-    }
-    return startMoto(findExecutable());
+    return start(EmulatorSettings.current());
+  }
+
+  /** {@link #start()} with the given settings instead of this JVM's. */
+  public static Emulator start(EmulatorSettings settings) {
+    return start(choose(settings), settings);
+  }
+
+  /**
+   * Which emulator {@link #start(EmulatorSettings)} would use, without starting it: looks for
+   * moto_server, and probes Docker only when moto is missing or LocalStack is forced.
+   */
+  public static EmulatorChoice choose(EmulatorSettings settings) {
+    return EmulatorChoice.choose(
+        settings,
+        findMotoServer(settings.environment(), ProjectRoot.tryFind()),
+        () -> DockerProbe.probe(settings));
+  }
+
+  /** Starts (or, for an endpoint, just uses) what {@code choice} names. */
+  static Emulator start(EmulatorChoice choice, EmulatorSettings settings) {
+    return switch (choice) {
+      case EmulatorChoice.External external ->
+          new Emulator(
+              external.endpoint(),
+              EmulatorChoice.Kind.ENDPOINT,
+              "external "
+                  + ENDPOINT_VARIABLE
+                  + "="
+                  + trimSlash(external.endpoint())
+                  + " ("
+                  + external.reason()
+                  + ")",
+              null,
+              null,
+              null);
+      case EmulatorChoice.Moto moto -> startMoto(moto.executable(), moto.reason());
+      case EmulatorChoice.LocalStack localStack -> startLocalStack(localStack, settings);
+      case EmulatorChoice.Unavailable unavailable ->
+          throw new IllegalStateException(unavailable.message());
+    };
   }
 
   /** An emulator that is already running at {@code endpoint}; close() leaves it running. */
   public static Emulator external(URI endpoint) {
-    return new Emulator(Objects.requireNonNull(endpoint, "endpoint"), null, null);
+    Objects.requireNonNull(endpoint, "endpoint");
+    return new Emulator(
+        endpoint,
+        EmulatorChoice.Kind.ENDPOINT,
+        "external " + trimSlash(endpoint),
+        null,
+        null,
+        null);
   }
 
   /**
    * One emulator per JVM, started on first use and stopped by a shutdown hook, so every test class
-   * shares it. Do not close it.
+   * shares it. Prints which emulator it is to stderr, once ({@code AWS emulator: ...}). Do not
+   * close it.
+   *
+   * @throws IllegalStateException when no emulator is available; later calls throw the same failure
+   *     at once, without looking again
    */
   public static synchronized Emulator shared() {
     if (shared == null) {
-      Emulator emulator = start();
+      if (sharedFailure != null) {
+        throw new IllegalStateException(sharedFailure.getMessage(), sharedFailure);
+      }
+      Emulator emulator;
+      try {
+        emulator = start();
+      } catch (RuntimeException e) {
+        sharedFailure = e;
+        System.err.println(ANNOUNCEMENT_PREFIX + "none. " + e.getMessage());
+        throw e;
+      }
       Runtime.getRuntime().addShutdownHook(new Thread(emulator::stop, "testkit-emulator-shutdown"));
       shared = emulator;
+      System.err.println(ANNOUNCEMENT_PREFIX + emulator.description());
     }
     return shared;
   }
@@ -99,13 +181,26 @@ public final class Emulator implements AutoCloseable {
 
   /** The endpoint as a string without a trailing slash, for {@code AWS_ENDPOINT_URL}. */
   public String endpointUrl() {
-    String url = endpoint.toString();
-    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    return trimSlash(endpoint);
   }
 
   /** True when this instance started (and will stop) a moto_server process. */
   public boolean startedProcess() {
     return process != null;
+  }
+
+  /** Which kind of emulator this is: ENDPOINT (external), MOTO or LOCALSTACK. */
+  public EmulatorChoice.Kind kind() {
+    return kind;
+  }
+
+  /**
+   * What the emulator is and why it was chosen, e.g. {@code moto 127.0.0.1:40123 (serial) ...},
+   * {@code LocalStack (Testcontainers) localstack/localstack:... at http://...}, or {@code external
+   * AWS_ENDPOINT_URL=http://...}.
+   */
+  public String description() {
+    return description;
   }
 
   /** The file the started moto_server writes its output to, if this instance started one. */
@@ -144,10 +239,17 @@ public final class Emulator implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "Emulator[" + endpointUrl() + (process == null ? ", external]" : ", moto_server]");
+    return "Emulator[" + endpointUrl() + ", " + kind.value() + "]";
   }
 
   private void stop() {
+    if (container != null) {
+      try {
+        container.close();
+      } catch (Exception e) {
+        System.err.println("Could not stop the LocalStack container: " + e.getMessage());
+      }
+    }
     if (process == null) {
       return;
     }
@@ -166,19 +268,13 @@ public final class Emulator implements AutoCloseable {
     children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
   }
 
+  /**
+   * The moto_server found on the PATH, else in {@code <project root>/.venv/bin}.
+   *
+   * @throws IllegalStateException saying how to install it, when there is none
+   */
   static Path findExecutable() {
-    List<Path> candidates = new ArrayList<>();
-    String path = Objects.requireNonNullElse(System.getenv("PATH"), "");
-    for (String dir : path.split(File.pathSeparator)) {
-      if (!dir.isBlank()) {
-        candidates.add(Path.of(dir, EXECUTABLE));
-      }
-    }
-    ProjectRoot.tryFind()
-        .ifPresent(root -> candidates.add(root.resolve(".venv/bin/" + EXECUTABLE)));
-    return candidates.stream()
-        .filter(p -> Files.isRegularFile(p) && Files.isExecutable(p))
-        .findFirst()
+    return findMotoServer(System.getenv(), ProjectRoot.tryFind())
         .orElseThrow(
             () ->
                 new IllegalStateException(
@@ -186,6 +282,25 @@ public final class Emulator implements AutoCloseable {
                         + EXECUTABLE
                         + " (the AWS emulator) on the PATH nor in <project root>/.venv/bin. "
                         + INSTALL_HINT));
+  }
+
+  /**
+   * The first executable {@code moto_server} in the directories of {@code PATH}, else in {@code
+   * <projectRoot>/.venv/bin}.
+   */
+  static Optional<Path> findMotoServer(
+      Map<String, String> environment, Optional<Path> projectRoot) {
+    List<Path> candidates = new ArrayList<>();
+    String path = Objects.requireNonNullElse(environment.get("PATH"), "");
+    for (String dir : path.split(File.pathSeparator)) {
+      if (!dir.isBlank()) {
+        candidates.add(Path.of(dir, EXECUTABLE));
+      }
+    }
+    projectRoot.ifPresent(root -> candidates.add(root.resolve(".venv/bin/" + EXECUTABLE)));
+    return candidates.stream()
+        .filter(p -> Files.isRegularFile(p) && Files.isExecutable(p))
+        .findFirst();
   }
 
   /**
@@ -241,14 +356,16 @@ public final class Emulator implements AutoCloseable {
     }
   }
 
-  private static Emulator startMoto(Path executable) {
+  private static Emulator startMoto(Path executable, String reason) {
     IllegalStateException lastFailure = null;
+    List<String> launcher = serialLauncher(executable);
+    boolean serial = !launcher.get(0).equals(executable.toString());
     for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
       int port = freePort();
       Path log = logFile(port);
       Process process;
       try {
-        List<String> command = new ArrayList<>(serialLauncher(executable));
+        List<String> command = new ArrayList<>(launcher);
         command.addAll(List.of("-H", "127.0.0.1", "-p", Integer.toString(port)));
         process =
             new ProcessBuilder(command)
@@ -259,7 +376,26 @@ public final class Emulator implements AutoCloseable {
         throw new IllegalStateException(
             "Cannot run " + executable + ": " + e.getMessage() + ". " + INSTALL_HINT, e);
       }
-      Emulator emulator = new Emulator(URI.create("http://127.0.0.1:" + port), process, log);
+      String description =
+          "moto 127.0.0.1:"
+              + port
+              + (serial
+                  ? " (serial)"
+                  : " (threaded: no Python that imports moto was found, so conditional writes"
+                      + " are not atomic)")
+              + " from "
+              + executable
+              + ", log "
+              + log
+              + (reason.isEmpty() ? "" : " (" + reason + ")");
+      Emulator emulator =
+          new Emulator(
+              URI.create("http://127.0.0.1:" + port),
+              EmulatorChoice.Kind.MOTO,
+              description,
+              process,
+              log,
+              null);
       try {
         emulator.awaitReady();
         return emulator;
@@ -273,6 +409,70 @@ public final class Emulator implements AutoCloseable {
       }
     }
     throw lastFailure;
+  }
+
+  private static Emulator startLocalStack(
+      EmulatorChoice.LocalStack choice, EmulatorSettings settings) {
+    System.err.println(
+        "Starting LocalStack ("
+            + choice.image()
+            + ") through Testcontainers on "
+            + choice.dockerHost()
+            + "; the first run pulls the image");
+    LocalStackLauncher.Started started;
+    try {
+      started = LocalStackLauncher.start(choice.image(), settings.environment());
+    } catch (NoClassDefFoundError e) {
+      throw new IllegalStateException(
+          "LocalStack was chosen ("
+              + choice.reason()
+              + "), but Testcontainers' LocalStack module"
+              + " (org.testcontainers:testcontainers-localstack) is not on the classpath: add it"
+              + " to the test dependencies, or use moto ("
+              + EmulatorChoice.MOTO_INSTALL
+              + ").",
+          e);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          "LocalStack ("
+              + choice.image()
+              + ") did not start through Testcontainers on the Docker engine at "
+              + choice.dockerHost()
+              + ": "
+              + e.getMessage()
+              + ". If the image needs a license, set "
+              + LocalStackLauncher.AUTH_TOKEN_VARIABLE
+              + "; another image can be chosen with -D"
+              + EmulatorSettings.IMAGE_PROPERTY
+              + " or "
+              + EmulatorSettings.IMAGE_VARIABLE
+              + "; or use moto: "
+              + EmulatorChoice.MOTO_INSTALL
+              + ".",
+          e);
+    }
+    String description =
+        "LocalStack (Testcontainers) "
+            + choice.image()
+            + " at "
+            + trimSlash(started.endpoint())
+            + ", container "
+            + started.containerId().substring(0, Math.min(12, started.containerId().length()))
+            + " on "
+            + choice.dockerHost()
+            + (choice.reason().isEmpty() ? "" : " (" + choice.reason() + ")");
+    return new Emulator(
+        started.endpoint(),
+        EmulatorChoice.Kind.LOCALSTACK,
+        description,
+        null,
+        null,
+        started.stop());
+  }
+
+  private static String trimSlash(URI uri) {
+    String url = uri.toString();
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 
   private void awaitReady() {

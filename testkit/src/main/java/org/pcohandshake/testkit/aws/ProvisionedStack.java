@@ -140,8 +140,8 @@ public record ProvisionedStack(
             });
     environment.put("AWS_ENDPOINT_URL", endpointUrl());
     environment.put("AWS_REGION", AwsClients.REGION.id());
-    environment.put("AWS_ACCESS_KEY_ID", AwsClients.CREDENTIAL);
-    environment.put("AWS_SECRET_ACCESS_KEY", AwsClients.CREDENTIAL);
+    environment.put("AWS_ACCESS_KEY_ID", AwsClients.ACCESS_KEY_ID);
+    environment.put("AWS_SECRET_ACCESS_KEY", AwsClients.SECRET_ACCESS_KEY);
     return Collections.unmodifiableMap(environment);
   }
 

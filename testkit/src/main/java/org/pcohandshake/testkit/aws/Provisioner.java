@@ -1,5 +1,6 @@
 package org.pcohandshake.testkit.aws;
 
+import java.net.URI;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,6 +32,9 @@ import software.amazon.awssdk.services.secretsmanager.model.CreateSecretResponse
  * Creates the template's DynamoDB tables, KMS keys and aliases and Secrets Manager secrets in an
  * emulator, under physical names that carry a unique stack name, so several stacks can share one
  * emulator. Other resource types (roles, the API, functions) get ids but nothing is created.
+ *
+ * <p>It needs only the endpoint and the plain AWS APIs, so the same code provisions moto,
+ * LocalStack or any other emulator (see {@link EmulatorChoice}).
  */
 public final class Provisioner {
 
@@ -43,11 +47,17 @@ public final class Provisioner {
   private static final String SUFFIX_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789";
 
   private final SamTemplate template;
-  private final Emulator emulator;
+  private final URI endpoint;
 
-  public Provisioner(SamTemplate template, Emulator emulator) {
+  /** Provisions into the emulator at {@code endpoint} ({@code AWS_ENDPOINT_URL}). */
+  public Provisioner(SamTemplate template, URI endpoint) {
     this.template = Objects.requireNonNull(template, "template");
-    this.emulator = Objects.requireNonNull(emulator, "emulator");
+    this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+  }
+
+  /** Provisions into {@code emulator}, whichever kind it is. */
+  public Provisioner(SamTemplate template, Emulator emulator) {
+    this(template, Objects.requireNonNull(emulator, "emulator").endpoint());
   }
 
   /** Provisions with generated (or literal) secret values. */
@@ -135,21 +145,21 @@ public final class Provisioner {
                             + ":function:"
                             + name));
               });
-      try (DynamoDbClient dynamoDb = emulator.dynamoDb()) {
+      try (DynamoDbClient dynamoDb = AwsClients.dynamoDb(endpoint)) {
         template.resourcesOfType(TABLE_TYPE).values().forEach(r -> createTable(dynamoDb, r));
       }
-      try (KmsClient kms = emulator.kms()) {
+      try (KmsClient kms = AwsClients.kms(endpoint)) {
         template.resourcesOfType(KEY_TYPE).values().forEach(r -> createKey(kms, r));
         template.resourcesOfType(ALIAS_TYPE).values().forEach(r -> createAlias(kms, r));
       }
-      try (SecretsManagerClient secretsManager = emulator.secretsManager()) {
+      try (SecretsManagerClient secretsManager = AwsClients.secretsManager(endpoint)) {
         template
             .resourcesOfType(SECRET_TYPE)
             .values()
             .forEach(r -> createSecret(secretsManager, r));
       }
       return new ProvisionedStack(
-          stackName, template, emulator.endpoint(), physicalIds, attributes, secretValues);
+          stackName, template, endpoint, physicalIds, attributes, secretValues);
     }
 
     private String physicalName(String logicalId) {
@@ -422,7 +432,7 @@ public final class Provisioner {
     private IllegalStateException refused(SamResource resource, SdkException e) {
       return new IllegalStateException(
           "The emulator at "
-              + emulator.endpointUrl()
+              + endpoint
               + " refused to create "
               + resource.logicalId()
               + " ("

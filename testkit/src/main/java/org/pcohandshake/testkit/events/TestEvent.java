@@ -48,7 +48,11 @@ public final class TestEvent {
 
   /** Appends raw, already encoded query text (for malformed-input tests). */
   public TestEvent rawQuery(String raw) {
-    query.add(raw);
+    for (String pair : raw.split("&")) {
+      if (!pair.isEmpty()) {
+        query.add(pair);
+      }
+    }
     return this;
   }
 

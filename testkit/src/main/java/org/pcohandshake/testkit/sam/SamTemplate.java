@@ -372,11 +372,20 @@ public final class SamTemplate {
     return path.equals(SamRoute.DEFAULT_ROUTE);
   }
 
+  /** The type of an explicit HTTP API route. */
+  public static final String ROUTE_TYPE = "AWS::ApiGatewayV2::Route";
+
+  /** The type of an explicit HTTP API integration. */
+  public static final String INTEGRATION_TYPE = "AWS::ApiGatewayV2::Integration";
+
   private List<SamRoute> readRoutes() {
     List<SamRoute> all = new ArrayList<>();
     Map<String, SamRoute> byKey = new LinkedHashMap<>();
-    for (SamFunction function : functions.values()) {
-      for (SamRoute route : function.routes()) {
+    List<SamRoute> declared = new ArrayList<>();
+    functions.values().forEach(f -> declared.addAll(f.routes()));
+    declared.addAll(explicitRoutes());
+    {
+      for (SamRoute route : declared) {
         SamRoute previous = byKey.putIfAbsent(route.routeKey(), route);
         if (previous != null) {
           throw new IllegalArgumentException(
@@ -393,6 +402,93 @@ public final class SamTemplate {
       }
     }
     return List.copyOf(all);
+  }
+
+  /**
+   * Routes declared as {@code AWS::ApiGatewayV2::Route} resources (not as function events): {@code
+   * RouteKey "GET /path"}, {@code Target} naming an integration ({@code !Sub
+   * "integrations/${Integration}"}), whose {@code IntegrationUri} is the function's ARN ({@code
+   * !GetAtt Function.Arn}).
+   */
+  private List<SamRoute> explicitRoutes() {
+    List<SamRoute> result = new ArrayList<>();
+    resourcesOfType(ROUTE_TYPE)
+        .forEach(
+            (id, route) -> {
+              Object key = route.properties().get("RouteKey");
+              if (!(key instanceof String routeKey)) {
+                throw new IllegalArgumentException(
+                    source + ": route " + id + " needs a plain RouteKey string.");
+              }
+              String integrationId = integrationOf(id, route.properties().get("Target"));
+              SamResource integration = resources.get(integrationId);
+              if (integration == null || !INTEGRATION_TYPE.equals(integration.type())) {
+                throw new IllegalArgumentException(
+                    source
+                        + ": route "
+                        + id
+                        + " targets "
+                        + integrationId
+                        + ", not an integration.");
+              }
+              String functionId =
+                  functionOf(integrationId, integration.properties().get("IntegrationUri"));
+              if (!functions.containsKey(functionId)) {
+                throw new IllegalArgumentException(
+                    source
+                        + ": integration "
+                        + integrationId
+                        + " invokes unknown function "
+                        + functionId
+                        + ".");
+              }
+              if (routeKey.equals(SamRoute.DEFAULT_ROUTE)) {
+                result.add(new SamRoute("ANY", SamRoute.DEFAULT_ROUTE, functionId, id));
+              } else {
+                String[] parts = routeKey.trim().split(" +", 2);
+                if (parts.length != 2 || !parts[1].startsWith("/")) {
+                  throw new IllegalArgumentException(
+                      source
+                          + ": route "
+                          + id
+                          + " has RouteKey '"
+                          + routeKey
+                          + "', expected 'METHOD /path'.");
+                }
+                result.add(
+                    new SamRoute(parts[0].toUpperCase(Locale.ROOT), parts[1], functionId, id));
+              }
+            });
+    return result;
+  }
+
+  private String integrationOf(String routeId, Object target) {
+    if (target instanceof Map<?, ?> map && map.get("Fn::Sub") instanceof String sub) {
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("integrations/\\$\\{([A-Za-z0-9]+)}").matcher(sub);
+      if (m.matches()) {
+        return m.group(1);
+      }
+    }
+    throw new IllegalArgumentException(
+        source + ": route " + routeId + " needs Target: !Sub \"integrations/${SomeIntegration}\".");
+  }
+
+  private String functionOf(String integrationId, Object uri) {
+    if (uri instanceof Map<?, ?> map) {
+      Object getAtt = map.get("Fn::GetAtt");
+      if (getAtt instanceof List<?> list && list.size() == 2 && "Arn".equals(list.get(1))) {
+        return String.valueOf(list.get(0));
+      }
+      if (getAtt instanceof String text && text.endsWith(".Arn")) {
+        return text.substring(0, text.length() - 4);
+      }
+    }
+    throw new IllegalArgumentException(
+        source
+            + ": integration "
+            + integrationId
+            + " needs IntegrationUri: !GetAtt SomeFunction.Arn.");
   }
 
   private Map<String, Object> mapping(Object value, String where) {

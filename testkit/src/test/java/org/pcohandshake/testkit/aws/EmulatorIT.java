@@ -11,7 +11,10 @@ import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.pcohandshake.testkit.sam.ProjectRoot;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -47,10 +50,12 @@ class EmulatorIT {
   @Test
   void startedEmulator_writesItsLogUnderTarget_andCloseStopsIt() throws Exception {
     assumeTrue(
-        System.getenv(Emulator.ENDPOINT_VARIABLE) == null,
-        "AWS_ENDPOINT_URL is set, so no moto_server is started");
+        Emulator.findMotoServer(System.getenv(), ProjectRoot.tryFind()).isPresent(),
+        "moto_server is not installed here");
+    Map<String, String> environment = new HashMap<>(System.getenv());
+    environment.put(EmulatorSettings.EMULATOR_VARIABLE, "moto");
     URI endpoint;
-    try (Emulator emulator = Emulator.start()) {
+    try (Emulator emulator = Emulator.start(EmulatorSettings.ofEnvironment(environment))) {
       assertTrue(emulator.startedProcess());
       endpoint = emulator.endpoint();
       assertEquals("127.0.0.1", endpoint.getHost());
@@ -70,9 +75,13 @@ class EmulatorIT {
   }
 
   @Test
-  void findExecutable_findsMotoServer() {
-    assumeTrue(System.getenv(Emulator.ENDPOINT_VARIABLE) == null);
-    assertTrue(Emulator.findExecutable().getFileName().toString().equals("moto_server"));
+  void findExecutable_findsMotoServer_orSaysHowToInstallIt() {
+    if (Emulator.findMotoServer(System.getenv(), ProjectRoot.tryFind()).isPresent()) {
+      assertEquals("moto_server", Emulator.findExecutable().getFileName().toString());
+    } else {
+      IllegalStateException e = assertThrows(IllegalStateException.class, Emulator::findExecutable);
+      assertTrue(e.getMessage().contains(EmulatorChoice.MOTO_INSTALL), e.getMessage());
+    }
   }
 
   @Test

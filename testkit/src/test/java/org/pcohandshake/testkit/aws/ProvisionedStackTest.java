@@ -153,8 +153,8 @@ class ProvisionedStackTest {
     Map<String, String> env = env(Map.of());
     assertEquals("http://127.0.0.1:5555", env.get("AWS_ENDPOINT_URL"));
     assertEquals("us-east-1", env.get("AWS_REGION"));
-    assertEquals("test", env.get("AWS_ACCESS_KEY_ID"));
-    assertEquals("test", env.get("AWS_SECRET_ACCESS_KEY"));
+    assertEquals(AwsClients.ACCESS_KEY_ID, env.get("AWS_ACCESS_KEY_ID"));
+    assertEquals(AwsClients.SECRET_ACCESS_KEY, env.get("AWS_SECRET_ACCESS_KEY"));
   }
 
   @Test

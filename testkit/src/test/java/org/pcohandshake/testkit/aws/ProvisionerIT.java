@@ -168,6 +168,20 @@ class ProvisionerIT {
   }
 
   @Test
+  void everyArnTheEmulatorReports_isInTheLocalAccountAndRegion() {
+    // AWS::AccountId and the Lambda ARNs use AwsClients.ACCOUNT_ID: the emulator must agree.
+    String prefix = ":" + AwsClients.REGION.id() + ":" + AwsClients.ACCOUNT_ID + ":";
+    for (String type :
+        List.of(Provisioner.TABLE_TYPE, Provisioner.KEY_TYPE, Provisioner.SECRET_TYPE)) {
+      for (String id : template.resourcesOfType(type).keySet()) {
+        Map<String, String> attributes = stack.attributes().get(id);
+        String arn = attributes.getOrDefault("Arn", attributes.get("Id"));
+        assertTrue(arn.startsWith("arn:aws:") && arn.contains(prefix), id + ": " + arn);
+      }
+    }
+  }
+
+  @Test
   void twoStacks_liveSideBySideInOneEmulator() {
     ProvisionedStack other = new Provisioner(template, Emulator.shared()).provision();
     assertNotEquals(stack.stackName(), other.stackName());
@@ -185,8 +199,8 @@ class ProvisionerIT {
       }
       assertEquals(Emulator.shared().endpointUrl(), env.get("AWS_ENDPOINT_URL"));
       assertEquals("us-east-1", env.get("AWS_REGION"));
-      assertEquals("test", env.get("AWS_ACCESS_KEY_ID"));
-      assertEquals("test", env.get("AWS_SECRET_ACCESS_KEY"));
+      assertEquals(AwsClients.ACCESS_KEY_ID, env.get("AWS_ACCESS_KEY_ID"));
+      assertEquals(AwsClients.SECRET_ACCESS_KEY, env.get("AWS_SECRET_ACCESS_KEY"));
       if (function.environment().containsKey("ISSUER")) {
         assertEquals(BASE_URL, env.get("ISSUER"));
       }
