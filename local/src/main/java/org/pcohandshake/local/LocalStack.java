@@ -476,7 +476,7 @@ public final class LocalStack implements AutoCloseable {
     private Progress.Result<Emulator> startEmulator() {
       if (options.emulator().isPresent()) {
         Emulator given = options.emulator().get();
-        return new Progress.Result<>(given, "using " + given.endpointUrl());
+        return new Progress.Result<>(given, "using " + given.description());
       }
       Emulator emulator;
       try {
@@ -490,13 +490,7 @@ public final class LocalStack implements AutoCloseable {
             e);
       }
       resources.add(emulator);
-      return new Progress.Result<>(
-          emulator,
-          emulator.startedProcess()
-              ? "moto_server on "
-                  + emulator.endpointUrl()
-                  + emulator.logFile().map(log -> " (log " + log + ")").orElse("")
-              : "AWS_ENDPOINT_URL " + emulator.endpointUrl());
+      return new Progress.Result<>(emulator, emulator.description());
     }
 
     private Progress.Result<ProvisionedStack> provision(
