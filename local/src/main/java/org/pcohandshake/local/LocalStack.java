@@ -52,6 +52,9 @@ public final class LocalStack implements AutoCloseable {
   static final String PARAM_LOGIN_URL = "LoginUrl";
   static final String PARAM_LOGIN_ISSUER = "LoginIssuer";
 
+  /** The example API's CORS origins, when the template has that parameter. */
+  static final String PARAM_ALLOWED_ORIGINS = "AllowedOrigins";
+
   /** The example API route; the simulator's add-on calls it after the handshake when it exists. */
   static final String EXAMPLE_API_METHOD = "GET";
 
@@ -424,6 +427,15 @@ public final class LocalStack implements AutoCloseable {
       values.put(
           PARAM_LOGIN_ISSUER,
           loginApp != null ? loginApp.issuer() : options.loginIssuer().orElseThrow());
+      if (simulator != null && template.parameters().containsKey(PARAM_ALLOWED_ORIGINS)) {
+        // the simulated add-on calls the example API from the simulator's origin
+        values.put(
+            PARAM_ALLOWED_ORIGINS,
+            (Objects.requireNonNullElse(defaults.get(PARAM_ALLOWED_ORIGINS), "")
+                    + " "
+                    + simulator.baseUrl())
+                .strip());
+      }
       try {
         stack.parameterValues(values);
         template.functions().keySet().forEach(id -> stack.environmentFor(id, baseUrl, values));
