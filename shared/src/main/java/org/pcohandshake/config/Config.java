@@ -42,6 +42,11 @@ public record Config(
     Duration consentTtl,
     Duration pcoLinkTtl,
     Duration pcoHttpTimeout,
+    List<String> previousSigningKeyIds,
+    String jwksUrl,
+    Duration clockSkew,
+    RevocationCheck revocationCheck,
+    List<String> allowedOrigins,
     String awsRegion,
     String awsEndpointUrl,
     Map<String, String> raw) {
@@ -73,10 +78,25 @@ public record Config(
   public static final String CONSENT_TTL_SECONDS = "CONSENT_TTL_SECONDS";
   public static final String PCO_LINK_TTL_SECONDS = "PCO_LINK_TTL_SECONDS";
   public static final String PCO_HTTP_TIMEOUT_MS = "PCO_HTTP_TIMEOUT_MS";
+  public static final String PREVIOUS_SIGNING_KEY_IDS = "PREVIOUS_SIGNING_KEY_IDS";
+  public static final String JWKS_URL = "JWKS_URL";
+  public static final String CLOCK_SKEW_SECONDS = "CLOCK_SKEW_SECONDS";
+  public static final String REVOCATION_CHECK = "REVOCATION_CHECK";
+  public static final String ALLOWED_ORIGINS = "ALLOWED_ORIGINS";
   public static final String AWS_REGION = "AWS_REGION";
   public static final String AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL";
 
   public static final String DEFAULT_PCO_BASE_URL = "https://api.planningcenteronline.com";
+
+  /** Where the JWKS is served, relative to the issuer. */
+  public static final String JWKS_PATH = "/.well-known/jwks.json";
+
+  /**
+   * Planning Center's product origins, where {@code authenticatedIntegratorFetch} runs: every
+   * single-label subdomain of planningcenteronline.com over HTTPS, and the bare domain.
+   */
+  public static final String DEFAULT_ALLOWED_ORIGINS =
+      "https://*.planningcenteronline.com https://planningcenteronline.com";
 
   /** What {@code GET /oauth/pco/complete} does with Planning Center's code. */
   public enum PcoTokenMode {
@@ -88,9 +108,19 @@ public record Config(
     SKIP
   }
 
+  /** How a resource server treats access tokens of a revoked grant. */
+  public enum RevocationCheck {
+    /** One read of the grant per request: a revoked grant's tokens stop at once (the default). */
+    GRANT,
+    /** Signature and claims only: a revoked grant's tokens work until they expire. */
+    NONE
+  }
+
   public Config {
     extraRedirectUris = List.copyOf(extraRedirectUris);
     scopes = List.copyOf(scopes);
+    previousSigningKeyIds = List.copyOf(previousSigningKeyIds);
+    allowedOrigins = List.copyOf(allowedOrigins);
     raw = Map.copyOf(raw);
   }
 
@@ -127,12 +157,36 @@ public record Config(
             seconds(env, CONSENT_TTL_SECONDS, 900, 60, 3_600, problems),
             seconds(env, PCO_LINK_TTL_SECONDS, 900, 60, 3_600, problems),
             Duration.ofMillis(number(env, PCO_HTTP_TIMEOUT_MS, 4_000, 100, 10_000, problems)),
+            words(get(env, PREVIOUS_SIGNING_KEY_IDS, "")),
+            get(env, JWKS_URL, issuer.isEmpty() ? "" : issuer + JWKS_PATH),
+            seconds(env, CLOCK_SKEW_SECONDS, 60, 0, 300, problems),
+            revocationCheck(get(env, REVOCATION_CHECK, "grant"), problems),
+            words(get(env, ALLOWED_ORIGINS, DEFAULT_ALLOWED_ORIGINS)),
             get(env, AWS_REGION, "us-east-1"),
             get(env, AWS_ENDPOINT_URL, ""),
             env);
     for (String uri : config.extraRedirectUris) {
       if (!isAbsoluteHttpUrl(uri)) {
         problems.add(EXTRA_REDIRECT_URIS + " holds a value that is not an absolute http(s) URL");
+      }
+    }
+    if (!config.jwksUrl.isEmpty() && !isAbsoluteHttpUrl(config.jwksUrl)) {
+      problems.add(JWKS_URL + " must be an absolute http(s) URL");
+    }
+    List<String> keyIds = new ArrayList<>(config.previousSigningKeyIds);
+    keyIds.add(config.signingKeyId);
+    if (keyIds.stream().anyMatch(id -> id.startsWith("alias/") || id.contains(":alias/"))) {
+      // an alias can be repointed to another key while the kid stays the same, which verifiers
+      // would see as a bad signature rather than as a new key
+      problems.add(
+          SIGNING_KEY_ID + " and " + PREVIOUS_SIGNING_KEY_IDS + " must name keys, not aliases");
+    }
+    for (String origin : config.allowedOrigins) {
+      if (!origin.matches("https?://(\\*\\.)?[a-z0-9.-]+(:[0-9]{1,5})?")) {
+        problems.add(
+            ALLOWED_ORIGINS
+                + " holds a value that is not an origin such as https://app.example.com"
+                + " or https://*.example.com");
       }
     }
     if (!isAbsoluteHttpUrl(config.pcoBaseUrl)) {
@@ -209,6 +263,15 @@ public record Config(
     } catch (IllegalArgumentException e) {
       problems.add(PCO_TOKEN_MODE + " must be one of store, identify, skip");
       return PcoTokenMode.IDENTIFY;
+    }
+  }
+
+  private static RevocationCheck revocationCheck(String value, List<String> problems) {
+    try {
+      return RevocationCheck.valueOf(value.toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      problems.add(REVOCATION_CHECK + " must be one of grant, none");
+      return RevocationCheck.GRANT;
     }
   }
 

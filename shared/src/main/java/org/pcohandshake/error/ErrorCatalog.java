@@ -28,9 +28,19 @@ public enum ErrorCatalog {
   UNSUPPORTED_GRANT_TYPE(400, "unsupported_grant_type", "The grant type is not supported."),
   INVALID_SCOPE(
       400, "invalid_scope", "The requested scope is invalid or exceeds the granted scope."),
+  TOKEN_OF_ANOTHER_CLIENT(
+      400, "unauthorized_client", "The token was not issued to the authenticated client."),
   SERVER_ERROR(500, "server_error", "The server met an unexpected problem."),
   TEMPORARILY_UNAVAILABLE(
       503, "temporarily_unavailable", "The server is temporarily unavailable; retry shortly."),
+
+  // Resource servers (RFC 6750 section 3): answered with a WWW-Authenticate: Bearer challenge.
+  TOKEN_MISSING(401, "", "An access token is required in the Authorization header."),
+  INVALID_TOKEN(401, "invalid_token", "The access token is invalid, expired or revoked."),
+  TOKEN_IN_QUERY(
+      400,
+      "invalid_request",
+      "Send the access token in the Authorization header, never in the URL."),
 
   // Authorization endpoint errors sent back to the client by redirect (RFC 6749 section 4.1.2.1).
   UNSUPPORTED_RESPONSE_TYPE(
@@ -152,6 +162,25 @@ public enum ErrorCatalog {
     body.put("error", code);
     body.put("error_description", description);
     return HttpResponse.json(status, JSONObjectUtils.toJSONString(body));
+  }
+
+  /**
+   * The answer of a resource server (RFC 6750 section 3): the status, a {@code WWW-Authenticate:
+   * Bearer} challenge that names the error when there is one (none when no token was sent), and the
+   * same in a JSON body.
+   */
+  public HttpResponse bearer() {
+    Map<String, Object> body = new LinkedHashMap<>();
+    if (!code.isEmpty()) {
+      body.put("error", code);
+    }
+    body.put("error_description", description);
+    String challenge =
+        code.isEmpty()
+            ? "Bearer"
+            : "Bearer error=\"" + code + "\", error_description=\"" + description + "\"";
+    return HttpResponse.json(status, JSONObjectUtils.toJSONString(body))
+        .withHeader("www-authenticate", challenge);
   }
 
   /** The readable page for a person. */

@@ -92,6 +92,36 @@ public final class Params {
     return list != null && list.size() > 1;
   }
 
+  /**
+   * The body of a POST as parameters: {@code application/x-www-form-urlencoded} per RFC 6749, JSON
+   * with string values accepted too. Empty for any other media type.
+   *
+   * @throws BadRequestException when the body does not parse, or JSON holds a non-string value
+   */
+  public static Optional<Params> fromBody(HttpRequest http) {
+    String type = http.mediaType();
+    if (type.equals("application/x-www-form-urlencoded")) {
+      return Optional.of(parse(http.body()));
+    }
+    if (type.equals("application/json")) {
+      try {
+        Map<String, Object> json = com.nimbusds.jose.util.JSONObjectUtils.parse(http.body());
+        Map<String, String> values = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> entry : json.entrySet()) {
+          if (entry.getValue() instanceof String value) {
+            values.put(entry.getKey(), value);
+          } else if (entry.getValue() != null) {
+            throw new BadRequestException(BadRequestException.Reason.MALFORMED);
+          }
+        }
+        return Optional.of(of(values));
+      } catch (java.text.ParseException e) {
+        throw new BadRequestException(BadRequestException.Reason.MALFORMED);
+      }
+    }
+    return Optional.empty();
+  }
+
   /** Encodes a parameter for a URL query or form body. */
   public static String encode(String value) {
     return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");

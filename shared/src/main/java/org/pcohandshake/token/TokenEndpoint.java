@@ -1,7 +1,6 @@
 package org.pcohandshake.token;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
-import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
@@ -48,7 +47,7 @@ public final class TokenEndpoint {
   }
 
   public HttpResponse handle(HttpRequest http) {
-    Optional<Params> parsed = form(http);
+    Optional<Params> parsed = Params.fromBody(http);
     if (parsed.isEmpty()) {
       return ErrorCatalog.UNSUPPORTED_MEDIA_TYPE.json();
     }
@@ -61,10 +60,7 @@ public final class TokenEndpoint {
     ClientAuthentication auth = clients.authenticate(http, form);
     if (auth instanceof ClientAuthentication.Failed failed) {
       Log.warn(http.requestId(), "client_auth_failed", Map.of("reason", failed.error()));
-      HttpResponse response = failed.error().json();
-      return failed.basicTried() && failed.error().status() == 401
-          ? response.withHeader("www-authenticate", "Basic realm=\"oauth\", charset=\"UTF-8\"")
-          : response;
+      return failed.response();
     }
     String clientId = ((ClientAuthentication.Authenticated) auth).clientId();
     return switch (form.get("grant_type").orElse("")) {
@@ -195,32 +191,5 @@ public final class TokenEndpoint {
       body.put("scope", scope);
     }
     return HttpResponse.json(200, JSONObjectUtils.toJSONString(body));
-  }
-
-  /** The body as parameters: form-urlencoded per RFC 6749, JSON accepted too. */
-  private static Optional<Params> form(HttpRequest http) {
-    String type = http.mediaType();
-    if (type.equals("application/x-www-form-urlencoded")) {
-      return Optional.of(Params.parse(http.body()));
-    }
-    if (type.equals("application/json")) {
-      try {
-        Map<String, Object> json = JSONObjectUtils.parse(http.body());
-        Map<String, String> values = new LinkedHashMap<>();
-        for (Map.Entry<String, Object> entry : json.entrySet()) {
-          if (entry.getValue() instanceof String value) {
-            values.put(entry.getKey(), value);
-          } else if (entry.getValue() != null) {
-            throw new org.pcohandshake.http.BadRequestException(
-                org.pcohandshake.http.BadRequestException.Reason.MALFORMED);
-          }
-        }
-        return Optional.of(Params.of(values));
-      } catch (ParseException e) {
-        throw new org.pcohandshake.http.BadRequestException(
-            org.pcohandshake.http.BadRequestException.Reason.MALFORMED);
-      }
-    }
-    return Optional.empty();
   }
 }

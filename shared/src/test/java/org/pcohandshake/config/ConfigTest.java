@@ -55,4 +55,45 @@ class ConfigTest {
     assertEquals(
         "https://x.example", TestConfigs.with(Config.ISSUER, "https://x.example/").issuer());
   }
+
+  @Test
+  void resourceServerDefaults_followTheIssuer() {
+    Config config = TestConfigs.config();
+    assertEquals("https://auth.example.org/.well-known/jwks.json", config.jwksUrl());
+    assertEquals("https://auth.example.org/api", config.audience());
+    assertEquals(Duration.ofSeconds(60), config.clockSkew());
+    assertEquals(Config.RevocationCheck.GRANT, config.revocationCheck());
+    assertEquals(
+        List.of("https://*.planningcenteronline.com", "https://planningcenteronline.com"),
+        config.allowedOrigins());
+    assertEquals(List.of(), config.previousSigningKeyIds());
+  }
+
+  @Test
+  void previousSigningKeys_areAList_andAliasesAreRefused() {
+    assertEquals(
+        List.of("key-a", "key-b"),
+        TestConfigs.with(Config.PREVIOUS_SIGNING_KEY_IDS, "key-a, key-b").previousSigningKeyIds());
+    assertThrows(
+        ConfigException.class, () -> TestConfigs.with(Config.SIGNING_KEY_ID, "alias/signing"));
+    assertThrows(
+        ConfigException.class,
+        () ->
+            TestConfigs.with(
+                Config.PREVIOUS_SIGNING_KEY_IDS, "arn:aws:kms:us-east-1:1:alias/signing"));
+  }
+
+  @Test
+  void revocationCheckAndOrigins_areValidated() {
+    assertEquals(
+        Config.RevocationCheck.NONE,
+        TestConfigs.with(Config.REVOCATION_CHECK, "none").revocationCheck());
+    assertThrows(ConfigException.class, () -> TestConfigs.with(Config.REVOCATION_CHECK, "maybe"));
+    assertThrows(
+        ConfigException.class,
+        () -> TestConfigs.with(Config.ALLOWED_ORIGINS, "https://x.example/path"));
+    assertEquals(
+        List.of("https://app.example.com"),
+        TestConfigs.with(Config.ALLOWED_ORIGINS, "https://app.example.com").allowedOrigins());
+  }
 }

@@ -37,4 +37,16 @@ class ErrorCatalogTest {
     assertEquals("no-store", page.headers().get("cache-control"));
     assertTrue(page.body().contains("Unrecognised return address"));
   }
+
+  @Test
+  void bearerAnswers_carryTheRfc6750Challenge() {
+    HttpResponse invalid = ErrorCatalog.INVALID_TOKEN.bearer();
+    assertEquals(401, invalid.status());
+    assertTrue(
+        invalid.headers().get("www-authenticate").startsWith("Bearer error=\"invalid_token\""));
+    assertEquals("no-store", invalid.headers().get("cache-control"));
+    HttpResponse missing = ErrorCatalog.TOKEN_MISSING.bearer();
+    assertEquals(401, missing.status());
+    assertEquals("Bearer", missing.headers().get("www-authenticate"));
+  }
 }

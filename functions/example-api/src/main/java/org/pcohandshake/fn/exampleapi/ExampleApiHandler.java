@@ -1,0 +1,51 @@
+package org.pcohandshake.fn.exampleapi;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.pcohandshake.config.Config;
+import org.pcohandshake.cors.CorsPolicy;
+import org.pcohandshake.http.Endpoint;
+import org.pcohandshake.verify.AccessTokenVerifier;
+
+/**
+ * {@code GET /api/me} and its CORS preflight {@code OPTIONS /api/me}: what Planning Center's {@code
+ * authenticatedIntegratorFetch} calls. Copy this module for your own endpoints.
+ */
+public final class ExampleApiHandler
+    implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+  private final MeEndpoint endpoint;
+
+  /** Lambda's entry: configuration from the process environment. */
+  public ExampleApiHandler() {
+    this(System.getenv());
+  }
+
+  public ExampleApiHandler(Map<String, String> environment) {
+    this(environment, Clock.systemUTC());
+  }
+
+  /**
+   * Built once per Lambda instance, at init: the verifier (it caches the JWKS) and the CORS policy.
+   * Reads ISSUER, API_AUDIENCE, JWKS_URL, REVOCATION_CHECK (+ TABLE_NAME) and ALLOWED_ORIGINS.
+   */
+  public ExampleApiHandler(Map<String, String> environment, Clock clock) {
+    Config config = Config.fromEnvironment(environment);
+    this.endpoint =
+        new MeEndpoint(
+            AccessTokenVerifier.from(config, clock),
+            // browsers may call GET with an Authorization header; add methods and headers here
+            // (e.g. POST and Content-Type) for endpoints that need them
+            new CorsPolicy(config.allowedOrigins(), List.of("GET"), List.of("Authorization")));
+  }
+
+  @Override
+  public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+    return Endpoint.handle(event, Endpoint.Style.JSON, endpoint::handle);
+  }
+}

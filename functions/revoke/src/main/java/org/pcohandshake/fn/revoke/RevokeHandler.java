@@ -1,0 +1,72 @@
+package org.pcohandshake.fn.revoke;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import java.time.Clock;
+import java.util.Map;
+import org.pcohandshake.aws.AwsClients;
+import org.pcohandshake.config.Config;
+import org.pcohandshake.discovery.KmsPublicKeys;
+import org.pcohandshake.grant.GrantStore;
+import org.pcohandshake.http.Endpoint;
+import org.pcohandshake.revoke.RevocationEndpoint;
+import org.pcohandshake.secrets.SecretCache;
+import org.pcohandshake.token.ClientAuthenticator;
+import org.pcohandshake.verify.AccessTokenVerifier;
+import org.pcohandshake.verify.CachedJwks;
+import org.pcohandshake.verify.GrantCheck;
+
+/** {@code POST /oauth/revoke}. */
+public final class RevokeHandler
+    implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+  private final RevocationEndpoint endpoint;
+
+  /** Lambda's entry: configuration from the process environment. */
+  public RevokeHandler() {
+    this(System.getenv());
+  }
+
+  public RevokeHandler(Map<String, String> environment) {
+    this(environment, Clock.systemUTC());
+  }
+
+  /**
+   * Builds the real dependencies once. Access tokens are verified against the signing keys read
+   * from KMS (this function signs nothing but may read the public keys), not over HTTP from our own
+   * JWKS: same keys, one network hop less, and no call from the API back into itself.
+   */
+  public RevokeHandler(Map<String, String> environment, Clock clock) {
+    Config config =
+        Config.fromEnvironment(environment)
+            .require(
+                Config.ISSUER,
+                Config.TABLE_NAME,
+                Config.CLIENT_ID,
+                Config.CLIENT_SECRET_ID,
+                Config.SIGNING_KEY_ID);
+    AwsClients aws = new AwsClients(config);
+    SecretCache secret = new SecretCache(aws.secretsManager(), config.clientSecretId(), clock);
+    KmsPublicKeys keys =
+        new KmsPublicKeys(aws.kms(), config.signingKeyId(), config.previousSigningKeyIds());
+    this.endpoint =
+        new RevocationEndpoint(
+            new ClientAuthenticator(config.clientId(), secret::values),
+            new GrantStore(aws.dynamoDb(), config.tableName(), clock),
+            new AccessTokenVerifier(
+                new CachedJwks(
+                    keys::jwkSet, CachedJwks.TTL, CachedJwks.MIN_REFRESH_INTERVAL, clock),
+                config.issuer(),
+                config.audience(),
+                config.clockSkew(),
+                GrantCheck.none(),
+                clock));
+  }
+
+  @Override
+  public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+    return Endpoint.handle(event, Endpoint.Style.JSON, endpoint::handle);
+  }
+}

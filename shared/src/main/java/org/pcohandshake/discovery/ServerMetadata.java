@@ -1,0 +1,49 @@
+package org.pcohandshake.discovery;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.pcohandshake.config.Config;
+
+/**
+ * The authorization server metadata (RFC 8414), served unchanged as the OpenID Connect discovery
+ * document too, since API Gateway's JWT authorizer and OIDC libraries read that path.
+ *
+ * <p>This server issues no ID tokens. The OpenID fields that discovery clients insist on ({@code
+ * subject_types_supported}, {@code id_token_signing_alg_values_supported}) are present so those
+ * clients accept the document and find {@code jwks_uri}; they describe the subject identifiers and
+ * the one signing algorithm of our access tokens.
+ */
+public final class ServerMetadata {
+
+  public static final String AUTHORIZATION_PATH = "/oauth/authorize";
+  public static final String TOKEN_PATH = "/oauth/token";
+  public static final String REVOCATION_PATH = "/oauth/revoke";
+
+  private ServerMetadata() {}
+
+  /** The metadata document for the configured issuer. */
+  public static String json(Config config) {
+    String issuer = config.issuer();
+    List<String> clientAuthentication = List.of("client_secret_basic", "client_secret_post");
+    Map<String, Object> metadata = new LinkedHashMap<>();
+    metadata.put("issuer", issuer);
+    metadata.put("authorization_endpoint", issuer + AUTHORIZATION_PATH);
+    metadata.put("token_endpoint", issuer + TOKEN_PATH);
+    metadata.put("revocation_endpoint", issuer + REVOCATION_PATH);
+    metadata.put("jwks_uri", issuer + Config.JWKS_PATH);
+    metadata.put("response_types_supported", List.of("code"));
+    metadata.put("response_modes_supported", List.of("query"));
+    metadata.put("grant_types_supported", List.of("authorization_code", "refresh_token"));
+    metadata.put("token_endpoint_auth_methods_supported", clientAuthentication);
+    metadata.put("revocation_endpoint_auth_methods_supported", clientAuthentication);
+    metadata.put("code_challenge_methods_supported", List.of("S256"));
+    if (!config.scopes().isEmpty()) {
+      metadata.put("scopes_supported", config.scopes());
+    }
+    metadata.put("subject_types_supported", List.of("public"));
+    metadata.put("id_token_signing_alg_values_supported", List.of("ES256"));
+    return JSONObjectUtils.toJSONString(metadata);
+  }
+}

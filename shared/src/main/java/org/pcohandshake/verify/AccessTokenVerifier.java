@@ -1,0 +1,300 @@
+package org.pcohandshake.verify;
+
+import com.nimbusds.jose.Header;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKMatcher;
+import com.nimbusds.jose.jwk.JWKSelector;
+import com.nimbusds.jose.jwk.KeyType;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.pcohandshake.aws.AwsClients;
+import org.pcohandshake.config.Config;
+import org.pcohandshake.grant.GrantStore;
+import org.pcohandshake.http.HttpRequest;
+import org.pcohandshake.log.Log;
+
+/**
+ * Verifies our access tokens (RFC 9068) for a resource server, in one call: {@link
+ * #verify(HttpRequest)} answers {@link Verification.Valid} with the claims, or {@link
+ * Verification.Invalid} with the reason and the 401 to send.
+ *
+ * <p>Checks, in order: the token comes in the {@code Authorization: Bearer} header (never the URL);
+ * it is a compact JWS of at most {@value #MAX_TOKEN_CHARS} characters; {@code alg} is ES256 and
+ * nothing else (no {@code none}, no HMAC, so a public key can never serve as an HMAC secret);
+ * {@code typ} is {@code at+jwt}; {@code kid} names a P-256 signing key of the JWKS; the signature
+ * verifies; then, only on a verified payload, {@code iss} is our issuer, {@code aud} names this
+ * API, {@code exp}, {@code nbf} and {@code iat} hold within the clock skew, the required claims are
+ * present; last, when the revocation policy says so, the grant is alive (one DynamoDB read).
+ *
+ * <p>Where the keys come from is the caller's choice ({@link JWKSource}). {@link #from(Config,
+ * Clock)}, which resource servers use, reads the JWKS over HTTPS from {@code jwks_uri} ({@code
+ * JWKS_URL}, by default the issuer's {@code /.well-known/jwks.json}) and caches it ({@link
+ * CachedJwks}): that is what every standard verifier does, it needs no AWS permission nor AWS SDK
+ * in the integrator's functions, it follows a key rotation by itself (the JWKS is the one place
+ * that says which keys are trusted), and it works from any account or language. Our own revocation
+ * endpoint, which already holds KMS access, builds its key source from KMS instead.
+ */
+public final class AccessTokenVerifier {
+
+  /** Longer tokens are refused before any parsing (ours are well under 1,000 characters). */
+  public static final int MAX_TOKEN_CHARS = 4_096;
+
+  private static final JOSEObjectType AT_JWT = new JOSEObjectType("at+jwt");
+
+  private final JWKSource<SecurityContext> keys;
+  private final String issuer;
+  private final String audience;
+  private final Duration clockSkew;
+  private final GrantCheck grants;
+  private final Clock clock;
+
+  /**
+   * @param keys the trusted public keys (the JWKS)
+   * @param issuer the exact {@code iss} expected
+   * @param audience the {@code aud} value that names this API
+   * @param clockSkew tolerance for {@code exp}, {@code nbf} and {@code iat}
+   * @param grants the revocation policy: {@link GrantCheck#none()} or a grant lookup
+   */
+  public AccessTokenVerifier(
+      JWKSource<SecurityContext> keys,
+      String issuer,
+      String audience,
+      Duration clockSkew,
+      GrantCheck grants,
+      Clock clock) {
+    this.keys = keys;
+    this.issuer = issuer;
+    this.audience = audience;
+    this.clockSkew = clockSkew;
+    this.grants = grants;
+    this.clock = clock;
+  }
+
+  /**
+   * The verifier a resource server builds once, at init, from its environment: {@code ISSUER}
+   * (required), {@code API_AUDIENCE}, {@code JWKS_URL}, {@code CLOCK_SKEW_SECONDS}, and {@code
+   * REVOCATION_CHECK} ({@code grant}, the default, also needs {@code TABLE_NAME} and read access to
+   * the table; {@code none} needs neither).
+   */
+  public static AccessTokenVerifier fromEnvironment(Map<String, String> environment) {
+    return from(Config.fromEnvironment(environment), Clock.systemUTC());
+  }
+
+  /** Like {@link #fromEnvironment(Map)}, from a configuration already read. */
+  public static AccessTokenVerifier from(Config config, Clock clock) {
+    config.require(Config.ISSUER);
+    GrantCheck grants = GrantCheck.none();
+    if (config.revocationCheck() == Config.RevocationCheck.GRANT) {
+      config.require(Config.TABLE_NAME);
+      grants = grantStore(config, clock)::grantAlive;
+    }
+    return new AccessTokenVerifier(
+        CachedJwks.remote(URI.create(config.jwksUrl()), clock),
+        config.issuer(),
+        config.audience(),
+        config.clockSkew(),
+        grants,
+        clock);
+  }
+
+  private static GrantStore grantStore(Config config, Clock clock) {
+    return new GrantStore(new AwsClients(config).dynamoDb(), config.tableName(), clock);
+  }
+
+  /**
+   * Verifies the request's bearer token and logs a refusal's reason with the request id (never the
+   * token).
+   *
+   * @throws UncheckedIOException when no keys can be had (the JWKS endpoint is down and nothing is
+   *     cached): the shared error path answers 503, since the token may well be good
+   */
+  public Verification verify(HttpRequest http) {
+    Verification result = verifyRequest(http);
+    if (result instanceof Verification.Invalid invalid) {
+      Log.warn(http.requestId(), "access_token_refused", Map.of("reason", invalid.reason()));
+    }
+    return result;
+  }
+
+  private Verification verifyRequest(HttpRequest http) {
+    if (http.query().has("access_token")) {
+      return invalid(Verification.Reason.IN_QUERY);
+    }
+    Optional<String> authorization = http.header("authorization");
+    if (authorization.isEmpty() || !authorization.get().regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return invalid(Verification.Reason.MISSING);
+    }
+    return verify(authorization.get().substring(7).trim());
+  }
+
+  /** Verifies a bare token (the compact JWS). */
+  public Verification verify(String token) {
+    if (token.isEmpty() || token.length() > MAX_TOKEN_CHARS) {
+      return invalid(Verification.Reason.MALFORMED);
+    }
+    int dot = token.indexOf('.');
+    if (dot <= 0) {
+      return invalid(Verification.Reason.MALFORMED);
+    }
+    Header parsedHeader;
+    try {
+      parsedHeader = Header.parse(new Base64URL(token.substring(0, dot)));
+    } catch (ParseException e) {
+      return invalid(Verification.Reason.MALFORMED);
+    }
+    // decided on the header alone, before anything else is parsed: alg "none" has a PlainHeader,
+    // an encrypted token a JWEHeader, and only ES256 is ever accepted
+    if (!(parsedHeader instanceof JWSHeader jws)
+        || !JWSAlgorithm.ES256.equals(jws.getAlgorithm())) {
+      return invalid(Verification.Reason.ALGORITHM);
+    }
+    SignedJWT signed;
+    try {
+      signed = SignedJWT.parse(token);
+    } catch (ParseException e) {
+      return invalid(Verification.Reason.MALFORMED);
+    }
+    JWSHeader header = signed.getHeader();
+    if (!isAccessTokenType(header.getType())) {
+      return invalid(Verification.Reason.TYPE);
+    }
+    if (header.getKeyID() == null || header.getKeyID().isBlank()) {
+      return invalid(Verification.Reason.UNKNOWN_KEY);
+    }
+    List<JWK> candidates = keysFor(header.getKeyID());
+    if (candidates.isEmpty()) {
+      return invalid(Verification.Reason.UNKNOWN_KEY);
+    }
+    if (!signatureVerifies(signed, candidates)) {
+      return invalid(Verification.Reason.SIGNATURE);
+    }
+    JWTClaimsSet claims;
+    try {
+      claims = signed.getJWTClaimsSet();
+    } catch (ParseException e) {
+      return invalid(Verification.Reason.MALFORMED);
+    }
+    return checkClaims(claims);
+  }
+
+  private Verification checkClaims(JWTClaimsSet claims) {
+    if (!issuer.equals(claims.getIssuer())) {
+      return invalid(Verification.Reason.ISSUER);
+    }
+    if (claims.getAudience() == null || !claims.getAudience().contains(audience)) {
+      return invalid(Verification.Reason.AUDIENCE);
+    }
+    Date expiration = claims.getExpirationTime();
+    Date issuedAt = claims.getIssueTime();
+    if (expiration == null || issuedAt == null) {
+      return invalid(Verification.Reason.MISSING_CLAIM);
+    }
+    Instant now = clock.instant();
+    if (!now.isBefore(expiration.toInstant().plus(clockSkew))) {
+      return invalid(Verification.Reason.EXPIRED);
+    }
+    Instant latestAcceptable = now.plus(clockSkew);
+    Date notBefore = claims.getNotBeforeTime();
+    if ((notBefore != null && notBefore.toInstant().isAfter(latestAcceptable))
+        || issuedAt.toInstant().isAfter(latestAcceptable)) {
+      return invalid(Verification.Reason.NOT_YET_VALID);
+    }
+    AccessTokenClaims result;
+    try {
+      String subject = claims.getSubject();
+      String clientId = claims.getStringClaim("client_id");
+      String grantId = claims.getStringClaim("sid");
+      String tokenId = claims.getJWTID();
+      if (isBlank(subject) || isBlank(clientId) || isBlank(grantId) || isBlank(tokenId)) {
+        return invalid(Verification.Reason.MISSING_CLAIM);
+      }
+      String scope = claims.getStringClaim("scope");
+      result =
+          new AccessTokenClaims(
+              subject,
+              clientId,
+              scope == null ? "" : scope,
+              grantId,
+              Optional.ofNullable(claims.getStringClaim("pco_organization_id"))
+                  .filter(s -> !s.isEmpty()),
+              Optional.ofNullable(claims.getStringClaim("pco_person_id")).filter(s -> !s.isEmpty()),
+              tokenId,
+              expiration.toInstant());
+    } catch (ParseException e) {
+      return invalid(Verification.Reason.MALFORMED);
+    }
+    if (!grants.alive(result.grantId())) {
+      return invalid(Verification.Reason.REVOKED);
+    }
+    return new Verification.Valid(result);
+  }
+
+  private List<JWK> keysFor(String kid) {
+    JWKMatcher matcher =
+        new JWKMatcher.Builder()
+            .keyID(kid)
+            .keyType(KeyType.EC)
+            .curve(Curve.P_256)
+            .keyUses(KeyUse.SIGNATURE, null)
+            .algorithms(JWSAlgorithm.ES256, null)
+            .build();
+    try {
+      return keys.get(new JWKSelector(matcher), null);
+    } catch (KeySourceException e) {
+      throw new UncheckedIOException(new IOException("no signing keys available", e));
+    }
+  }
+
+  private static boolean signatureVerifies(SignedJWT signed, List<JWK> candidates) {
+    for (JWK candidate : candidates) {
+      try {
+        if (signed.verify(new ECDSAVerifier(candidate.toECKey()))) {
+          return true;
+        }
+      } catch (JOSEException e) {
+        // a key that cannot verify this token: try the next one
+      }
+    }
+    return false;
+  }
+
+  /** RFC 9068 section 4: {@code at+jwt}, or the full media type, compared case-insensitively. */
+  private static boolean isAccessTokenType(JOSEObjectType type) {
+    if (type == null) {
+      return false;
+    }
+    String value = type.getType().toLowerCase(Locale.ROOT);
+    return value.equals(AT_JWT.getType()) || value.equals("application/at+jwt");
+  }
+
+  private static boolean isBlank(String value) {
+    return value == null || value.isBlank();
+  }
+
+  private static Verification invalid(Verification.Reason reason) {
+    return new Verification.Invalid(reason);
+  }
+}
