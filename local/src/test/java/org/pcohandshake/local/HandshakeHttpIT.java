@@ -117,6 +117,9 @@ class HandshakeHttpIT {
       assertEquals(200, me.status(), me.toString());
       assertTrue(me.body().contains("user-42"), "the API names the integrator user");
       assertTrue(me.body().contains("1001") && me.body().contains("2002"), "and the PCO link");
+      // the add-on's call came from the simulator's origin, which the local stack allows
+      assertEquals(200, addon.apiStatus());
+      assertEquals(pco.baseUrl(), addon.apiAllowOrigin(), "CORS for the simulated PCO origin");
     }
 
     // PCO's refresher: a refresh grant through our token endpoint, rotating the refresh token
