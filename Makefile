@@ -19,7 +19,7 @@ ENSURE_EMULATOR = case "$$(echo "$${PCO_EMULATOR:-auto}" | tr '[:upper:]' '[:low
 	     || echo "moto is not installed; LocalStack is used if Docker answers, else you are told what to install." >&2 ;; \
 	esac
 
-.PHONY: test test-localstack build run invoke format clean
+.PHONY: test test-localstack build run invoke format clean lambda-artifact
 
 ## test: every test — unit, integration against the AWS emulator, template checks, the browser test.
 ## The emulator: AWS_ENDPOINT_URL when set, else moto (installed into .venv here when missing),
@@ -52,6 +52,13 @@ invoke: $(RUN_CLASSPATH)
 
 $(RUN_CLASSPATH): $(RUN_SOURCES)
 	@scripts/build-for-run.sh
+
+## lambda-artifact: one function's deployable jar into ARTIFACTS_DIR/lib (used by `sam build`)
+lambda-artifact:
+	@test -n "$(MODULE)" && test -n "$(ARTIFACTS_DIR)" || { echo "usage: make lambda-artifact MODULE=functions/token ARTIFACTS_DIR=dir"; exit 2; }
+	$(MVN) -q -pl $(MODULE) -am package -DskipTests
+	mkdir -p "$(ARTIFACTS_DIR)/lib"
+	cp $(MODULE)/target/*-lambda.jar "$(ARTIFACTS_DIR)/lib/"
 
 ## format: apply the code formatter (the build also formats, and CI checks)
 format:

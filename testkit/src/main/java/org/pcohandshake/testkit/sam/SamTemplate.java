@@ -25,6 +25,9 @@ public final class SamTemplate {
   /** The resource type of SAM HTTP APIs. */
   public static final String HTTP_API_TYPE = "AWS::Serverless::HttpApi";
 
+  /** An API declared without SAM; with {@code ProtocolType: HTTP} it is an HTTP API. */
+  public static final String API_TYPE = "AWS::ApiGatewayV2::Api";
+
   /** The logical id SAM gives the HTTP API it creates when events name no ApiId. */
   public static final String IMPLICIT_HTTP_API = "ServerlessHttpApi";
 
@@ -181,6 +184,13 @@ public final class SamTemplate {
    */
   public List<String> httpApiIds() {
     List<String> ids = new ArrayList<>(resourcesOfType(HTTP_API_TYPE).keySet());
+    resourcesOfType(API_TYPE)
+        .forEach(
+            (id, api) -> {
+              if ("HTTP".equals(api.properties().get("ProtocolType"))) {
+                ids.add(id);
+              }
+            });
     if (!ids.contains(IMPLICIT_HTTP_API)) {
       ids.add(IMPLICIT_HTTP_API);
     }
@@ -483,12 +493,16 @@ public final class SamTemplate {
       if (getAtt instanceof String text && text.endsWith(".Arn")) {
         return text.substring(0, text.length() - 4);
       }
+      // SAM's reference to a function's published alias (AutoPublishAlias)
+      if (map.get("Ref") instanceof String ref && ref.endsWith(".Alias")) {
+        return ref.substring(0, ref.length() - ".Alias".length());
+      }
     }
     throw new IllegalArgumentException(
         source
             + ": integration "
             + integrationId
-            + " needs IntegrationUri: !GetAtt SomeFunction.Arn.");
+            + " needs IntegrationUri: !GetAtt SomeFunction.Arn or !Ref SomeFunction.Alias.");
   }
 
   private Map<String, Object> mapping(Object value, String where) {

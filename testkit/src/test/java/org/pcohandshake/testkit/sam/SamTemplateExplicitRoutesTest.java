@@ -42,6 +42,14 @@ class SamTemplateExplicitRoutesTest {
   }
 
   @Test
+  void integrationInvokingTheFunctionsAlias_mapsToTheFunction() {
+    SamTemplate template =
+        SamTemplate.parse(
+            TEMPLATE.replace("!GetAtt TokenFunction.Arn", "!Ref TokenFunction.Alias"));
+    assertEquals("TokenFunction", template.routes().get(0).functionLogicalId());
+  }
+
+  @Test
   void routeToUnknownIntegration_isAClearError() {
     IllegalArgumentException e =
         assertThrows(
