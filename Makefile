@@ -26,6 +26,7 @@ ENSURE_EMULATOR = case "$$(echo "$${PCO_EMULATOR:-auto}" | tr '[:upper:]' '[:low
 ## else LocalStack in Docker; PCO_EMULATOR=endpoint|moto|localstack forces one (docs/emulators.md).
 test:
 	@$(ENSURE_EMULATOR)
+	@scripts/ensure-template-tools.sh || true
 	$(MVN) verify
 
 ## test-localstack: the same tests on LocalStack (Docker + Testcontainers), even where moto is installed

@@ -1,5 +1,6 @@
 package org.pcohandshake.config;
 
+import com.nimbusds.jose.JWSAlgorithm;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ public record Config(
     String loginJwksUrl,
     String loginBridgeKeySecretId,
     String signingKeyId,
+    AccessTokenAlgorithm accessTokenAlgorithm,
     String pcoClientId,
     String pcoClientSecretId,
     PcoTokenMode pcoTokenMode,
@@ -63,6 +65,7 @@ public record Config(
   public static final String LOGIN_JWKS_URL = "LOGIN_JWKS_URL";
   public static final String LOGIN_BRIDGE_KEY_SECRET_ID = "LOGIN_BRIDGE_KEY_SECRET_ID";
   public static final String SIGNING_KEY_ID = "SIGNING_KEY_ID";
+  public static final String ACCESS_TOKEN_ALGORITHM = "ACCESS_TOKEN_ALGORITHM";
   public static final String PCO_CLIENT_ID = "PCO_CLIENT_ID";
   public static final String PCO_CLIENT_SECRET_ID = "PCO_CLIENT_SECRET_ID";
   public static final String PCO_TOKEN_MODE = "PCO_TOKEN_MODE";
@@ -108,6 +111,37 @@ public record Config(
     SKIP
   }
 
+  /**
+   * The one JWS algorithm of this deployment's access tokens: the token function signs with it,
+   * discovery advertises it, and every verifier accepts it and nothing else. The KMS signing key
+   * must be of the matching kind ({@link #kmsKeySpec()}).
+   */
+  public enum AccessTokenAlgorithm {
+    /** ECDSA P-256 with SHA-256 (the default): small, fast signatures. */
+    ES256("ECC_NIST_P256"),
+    /**
+     * RSASSA-PKCS1-v1_5 with SHA-256: what API Gateway HTTP API JWT authorizers verify (they accept
+     * only RSA signatures).
+     */
+    RS256("RSA_2048");
+
+    private final String kmsKeySpec;
+
+    AccessTokenAlgorithm(String kmsKeySpec) {
+      this.kmsKeySpec = kmsKeySpec;
+    }
+
+    /** The {@code alg} of the JWS header, as JOSE names it. */
+    public JWSAlgorithm jwsAlgorithm() {
+      return JWSAlgorithm.parse(name());
+    }
+
+    /** The KMS key spec to create the signing key with. */
+    public String kmsKeySpec() {
+      return kmsKeySpec;
+    }
+  }
+
   /** How a resource server treats access tokens of a revoked grant. */
   public enum RevocationCheck {
     /** One read of the grant per request: a revoked grant's tokens stop at once (the default). */
@@ -142,6 +176,7 @@ public record Config(
             get(env, LOGIN_JWKS_URL, ""),
             get(env, LOGIN_BRIDGE_KEY_SECRET_ID, ""),
             get(env, SIGNING_KEY_ID, ""),
+            accessTokenAlgorithm(get(env, ACCESS_TOKEN_ALGORITHM, "ES256"), problems),
             get(env, PCO_CLIENT_ID, ""),
             get(env, PCO_CLIENT_SECRET_ID, ""),
             mode(get(env, PCO_TOKEN_MODE, "identify"), problems),
@@ -264,6 +299,17 @@ public record Config(
       problems.add(PCO_TOKEN_MODE + " must be one of store, identify, skip");
       return PcoTokenMode.IDENTIFY;
     }
+  }
+
+  /** Exactly {@code ES256} or {@code RS256}, as JOSE spells them (algorithm names are exact). */
+  private static AccessTokenAlgorithm accessTokenAlgorithm(String value, List<String> problems) {
+    for (AccessTokenAlgorithm algorithm : AccessTokenAlgorithm.values()) {
+      if (algorithm.name().equals(value)) {
+        return algorithm;
+      }
+    }
+    problems.add(ACCESS_TOKEN_ALGORITHM + " must be ES256 or RS256");
+    return AccessTokenAlgorithm.ES256;
   }
 
   private static RevocationCheck revocationCheck(String value, List<String> problems) {

@@ -13,7 +13,7 @@ import org.pcohandshake.config.Config;
  * <p>This server issues no ID tokens. The OpenID fields that discovery clients insist on ({@code
  * subject_types_supported}, {@code id_token_signing_alg_values_supported}) are present so those
  * clients accept the document and find {@code jwks_uri}; they describe the subject identifiers and
- * the one signing algorithm of our access tokens.
+ * the one signing algorithm of our access tokens ({@code ACCESS_TOKEN_ALGORITHM}, ES256 or RS256).
  */
 public final class ServerMetadata {
 
@@ -43,7 +43,10 @@ public final class ServerMetadata {
       metadata.put("scopes_supported", config.scopes());
     }
     metadata.put("subject_types_supported", List.of("public"));
-    metadata.put("id_token_signing_alg_values_supported", List.of("ES256"));
+    // the one algorithm of this deployment (ACCESS_TOKEN_ALGORITHM); API Gateway's JWT authorizer
+    // and OIDC libraries read it here
+    metadata.put(
+        "id_token_signing_alg_values_supported", List.of(config.accessTokenAlgorithm().name()));
     return JSONObjectUtils.toJSONString(metadata);
   }
 }

@@ -10,8 +10,9 @@ import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.grant.Grant;
 
 /**
- * Access tokens as JWTs per RFC 9068, signed ES256 by the KMS key. Claim names for the Planning
- * Center link are {@value #PCO_ORGANIZATION} and {@value #PCO_PERSON}; the grant id is {@code sid}.
+ * Access tokens as JWTs per RFC 9068, signed by the KMS key in the deployment's algorithm ({@code
+ * ACCESS_TOKEN_ALGORITHM}: ES256 or RS256). Claim names for the Planning Center link are {@value
+ * #PCO_ORGANIZATION} and {@value #PCO_PERSON}; the grant id is {@code sid}.
  */
 public final class AccessTokens {
 

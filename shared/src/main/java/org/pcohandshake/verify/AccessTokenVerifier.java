@@ -3,10 +3,11 @@ package org.pcohandshake.verify;
 import com.nimbusds.jose.Header;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKMatcher;
@@ -29,9 +30,11 @@ import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.pcohandshake.aws.AwsClients;
 import org.pcohandshake.config.Config;
+import org.pcohandshake.config.Config.AccessTokenAlgorithm;
 import org.pcohandshake.grant.GrantStore;
 import org.pcohandshake.http.HttpRequest;
 import org.pcohandshake.log.Log;
@@ -42,12 +45,15 @@ import org.pcohandshake.log.Log;
  * Verification.Invalid} with the reason and the 401 to send.
  *
  * <p>Checks, in order: the token comes in the {@code Authorization: Bearer} header (never the URL);
- * it is a compact JWS of at most {@value #MAX_TOKEN_CHARS} characters; {@code alg} is ES256 and
- * nothing else (no {@code none}, no HMAC, so a public key can never serve as an HMAC secret);
- * {@code typ} is {@code at+jwt}; {@code kid} names a P-256 signing key of the JWKS; the signature
- * verifies; then, only on a verified payload, {@code iss} is our issuer, {@code aud} names this
- * API, {@code exp}, {@code nbf} and {@code iat} hold within the clock skew, the required claims are
- * present; last, when the revocation policy says so, the grant is alive (one DynamoDB read).
+ * it is a compact JWS of at most {@value #MAX_TOKEN_CHARS} characters; {@code alg} is the
+ * deployment's one algorithm ({@code ACCESS_TOKEN_ALGORITHM}: ES256 or RS256) and nothing else (no
+ * {@code none}, no HMAC, so a public key can never serve as an HMAC secret, and not the other
+ * asymmetric algorithm either); {@code typ} is {@code at+jwt}; {@code kid} names a signing key of
+ * the JWKS of that algorithm's kind (EC P-256 for ES256, RSA of at least 2048 bits for RS256); the
+ * signature verifies; then, only on a verified payload, {@code iss} is our issuer, {@code aud}
+ * names this API, {@code exp}, {@code nbf} and {@code iat} hold within the clock skew, the required
+ * claims are present; last, when the revocation policy says so, the grant is alive (one DynamoDB
+ * read).
  *
  * <p>Where the keys come from is the caller's choice ({@link JWKSource}). {@link #from(Config,
  * Clock)}, which resource servers use, reads the JWKS over HTTPS from {@code jwks_uri} ({@code
@@ -62,9 +68,13 @@ public final class AccessTokenVerifier {
   /** Longer tokens are refused before any parsing (ours are well under 1,000 characters). */
   public static final int MAX_TOKEN_CHARS = 4_096;
 
+  /** RSA keys shorter than this are not trusted (RFC 7518 section 3.3). */
+  public static final int MIN_RSA_KEY_BITS = 2048;
+
   private static final JOSEObjectType AT_JWT = new JOSEObjectType("at+jwt");
 
   private final JWKSource<SecurityContext> keys;
+  private final AccessTokenAlgorithm algorithm;
   private final String issuer;
   private final String audience;
   private final Duration clockSkew;
@@ -73,6 +83,7 @@ public final class AccessTokenVerifier {
 
   /**
    * @param keys the trusted public keys (the JWKS)
+   * @param algorithm the one {@code alg} accepted; tokens of any other are refused
    * @param issuer the exact {@code iss} expected
    * @param audience the {@code aud} value that names this API
    * @param clockSkew tolerance for {@code exp}, {@code nbf} and {@code iat}
@@ -80,12 +91,14 @@ public final class AccessTokenVerifier {
    */
   public AccessTokenVerifier(
       JWKSource<SecurityContext> keys,
+      AccessTokenAlgorithm algorithm,
       String issuer,
       String audience,
       Duration clockSkew,
       GrantCheck grants,
       Clock clock) {
     this.keys = keys;
+    this.algorithm = Objects.requireNonNull(algorithm, "algorithm");
     this.issuer = issuer;
     this.audience = audience;
     this.clockSkew = clockSkew;
@@ -95,9 +108,10 @@ public final class AccessTokenVerifier {
 
   /**
    * The verifier a resource server builds once, at init, from its environment: {@code ISSUER}
-   * (required), {@code API_AUDIENCE}, {@code JWKS_URL}, {@code CLOCK_SKEW_SECONDS}, and {@code
-   * REVOCATION_CHECK} ({@code grant}, the default, also needs {@code TABLE_NAME} and read access to
-   * the table; {@code none} needs neither).
+   * (required), {@code ACCESS_TOKEN_ALGORITHM} (the issuer's: ES256, the default, or RS256), {@code
+   * API_AUDIENCE}, {@code JWKS_URL}, {@code CLOCK_SKEW_SECONDS}, and {@code REVOCATION_CHECK}
+   * ({@code grant}, the default, also needs {@code TABLE_NAME} and read access to the table; {@code
+   * none} needs neither).
    */
   public static AccessTokenVerifier fromEnvironment(Map<String, String> environment) {
     return from(Config.fromEnvironment(environment), Clock.systemUTC());
@@ -113,6 +127,7 @@ public final class AccessTokenVerifier {
     }
     return new AccessTokenVerifier(
         CachedJwks.remote(URI.create(config.jwksUrl()), clock),
+        config.accessTokenAlgorithm(),
         config.issuer(),
         config.audience(),
         config.clockSkew(),
@@ -166,9 +181,9 @@ public final class AccessTokenVerifier {
       return invalid(Verification.Reason.MALFORMED);
     }
     // decided on the header alone, before anything else is parsed: alg "none" has a PlainHeader,
-    // an encrypted token a JWEHeader, and only ES256 is ever accepted
+    // an encrypted token a JWEHeader, and only the configured algorithm is ever accepted
     if (!(parsedHeader instanceof JWSHeader jws)
-        || !JWSAlgorithm.ES256.equals(jws.getAlgorithm())) {
+        || !algorithm.jwsAlgorithm().equals(jws.getAlgorithm())) {
       return invalid(Verification.Reason.ALGORITHM);
     }
     SignedJWT signed;
@@ -252,26 +267,33 @@ public final class AccessTokenVerifier {
     return new Verification.Valid(result);
   }
 
+  /** The JWKS keys named {@code kid} that can verify the configured algorithm, and only those. */
   private List<JWK> keysFor(String kid) {
-    JWKMatcher matcher =
+    JWKMatcher.Builder matcher =
         new JWKMatcher.Builder()
             .keyID(kid)
-            .keyType(KeyType.EC)
-            .curve(Curve.P_256)
             .keyUses(KeyUse.SIGNATURE, null)
-            .algorithms(JWSAlgorithm.ES256, null)
-            .build();
+            .algorithms(algorithm.jwsAlgorithm(), null);
+    switch (algorithm) {
+      case ES256 -> matcher.keyType(KeyType.EC).curve(Curve.P_256);
+      case RS256 -> matcher.keyType(KeyType.RSA).minKeySize(MIN_RSA_KEY_BITS);
+    }
     try {
-      return keys.get(new JWKSelector(matcher), null);
+      return keys.get(new JWKSelector(matcher.build()), null);
     } catch (KeySourceException e) {
       throw new UncheckedIOException(new IOException("no signing keys available", e));
     }
   }
 
-  private static boolean signatureVerifies(SignedJWT signed, List<JWK> candidates) {
+  private boolean signatureVerifies(SignedJWT signed, List<JWK> candidates) {
     for (JWK candidate : candidates) {
       try {
-        if (signed.verify(new ECDSAVerifier(candidate.toECKey()))) {
+        JWSVerifier verifier =
+            switch (algorithm) {
+              case ES256 -> new ECDSAVerifier(candidate.toECKey());
+              case RS256 -> new RSASSAVerifier(candidate.toRSAKey());
+            };
+        if (signed.verify(verifier)) {
           return true;
         }
       } catch (JOSEException e) {

@@ -26,7 +26,10 @@ public sealed interface Verification {
     IN_QUERY(ErrorCatalog.TOKEN_IN_QUERY),
     /** Not a compact JWS, too long, or claims that are not JSON of the right types. */
     MALFORMED(ErrorCatalog.INVALID_TOKEN),
-    /** Any {@code alg} but ES256: {@code none}, HS256 and the rest. */
+    /**
+     * Any {@code alg} but the deployment's one ({@code ACCESS_TOKEN_ALGORITHM}): {@code none},
+     * HS256, the other of ES256 and RS256, and the rest.
+     */
     ALGORITHM(ErrorCatalog.INVALID_TOKEN),
     /** {@code typ} is not {@code at+jwt} (RFC 9068 section 4). */
     TYPE(ErrorCatalog.INVALID_TOKEN),

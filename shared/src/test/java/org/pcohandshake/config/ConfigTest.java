@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.nimbusds.jose.JWSAlgorithm;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -81,6 +82,36 @@ class ConfigTest {
         () ->
             TestConfigs.with(
                 Config.PREVIOUS_SIGNING_KEY_IDS, "arn:aws:kms:us-east-1:1:alias/signing"));
+  }
+
+  @Test
+  void accessTokenAlgorithm_isES256ByDefault_orRS256() {
+    assertEquals(
+        Config.AccessTokenAlgorithm.ES256, Config.fromEnvironment(Map.of()).accessTokenAlgorithm());
+    assertEquals(
+        Config.AccessTokenAlgorithm.ES256,
+        TestConfigs.with(Config.ACCESS_TOKEN_ALGORITHM, " ").accessTokenAlgorithm());
+    assertEquals(
+        Config.AccessTokenAlgorithm.ES256,
+        TestConfigs.with(Config.ACCESS_TOKEN_ALGORITHM, "ES256").accessTokenAlgorithm());
+    Config rs256 = TestConfigs.with(Config.ACCESS_TOKEN_ALGORITHM, "RS256");
+    assertEquals(Config.AccessTokenAlgorithm.RS256, rs256.accessTokenAlgorithm());
+    assertEquals(JWSAlgorithm.RS256, rs256.accessTokenAlgorithm().jwsAlgorithm());
+    assertEquals("RSA_2048", rs256.accessTokenAlgorithm().kmsKeySpec());
+    assertEquals("ECC_NIST_P256", Config.AccessTokenAlgorithm.ES256.kmsKeySpec());
+  }
+
+  @Test
+  void accessTokenAlgorithm_anythingElse_isRefusedByName() {
+    // symmetric, unsigned, other asymmetric algorithms, and JOSE names are case-sensitive
+    for (String value : List.of("none", "HS256", "ES384", "PS256", "RS512", "rs256", "RSA_2048")) {
+      ConfigException e =
+          assertThrows(
+              ConfigException.class,
+              () -> TestConfigs.with(Config.ACCESS_TOKEN_ALGORITHM, value),
+              value);
+      assertTrue(e.getMessage().contains("ACCESS_TOKEN_ALGORITHM must be ES256 or RS256"), value);
+    }
   }
 
   @Test

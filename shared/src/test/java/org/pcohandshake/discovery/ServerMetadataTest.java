@@ -35,6 +35,14 @@ class ServerMetadataTest {
   }
 
   @Test
+  void signingAlgorithm_isTheConfiguredOne_only() throws Exception {
+    Map<String, Object> doc =
+        JSONObjectUtils.parse(
+            ServerMetadata.json(TestConfigs.with(Config.ACCESS_TOKEN_ALGORITHM, "RS256")));
+    assertEquals(List.of("RS256"), doc.get("id_token_signing_alg_values_supported"));
+  }
+
+  @Test
   void scopes_arePublished_whenConfigured() throws Exception {
     Map<String, Object> doc =
         JSONObjectUtils.parse(

@@ -38,6 +38,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.pcohandshake.config.Config.AccessTokenAlgorithm;
 import org.pcohandshake.http.HttpRequest;
 import org.pcohandshake.http.HttpResponse;
 
@@ -63,6 +64,7 @@ class AccessTokenVerifierTest {
   AccessTokenVerifier verifier(GrantCheck grants) {
     return new AccessTokenVerifier(
         new ImmutableJWKSet<>(new JWKSet(signingKey.toPublicJWK())),
+        AccessTokenAlgorithm.ES256,
         ISSUER,
         AUDIENCE,
         Duration.ofSeconds(60),
@@ -335,6 +337,7 @@ class AccessTokenVerifierTest {
             (selector, context) -> {
               throw new KeySourceException("down");
             },
+            AccessTokenAlgorithm.ES256,
             ISSUER,
             AUDIENCE,
             Duration.ofSeconds(60),

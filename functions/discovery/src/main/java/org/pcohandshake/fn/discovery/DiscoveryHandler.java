@@ -35,7 +35,8 @@ public final class DiscoveryHandler
             new KmsPublicKeys(
                 new AwsClients(config).kms(),
                 config.signingKeyId(),
-                config.previousSigningKeyIds()));
+                config.previousSigningKeyIds(),
+                config.accessTokenAlgorithm()));
   }
 
   @Override

@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import org.pcohandshake.config.Config.AccessTokenAlgorithm;
 import org.pcohandshake.crypto.KmsJwsSigner;
 import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.grant.Grant;
@@ -23,11 +24,19 @@ final class Issuing {
 
   private Issuing() {}
 
-  /** An access token as POST /oauth/token issues it, signed by {@code keyId}. */
+  /** An access token as POST /oauth/token issues it, signed ES256 by {@code keyId}. */
   static String accessToken(String keyId, String issuer, Clock clock) {
+    return accessToken(keyId, issuer, clock, AccessTokenAlgorithm.ES256);
+  }
+
+  /**
+   * An access token as POST /oauth/token issues it, signed by {@code keyId} in {@code algorithm}.
+   */
+  static String accessToken(
+      String keyId, String issuer, Clock clock, AccessTokenAlgorithm algorithm) {
     AccessTokens tokens =
         new AccessTokens(
-            new KmsJwsSigner(Emulator.shared().kms(), keyId, keyId),
+            new KmsJwsSigner(Emulator.shared().kms(), keyId, keyId, algorithm),
             issuer,
             issuer + "/api",
             Duration.ofHours(1),
@@ -44,9 +53,14 @@ final class Issuing {
 
   /** A new ECC_NIST_P256 signing key in the emulator, as an operator creates one to rotate. */
   static String newSigningKey() {
+    return newSigningKey(AccessTokenAlgorithm.ES256);
+  }
+
+  /** A new signing key for {@code algorithm} (ECC_NIST_P256 or RSA_2048) in the emulator. */
+  static String newSigningKey(AccessTokenAlgorithm algorithm) {
     return Emulator.shared()
         .kms()
-        .createKey(r -> r.keySpec("ECC_NIST_P256").keyUsage("SIGN_VERIFY"))
+        .createKey(r -> r.keySpec(algorithm.kmsKeySpec()).keyUsage("SIGN_VERIFY"))
         .keyMetadata()
         .keyId();
   }

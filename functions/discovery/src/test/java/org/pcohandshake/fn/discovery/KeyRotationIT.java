@@ -61,6 +61,7 @@ class KeyRotationIT {
   AccessTokenVerifier verifier(String issuer) {
     return new AccessTokenVerifier(
         CachedJwks.remote(URI.create(issuer + Config.JWKS_PATH), verifierClock),
+        Config.AccessTokenAlgorithm.ES256,
         issuer,
         issuer + "/api",
         Duration.ofSeconds(60),

@@ -32,7 +32,8 @@ public final class ExampleApiHandler
 
   /**
    * Built once per Lambda instance, at init: the verifier (it caches the JWKS) and the CORS policy.
-   * Reads ISSUER, API_AUDIENCE, JWKS_URL, REVOCATION_CHECK (+ TABLE_NAME) and ALLOWED_ORIGINS.
+   * Reads ISSUER, ACCESS_TOKEN_ALGORITHM, API_AUDIENCE, JWKS_URL, REVOCATION_CHECK (+ TABLE_NAME)
+   * and ALLOWED_ORIGINS.
    */
   public ExampleApiHandler(Map<String, String> environment, Clock clock) {
     Config config = Config.fromEnvironment(environment);

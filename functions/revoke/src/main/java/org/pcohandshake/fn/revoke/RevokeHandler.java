@@ -50,7 +50,11 @@ public final class RevokeHandler
     AwsClients aws = new AwsClients(config);
     SecretCache secret = new SecretCache(aws.secretsManager(), config.clientSecretId(), clock);
     KmsPublicKeys keys =
-        new KmsPublicKeys(aws.kms(), config.signingKeyId(), config.previousSigningKeyIds());
+        new KmsPublicKeys(
+            aws.kms(),
+            config.signingKeyId(),
+            config.previousSigningKeyIds(),
+            config.accessTokenAlgorithm());
     this.endpoint =
         new RevocationEndpoint(
             new ClientAuthenticator(config.clientId(), secret::values),
@@ -58,6 +62,7 @@ public final class RevokeHandler
             new AccessTokenVerifier(
                 new CachedJwks(
                     keys::jwkSet, CachedJwks.TTL, CachedJwks.MIN_REFRESH_INTERVAL, clock),
+                config.accessTokenAlgorithm(),
                 config.issuer(),
                 config.audience(),
                 config.clockSkew(),

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.pcohandshake.config.Config.AccessTokenAlgorithm;
 import org.pcohandshake.crypto.KmsJwsSigner;
 import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.grant.AuthorizationCode;
@@ -86,7 +87,8 @@ class RevokeEndpointIT {
     grants.redeem(Tokens.hash(code), grant, Tokens.hash(refreshToken));
     String accessToken =
         new AccessTokens(
-                new KmsJwsSigner(Emulator.shared().kms(), signingKey, signingKey),
+                new KmsJwsSigner(
+                    Emulator.shared().kms(), signingKey, signingKey, AccessTokenAlgorithm.ES256),
                 ISSUER,
                 ISSUER + "/api",
                 Duration.ofHours(1),

@@ -48,7 +48,11 @@ public final class TokenHandler
             new ClientAuthenticator(config.clientId(), secret::values),
             new GrantStore(aws.dynamoDb(), config.tableName(), clock),
             new AccessTokens(
-                new KmsJwsSigner(aws.kms(), config.signingKeyId(), config.signingKeyId()),
+                new KmsJwsSigner(
+                    aws.kms(),
+                    config.signingKeyId(),
+                    config.signingKeyId(),
+                    config.accessTokenAlgorithm()),
                 config.issuer(),
                 config.audience(),
                 config.accessTokenTtl(),

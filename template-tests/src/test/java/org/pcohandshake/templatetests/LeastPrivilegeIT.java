@@ -1,0 +1,178 @@
+package org.pcohandshake.templatetests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.pcohandshake.testkit.events.TestEvent;
+import org.pcohandshake.testkit.login.LoginTokens;
+import org.pcohandshake.testkit.pco.AddonResult;
+import org.pcohandshake.testkit.pco.IntegratorResponse;
+import org.pcohandshake.testkit.sam.SamFunction;
+import org.pcohandshake.testkit.sam.SamResource;
+
+/**
+ * Runs every function's real request path through the local deployment (the whole two-leg handshake
+ * with Planning Center's simulator, a refresh, the API call, discovery, revocation) while recording
+ * the AWS calls each function makes, then checks each function's IAM role in template.yaml grants
+ * exactly the actions those calls need: nothing missing, nothing extra.
+ */
+class LeastPrivilegeIT {
+
+  static LocalDeployment deployment;
+
+  @BeforeAll
+  static void deploy() throws Exception {
+    deployment = new LocalDeployment();
+    runEveryFlow();
+  }
+
+  @AfterAll
+  static void stop() {
+    deployment.close();
+  }
+
+  static void runEveryFlow() throws Exception {
+    String base = deployment.api.baseUrl();
+    var pco = deployment.pco;
+    Browser browser = new Browser();
+
+    // step 1: PCO consent (auto-approved) sends the browser to our /oauth/pco/complete
+    String complete =
+        Browser.location(
+            browser.get(
+                pco.authorizeEndpoint()
+                    + "?response_type=code&client_id="
+                    + LocalDeployment.PCO_CLIENT_ID
+                    + "&redirect_uri="
+                    + enc(base + "/oauth/pco/complete")
+                    + "&state=s1"));
+    // step 2 → 3: exchange, identify, store, then /advance
+    HttpResponse<String> advance = browser.get(complete);
+    assertEquals(302, advance.statusCode(), advance.body());
+    // step 3 → 4: PCO sends the browser to our /oauth/authorize
+    String authorize = Browser.location(browser.get(Browser.location(advance)));
+    String login = Browser.location(browser.get(authorize));
+    String returnTo = TestEvent.queryOf(login).get("return_to");
+    Map<String, String> env = deployment.environment("AuthorizePromptFunction");
+    String loginToken =
+        new LoginTokens(
+                deployment.stack.secretValue("LoginBridgeKey"),
+                env.get("LOGIN_ISSUER"),
+                env.get("ISSUER"))
+            .sign("user-42", "Ada");
+    String clean = Browser.location(browser.get(LoginTokens.returnUrl(returnTo, loginToken)));
+    HttpResponse<String> consent = browser.get(clean);
+    assertEquals(200, consent.statusCode(), consent.body());
+    Matcher formToken =
+        Pattern.compile("name=\"form_token\" value=\"([^\"]+)\"").matcher(consent.body());
+    assertTrue(formToken.find());
+    // step 4b → 5 → 6: approve; PCO exchanges the code server to server and calls /api/me
+    String toPco =
+        Browser.location(
+            browser.postForm(
+                base + "/oauth/authorize",
+                "form_token=" + formToken.group(1) + "&decision=approve",
+                base));
+    browser.get(toPco);
+    AddonResult result = pco.lastAddonResult();
+    assertEquals(AddonResult.Outcome.AUTHORIZED, result.outcome(), result.toString());
+    // a refresh, and the API with the refreshed token
+    IntegratorResponse refreshed = pco.refreshIntegratorToken();
+    assertEquals(200, refreshed.status());
+    assertEquals(200, pco.callIntegratorApi().status());
+    // discovery documents
+    assertEquals(200, browser.get(base + "/.well-known/openid-configuration").statusCode());
+    // revocation of the access token, then of the refresh token
+    String secret = deployment.stack.secretValue("IntegratorClientSecret");
+    String clientId = deployment.environment("TokenFunction").get("CLIENT_ID");
+    var tokens = pco.integratorTokens();
+    for (String token : List.of(tokens.accessToken(), tokens.refreshToken())) {
+      var revoke =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/oauth/revoke"))
+                      .header("content-type", "application/x-www-form-urlencoded")
+                      .POST(
+                          java.net.http.HttpRequest.BodyPublishers.ofString(
+                              "token="
+                                  + enc(token)
+                                  + "&client_id="
+                                  + enc(clientId)
+                                  + "&client_secret="
+                                  + enc(secret)))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, revoke.statusCode(), revoke.body());
+    }
+  }
+
+  private static String enc(String value) {
+    return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void everyRole_grantsExactlyTheActionsItsFunctionCalls() {
+    Map<String, Set<String>> recorded = RecordingInterceptor.actionsByHandler();
+    Map<String, String> mismatches = new TreeMap<>();
+    for (SamFunction function : deployment.template.functions().values()) {
+      String handlerClass = function.handler().split("::")[0];
+      Set<String> called = new TreeSet<>(recorded.getOrDefault(handlerClass, Set.of()));
+      Set<String> granted = grantedActions(function.logicalId());
+      if (!called.equals(granted)) {
+        mismatches.put(function.logicalId(), "calls " + called + " but the role grants " + granted);
+      }
+    }
+    assertEquals(Map.of(), mismatches);
+  }
+
+  @Test
+  void everyFunctionWasExercised() {
+    Set<String> exercised = new TreeSet<>();
+    for (SamFunction function : deployment.template.functions().values()) {
+      if (deployment.api.function(function.logicalId()).isInitialized()) {
+        exercised.add(function.logicalId());
+      }
+    }
+    assertEquals(deployment.template.functions().keySet(), exercised);
+  }
+
+  /** The role's AWS service actions (its own log group aside), from template.yaml. */
+  @SuppressWarnings("unchecked")
+  static Set<String> grantedActions(String functionLogicalId) {
+    Object role = deployment.template.resources().get(functionLogicalId).properties().get("Role");
+    Object getAtt = ((Map<String, Object>) role).get("Fn::GetAtt");
+    String roleId =
+        getAtt instanceof List<?> list
+            ? String.valueOf(list.get(0))
+            : String.valueOf(getAtt).split("\\.")[0];
+    SamResource resource = deployment.template.resources().get(roleId);
+    Set<String> actions = new TreeSet<>();
+    for (Object policy : (List<Object>) resource.properties().get("Policies")) {
+      Map<String, Object> document =
+          (Map<String, Object>) ((Map<String, Object>) policy).get("PolicyDocument");
+      for (Object statement : (List<Object>) document.get("Statement")) {
+        Map<String, Object> s = (Map<String, Object>) statement;
+        if ("OwnLogGroup".equals(s.get("Sid"))) {
+          continue;
+        }
+        Object action = s.get("Action");
+        for (Object a : action instanceof List<?> list ? list : new ArrayList<>(List.of(action))) {
+          actions.add(String.valueOf(a));
+        }
+      }
+    }
+    return actions;
+  }
+}
