@@ -4,17 +4,28 @@ JAVA_HOME := $(shell scripts/jdk.sh)
 export JAVA_HOME
 MVN := mvn -B -ntp
 
+# `make run` and `make invoke` run with this class path (written by the local module's build) and
+# rebuild first only when a source or a pom is newer than it.
+RUN_CLASSPATH := local/target/runtime-classpath.txt
+RUN_SOURCES := pom.xml $(shell find shared testkit functions local -name target -prune -o \
+	-type f \( -name pom.xml -o -path '*/src/main/*' \) -print 2>/dev/null)
+# a development JVM that starts fast: C1 only, the serial collector
+RUN_JAVA = "$(JAVA_HOME)/bin/java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
+	-cp "local/target/classes:$$(cat $(RUN_CLASSPATH))"
+# moto, unless AWS_ENDPOINT_URL or PCO_EMULATOR says otherwise (docs/emulators.md)
+ENSURE_EMULATOR = case "$$(echo "$${PCO_EMULATOR:-auto}" | tr '[:upper:]' '[:lower:]')" in \
+	  localstack|endpoint) ;; \
+	  *) [ -n "$${AWS_ENDPOINT_URL:-}" ] || scripts/ensure-moto.sh >/dev/null \
+	     || echo "moto is not installed; LocalStack is used if Docker answers, else you are told what to install." >&2 ;; \
+	esac
+
 .PHONY: test test-localstack build run invoke format clean lambda-artifact
 
-## test: every test — unit, integration against the AWS emulator, template checks.
+## test: every test — unit, integration against the AWS emulator, template checks, the browser test.
 ## The emulator: AWS_ENDPOINT_URL when set, else moto (installed into .venv here when missing),
 ## else LocalStack in Docker; PCO_EMULATOR=endpoint|moto|localstack forces one (docs/emulators.md).
 test:
-	@case "$$(echo "$${PCO_EMULATOR:-auto}" | tr '[:upper:]' '[:lower:]')" in \
-	  localstack|endpoint) ;; \
-	  *) [ -n "$${AWS_ENDPOINT_URL:-}" ] || scripts/ensure-moto.sh >/dev/null \
-	     || echo "moto is not installed; the tests use LocalStack if Docker answers, else say what to install." >&2 ;; \
-	esac
+	@$(ENSURE_EMULATOR)
 	@scripts/ensure-template-tools.sh || true
 	$(MVN) verify
 
@@ -25,6 +36,23 @@ test-localstack:
 ## build: compile and package every function's deployable jar, without tests
 build:
 	$(MVN) -q package -DskipTests
+
+## run: the whole handshake on this machine (see docs/local-stack.md); Ctrl-C stops it
+run: $(RUN_CLASSPATH)
+	@$(ENSURE_EMULATOR)
+	@$(RUN_JAVA) -Dlocal.exitWithParent=true org.pcohandshake.local.LocalStack; \
+	  status=$$?; [ $$status -eq 130 ] || [ $$status -eq 143 ] || exit $$status # Ctrl-C, SIGTERM: a normal stop
+
+## invoke: one function with one event, e.g. make invoke FN=TokenFunction EVENT=events/token-invalid-client.json
+invoke: $(RUN_CLASSPATH)
+	@if [ -z "$(FN)" ] || [ -z "$(EVENT)" ]; then \
+	  echo "usage: make invoke FN=<function logical id in template.yaml> EVENT=<events/*.json>" >&2; \
+	  echo "  e.g. make invoke FN=TokenFunction EVENT=events/token-invalid-client.json" >&2; exit 2; fi
+	@$(ENSURE_EMULATOR)
+	@$(RUN_JAVA) org.pcohandshake.testkit.LocalInvoke "$(FN)" "$(EVENT)"
+
+$(RUN_CLASSPATH): $(RUN_SOURCES)
+	@scripts/build-for-run.sh
 
 ## lambda-artifact: one function's deployable jar into ARTIFACTS_DIR/lib (used by `sam build`)
 lambda-artifact:

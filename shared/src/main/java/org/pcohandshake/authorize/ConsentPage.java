@@ -11,6 +11,14 @@ public final class ConsentPage {
 
   static final String CLIENT_NAME = "Planning Center";
 
+  /**
+   * Not {@code no-referrer} like other pages: under it browsers send {@code Origin: null} with the
+   * form's same-origin POST (Fetch, "serializing a request origin"), which the decision's origin
+   * check rightly rejects. {@code same-origin} sends the real Origin to this API and still no
+   * Referer to any other origin (the redirect to PCO carries its own {@code no-referrer}).
+   */
+  static final String REFERRER_POLICY = "same-origin";
+
   private ConsentPage() {}
 
   public static HttpResponse render(
@@ -67,7 +75,10 @@ public final class ConsentPage {
         .append(Html.text(returnHost))
         .append(".</p>");
     return HttpResponse.html(
-        200, Html.page("Connect " + CLIENT_NAME, body.toString()), origin(request.redirectUri()));
+            200,
+            Html.page("Connect " + CLIENT_NAME, body.toString(), REFERRER_POLICY),
+            origin(request.redirectUri()))
+        .withHeader("referrer-policy", REFERRER_POLICY);
   }
 
   /** The scheme, host and port of a URL, as a CSP source. */

@@ -38,11 +38,21 @@ public final class Html {
     return Encode.forHtml(value);
   }
 
-  /** A whole page around already-escaped body markup. */
+  /** A whole page around already-escaped body markup, leaking no referrer. */
   public static String page(String title, String bodyMarkup) {
+    return page(title, bodyMarkup, "no-referrer");
+  }
+
+  /**
+   * A whole page around already-escaped body markup, with its referrer policy (which must match the
+   * page's {@code referrer-policy} header: the meta tag wins over it).
+   */
+  public static String page(String title, String bodyMarkup, String referrerPolicy) {
     return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
         + "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-        + "<meta name=\"referrer\" content=\"no-referrer\">"
+        + "<meta name=\"referrer\" content=\""
+        + text(referrerPolicy)
+        + "\">"
         + "<title>"
         + text(title)
         + "</title><style>"

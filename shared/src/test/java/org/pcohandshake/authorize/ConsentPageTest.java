@@ -1,5 +1,6 @@
 package org.pcohandshake.authorize;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,6 +34,9 @@ class ConsentPageTest {
             .get("content-security-policy")
             .contains("form-action 'self' https://api.planningcenteronline.com"));
     assertTrue(page.headers().get("cache-control").contains("no-store"));
+    // so the browser's POST carries the real Origin (no-referrer would make it "null")
+    assertEquals("same-origin", page.headers().get("referrer-policy"));
+    assertTrue(body.contains("<meta name=\"referrer\" content=\"same-origin\">"));
     assertFalse(body.contains("<script"));
     assertFalse(body.contains("http://"), "no third-party resources");
   }

@@ -144,7 +144,8 @@ class AuthorizePromptIT {
     assertEquals("no-store", h.get("cache-control"));
     assertTrue(h.get("content-security-policy").contains("frame-ancestors 'none'"));
     assertEquals("DENY", h.get("x-frame-options"));
-    assertEquals("no-referrer", h.get("referrer-policy"));
+    // same-origin, not no-referrer: the consent form's POST must carry the real Origin
+    assertEquals("same-origin", h.get("referrer-policy"));
     assertTrue(page.getBody().contains("Ada Lovelace"));
     Matcher token =
         Pattern.compile("name=\"form_token\" value=\"([^\"]+)\"").matcher(page.getBody());
