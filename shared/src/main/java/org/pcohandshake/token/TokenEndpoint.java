@@ -206,6 +206,11 @@ public final class TokenEndpoint {
     if (type.equals("application/json")) {
       try {
         Map<String, Object> json = JSONObjectUtils.parse(http.body());
+        if (json == null) {
+          // an empty body, or the JSON literal null: no object to read parameters from
+          throw new org.pcohandshake.http.BadRequestException(
+              org.pcohandshake.http.BadRequestException.Reason.MALFORMED);
+        }
         Map<String, String> values = new LinkedHashMap<>();
         for (Map.Entry<String, Object> entry : json.entrySet()) {
           if (entry.getValue() instanceof String value) {
