@@ -243,8 +243,7 @@ public final class FaultProxy implements AutoCloseable {
       String body = new String(request.body(), StandardCharsets.UTF_8);
       Fault fault = choose(operation, body);
       if (fault == null) {
-        int status = forward(request, out, Duration.ZERO);
-        calls.add(new Call(operation, "forwarded", status));
+        forward(request, out, Duration.ZERO, operation, "forwarded");
         return;
       }
       switch (fault) {
@@ -256,10 +255,7 @@ public final class FaultProxy implements AutoCloseable {
           calls.add(new Call(operation, fault.label(), 0));
           client.setSoLinger(true, 0);
         }
-        case Fault.Late late -> {
-          int status = forward(request, out, late.delay());
-          calls.add(new Call(operation, fault.label(), status));
-        }
+        case Fault.Late late -> forward(request, out, late.delay(), operation, fault.label());
         default -> {
           Answer answer = answer(fault, operation, body);
           calls.add(new Call(operation, fault.label(), answer.status()));
@@ -400,8 +396,14 @@ public final class FaultProxy implements AutoCloseable {
     }
   }
 
-  /** Sends the request upstream on a fresh connection and relays the answer; its status. */
-  private int forward(Request request, OutputStream out, Duration delay) throws IOException {
+  /**
+   * Sends the request upstream on a fresh connection and relays the answer, recording the call
+   * before the client can see the answer (so a test that reads {@link #calls()} right after its
+   * call returns finds it).
+   */
+  private void forward(
+      Request request, OutputStream out, Duration delay, String operation, String outcome)
+      throws IOException {
     byte[] response;
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(upstream.getHost(), upstream.getPort()), 5_000);
@@ -443,13 +445,13 @@ public final class FaultProxy implements AutoCloseable {
       }
     }
     head.append("Connection: close\r\n\r\n");
+    calls.add(new Call(operation, outcome, status));
     if (!delay.isZero()) {
       sleep(delay);
     }
     out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
     out.write(response, headEnd + 4, response.length - headEnd - 4);
     out.flush();
-    return status;
   }
 
   private static int indexOf(byte[] haystack, byte[] needle) {
