@@ -3,7 +3,6 @@ package org.pcohandshake.reliability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.pcohandshake.testkit.fault.Operations.GET_SECRET_VALUE;
-import static org.pcohandshake.testkit.fault.Operations.KMS_ENCRYPT;
 import static org.pcohandshake.testkit.fault.Operations.KMS_SIGN;
 import static org.pcohandshake.testkit.fault.Operations.TRANSACT_WRITE_ITEMS;
 
@@ -17,7 +16,7 @@ import org.pcohandshake.aws.AwsClients;
 /**
  * The slow column of the fault matrix: a dependency that does not answer (every attempt outlasts
  * the attempt timeout) ends the request at the call timeout with the same clean 503, nothing
- * written, and the same request working afterwards. One step per function and service.
+ * written, and the same request working afterwards. The token endpoint: one step per service.
  */
 class HangingDependencyIT extends FaultCase {
 
@@ -61,37 +60,5 @@ class HangingDependencyIT extends FaultCase {
     assertUnavailableJson(timed(() -> hs.refresh(refreshToken)));
     assertEquals(before, hs.table());
     assertEquals(200, hs.refresh(refreshToken).getStatusCode());
-  }
-
-  @Test
-  void login_sessionTransactionHangs_is503Page_sameLoginTokenWorksAfter() {
-    hs.login(hs.loginToken());
-    String loginToken = hs.loginToken();
-    List<String> before = hs.table();
-    fail(TRANSACT_WRITE_ITEMS, "\"LOGINJTI#", hang());
-    assertUnavailablePage(timed(() -> hs.login(loginToken)));
-    assertEquals(before, hs.table());
-    assertEquals(303, hs.login(loginToken).getStatusCode());
-  }
-
-  @Test
-  void approve_codeTransactionHangs_is503Page_sameFormWorksAfter() {
-    Handshake.Consent consent = hs.toConsent();
-    List<String> before = hs.table();
-    fail(TRANSACT_WRITE_ITEMS, "\"CONSENT#", hang());
-    assertUnavailablePage(
-        timed(() -> hs.decide(consent.session(), consent.formToken(), "approve")));
-    assertEquals(before, hs.table());
-    assertEquals(303, hs.decide(consent.session(), consent.formToken(), "approve").getStatusCode());
-  }
-
-  @Test
-  void complete_encryptHangs_is503Page_nothingStored_newAuthorizationWorksAfter() {
-    String code = hs.pcoCode();
-    List<String> before = hs.table();
-    fail(KMS_ENCRYPT, "", hang());
-    assertUnavailablePage(timed(() -> hs.complete(code)));
-    assertEquals(before, hs.table());
-    assertEquals(302, hs.complete(hs.pcoCode()).getStatusCode());
   }
 }
