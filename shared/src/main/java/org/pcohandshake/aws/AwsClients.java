@@ -10,11 +10,13 @@ import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -22,16 +24,34 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 /**
  * Builds the AWS clients once, at init, the fast way: the URL-connection HTTP client, the region
  * and credentials provider named explicitly (no provider chain lookups), {@code AWS_ENDPOINT_URL}
- * honoured for emulators, and deliberate retries: the SDK's standard mode (3 attempts with jittered
- * exponential backoff), each attempt bounded so that a whole call stays far inside the function
- * timeout and API Gateway's 30 s limit.
+ * honoured for emulators, and deliberate retries (see {@link #retryStrategy()} and
+ * docs/reliability.md): at most {@value #MAX_ATTEMPTS} attempts with full-jitter exponential
+ * backoff, each attempt and each whole call bounded, so that a call that cannot succeed ends well
+ * inside the function timeout and API Gateway's 30 s limit, and the caller answers 503.
  */
 public final class AwsClients {
+
+  /** Attempts per AWS call, the first included (the SDK's standard mode). */
+  public static final int MAX_ATTEMPTS = 3;
+
+  /**
+   * Backoff before a retry after a 5xx, a timeout or an I/O error: full jitter up to 2^n × this.
+   */
+  public static final Duration BACKOFF_BASE = Duration.ofMillis(100);
+
+  /** Backoff before a retry after throttling (the services ask for a longer pause). */
+  public static final Duration THROTTLING_BACKOFF_BASE = Duration.ofMillis(500);
+
+  /** No single backoff is longer than this. */
+  public static final Duration BACKOFF_MAX = Duration.ofSeconds(2);
+
+  /** Connecting to an AWS endpoint. */
+  public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
   /** One attempt at an AWS call. */
   public static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
 
-  /** A whole AWS call including retries. */
+  /** A whole AWS call including retries and backoff. */
   public static final Duration CALL_TIMEOUT = Duration.ofSeconds(6);
 
   private final Config config;
@@ -43,7 +63,7 @@ public final class AwsClients {
     this.credentials = credentials(config.raw());
     this.http =
         UrlConnectionHttpClient.builder()
-            .connectionTimeout(Duration.ofSeconds(2))
+            .connectionTimeout(CONNECT_TIMEOUT)
             .socketTimeout(ATTEMPT_TIMEOUT)
             .build();
   }
@@ -81,13 +101,30 @@ public final class AwsClients {
     return EnvironmentVariableCredentialsProvider.create();
   }
 
+  /**
+   * The SDK's standard retry strategy (retries throttling, 5xx, timeouts and I/O errors, with the
+   * AWS-specific throttling codes; a client-side token bucket stops retrying when most calls fail)
+   * with explicit numbers: {@value #MAX_ATTEMPTS} attempts, full-jitter exponential backoff from
+   * {@link #BACKOFF_BASE} (from {@link #THROTTLING_BACKOFF_BASE} after throttling), capped at
+   * {@link #BACKOFF_MAX}. The SDK's throttling default (1 s base, 20 s cap) is longer than a person
+   * or an add-on waiting for an answer should wait.
+   */
+  public static RetryStrategy retryStrategy() {
+    return AwsRetryStrategy.standardRetryStrategy().toBuilder()
+        .maxAttempts(MAX_ATTEMPTS)
+        .backoffStrategy(BackoffStrategy.exponentialDelay(BACKOFF_BASE, BACKOFF_MAX))
+        .throttlingBackoffStrategy(
+            BackoffStrategy.exponentialDelay(THROTTLING_BACKOFF_BASE, BACKOFF_MAX))
+        .build();
+  }
+
   private <B extends AwsClientBuilder<B, ?>> B configure(B builder) {
     builder
         .region(Region.of(config.awsRegion()))
         .credentialsProvider(credentials)
         .overrideConfiguration(
             ClientOverrideConfiguration.builder()
-                .retryStrategy(RetryMode.STANDARD)
+                .retryStrategy(retryStrategy())
                 .apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
                 .apiCallTimeout(CALL_TIMEOUT)
                 .build());

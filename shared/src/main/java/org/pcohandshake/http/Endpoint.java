@@ -28,8 +28,19 @@ public final class Endpoint {
     long started = System.nanoTime();
     String requestId =
         event.getRequestContext() == null || event.getRequestContext().getRequestId() == null
-            ? "-"
+            ? "local-" + java.util.UUID.randomUUID()
             : event.getRequestContext().getRequestId();
+    try (Log.Scope scope = Log.request(requestId)) {
+      return handle(event, style, service, requestId, started);
+    }
+  }
+
+  private static APIGatewayV2HTTPResponse handle(
+      APIGatewayV2HTTPEvent event,
+      Style style,
+      Function<HttpRequest, HttpResponse> service,
+      String requestId,
+      long started) {
     HttpResponse response;
     try {
       response = service.apply(HttpRequest.from(event));

@@ -106,6 +106,10 @@ public final class Params {
     if (type.equals("application/json")) {
       try {
         Map<String, Object> json = com.nimbusds.jose.util.JSONObjectUtils.parse(http.body());
+        if (json == null) {
+          // an empty body, or the JSON literal null: no object to read parameters from
+          throw new BadRequestException(BadRequestException.Reason.MALFORMED);
+        }
         Map<String, String> values = new LinkedHashMap<>();
         for (Map.Entry<String, Object> entry : json.entrySet()) {
           if (entry.getValue() instanceof String value) {

@@ -12,6 +12,8 @@ import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.store.Items;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
  * Short-lived records behind the link cookie set at step 2: the cookie holds a random value, the
@@ -35,14 +37,30 @@ public final class LinkStore {
 
   /** Stores a link and returns the cookie value that refers to it. */
   public String put(PcoLink link) {
+    Prepared prepared = prepare(link);
+    dynamo.putItem(r -> r.tableName(table).item(prepared.put().put().item()));
+    return prepared.cookie();
+  }
+
+  /**
+   * A link not yet written: its cookie value and the put, for a transaction that stores it together
+   * with what it refers to.
+   */
+  public record Prepared(String cookie, TransactWriteItem put) {}
+
+  /** Prepares a link for {@link Prepared#put()} inside the caller's transaction. */
+  public Prepared prepare(PcoLink link) {
     String cookie = Tokens.random();
     Map<String, AttributeValue> record =
         item(PREFIX, Tokens.hash(cookie), clock.instant().plus(ttl));
     record.put("org", s(link.organizationId()));
     record.put("person", s(link.personId()));
     record.put("name", s(link.personName()));
-    dynamo.putItem(r -> r.tableName(table).item(record));
-    return cookie;
+    return new Prepared(
+        cookie,
+        TransactWriteItem.builder()
+            .put(Put.builder().tableName(table).item(record).build())
+            .build());
   }
 
   /** The live link a cookie value refers to. */

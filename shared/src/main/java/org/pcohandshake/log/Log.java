@@ -9,12 +9,42 @@ import java.util.Map;
 /**
  * Structured JSON log lines, one per event, each with the request id. Callers pass ids and outcomes
  * only: never a token, code, secret, cookie or request body.
+ *
+ * <p>Code that has no request at hand (the PCO token vault, stores) logs with {@link #requestId()}:
+ * the id of the request this thread is serving, set by {@link #request(String)} around each
+ * invocation. A line logged with {@code "-"} or {@code null} gets that id too.
  */
 public final class Log {
 
   private static volatile PrintStream out = System.out;
+  private static final ThreadLocal<String> CURRENT = new ThreadLocal<>();
 
   private Log() {}
+
+  /** The scope of one request on this thread; closing it restores what was there before. */
+  public interface Scope extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /** Marks this thread as serving {@code requestId} until the scope is closed. */
+  public static Scope request(String requestId) {
+    String previous = CURRENT.get();
+    CURRENT.set(requestId);
+    return () -> {
+      if (previous == null) {
+        CURRENT.remove();
+      } else {
+        CURRENT.set(previous);
+      }
+    };
+  }
+
+  /** The id of the request this thread is serving; {@code "-"} outside of one. */
+  public static String requestId() {
+    String id = CURRENT.get();
+    return id == null ? "-" : id;
+  }
 
   /** Redirects log lines (tests capture them to prove nothing secret is written). */
   public static void to(PrintStream stream) {
@@ -39,7 +69,7 @@ public final class Log {
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("time", Instant.now().toString());
     line.put("level", level);
-    line.put("requestId", requestId);
+    line.put("requestId", requestId == null || requestId.equals("-") ? requestId() : requestId);
     line.put("event", event);
     fields.forEach((k, v) -> line.put(k, String.valueOf(v)));
     if (error != null) {

@@ -52,7 +52,12 @@ public final class PcoComplete {
 
   /** How one request ended. */
   private sealed interface Outcome {
-    record Advanced(Optional<PcoIdentity> identity) implements Outcome {}
+    /**
+     * On to {@code /advance}; with the identity, and the link cookie when the link was already
+     * stored (with the tokens, in store mode).
+     */
+    record Advanced(Optional<PcoIdentity> identity, Optional<String> storedLink)
+        implements Outcome {}
 
     record Refused(ErrorCatalog page, String reason) implements Outcome {}
   }
@@ -83,9 +88,7 @@ public final class PcoComplete {
         HttpResponse response = HttpResponse.redirect(302, advanceUrl);
         if (advanced.identity().isPresent()) {
           PcoIdentity identity = advanced.identity().get();
-          String cookie =
-              links.put(
-                  new PcoLink(identity.organizationId(), identity.personId(), identity.name()));
+          String cookie = advanced.storedLink().orElseGet(() -> links.put(link(identity)));
           response = response.withCookie(Cookies.set(Cookies.PCO_LINK, cookie, links.ttl()));
           fields.put("organization", identity.organizationId());
           fields.put("person", identity.personId());
@@ -108,16 +111,19 @@ public final class PcoComplete {
     }
     try {
       return switch (mode) {
-        case Mode.Skip skip -> new Outcome.Advanced(Optional.empty());
+        case Mode.Skip skip -> new Outcome.Advanced(Optional.empty(), Optional.empty());
         case Mode.Identify identify -> {
           PcoTokens tokens = identify.pco().exchangeCode(code.get(), redirectUri);
-          yield new Outcome.Advanced(Optional.of(identify.pco().me(tokens.accessToken())));
+          yield new Outcome.Advanced(
+              Optional.of(identify.pco().me(tokens.accessToken())), Optional.empty());
         }
         case Mode.Store store -> {
           PcoTokens tokens = store.pco().exchangeCode(code.get(), redirectUri);
           PcoIdentity identity = store.pco().me(tokens.accessToken());
-          store.vault().store(identity, tokens);
-          yield new Outcome.Advanced(Optional.of(identity));
+          // the connection and its link in one transaction: a failure leaves neither behind
+          LinkStore.Prepared link = links.prepare(link(identity));
+          store.vault().store(identity, tokens, link.put());
+          yield new Outcome.Advanced(Optional.of(identity), Optional.of(link.cookie()));
         }
       };
     } catch (PcoException e) {
@@ -135,6 +141,10 @@ public final class PcoComplete {
               + e.kind().name().toLowerCase(Locale.ROOT)
               + (e.status() > 0 ? "_" + e.status() : ""));
     }
+  }
+
+  private static PcoLink link(PcoIdentity identity) {
+    return new PcoLink(identity.organizationId(), identity.personId(), identity.name());
   }
 
   /** PCO sent {@code error=…} (RFC 6749 section 4.1.2.1) instead of a code. */

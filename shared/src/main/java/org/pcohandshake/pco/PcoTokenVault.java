@@ -23,6 +23,8 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.IncorrectKeyException;
 import software.amazon.awssdk.services.kms.model.InvalidCiphertextException;
@@ -112,6 +114,14 @@ public final class PcoTokenVault {
    * organization and person and clearing its needs-reauthorization flag.
    */
   public void store(PcoIdentity identity, PcoTokens tokens) {
+    store(identity, tokens, new TransactWriteItem[0]);
+  }
+
+  /**
+   * {@link #store(PcoIdentity, PcoTokens)} in one transaction with other writes (step 2 stores the
+   * link cookie's record with it), so that either both are stored or neither is.
+   */
+  public void store(PcoIdentity identity, PcoTokens tokens, TransactWriteItem... with) {
     Connection connection = connection(identity.organizationId(), identity.personId());
     SdkBytes ciphertext = encrypt(connection, tokens);
     Instant now = clock.instant();
@@ -122,17 +132,32 @@ public final class PcoTokenVault {
     values.put(":one", n(1));
     values.put(":false", AttributeValue.fromBool(false));
     putLifetime(values, now);
-    dynamo.updateItem(
-        r ->
-            r.tableName(table)
-                .key(connection.key())
-                .updateExpression(
-                    "SET #tok = :tok, #ae = :ae, #ver = if_not_exists(#ver, :zero) + :one,"
-                        + " #re = :false, #exp = :exp, #ttl = :ttl REMOVE #lo, #lu")
-                .expressionAttributeNames(
-                    names("#tok", "#ae", "#ver", "#re", "#exp", "#ttl", "#lo", "#lu"))
-                .expressionAttributeValues(values));
-    Log.info("-", "pco_connection_stored", ids(connection));
+    Update update =
+        Update.builder()
+            .tableName(table)
+            .key(connection.key())
+            .updateExpression(
+                "SET #tok = :tok, #ae = :ae, #ver = if_not_exists(#ver, :zero) + :one,"
+                    + " #re = :false, #exp = :exp, #ttl = :ttl REMOVE #lo, #lu")
+            .expressionAttributeNames(
+                names("#tok", "#ae", "#ver", "#re", "#exp", "#ttl", "#lo", "#lu"))
+            .expressionAttributeValues(values)
+            .build();
+    if (with.length == 0) {
+      dynamo.updateItem(
+          r ->
+              r.tableName(table)
+                  .key(update.key())
+                  .updateExpression(update.updateExpression())
+                  .expressionAttributeNames(update.expressionAttributeNames())
+                  .expressionAttributeValues(update.expressionAttributeValues()));
+    } else {
+      TransactWriteItem[] items = new TransactWriteItem[with.length + 1];
+      items[0] = TransactWriteItem.builder().update(update).build();
+      System.arraycopy(with, 0, items, 1, with.length);
+      dynamo.transactWriteItems(r -> r.transactItems(items));
+    }
+    Log.info(Log.requestId(), "pco_connection_stored", ids(connection));
   }
 
   /**
@@ -165,7 +190,7 @@ public final class PcoTokenVault {
       if (e.kind() != PcoException.Kind.UNAUTHORIZED) {
         throw e;
       }
-      Log.info("-", "pco_token_rejected", ids(connection));
+      Log.info(Log.requestId(), "pco_token_rejected", ids(connection));
     }
     Snapshot retry = current(connection, OptionalLong.of(used.version()));
     return apiCall.apply(retry.tokens().accessToken());
@@ -190,10 +215,12 @@ public final class PcoTokenVault {
       }
     } catch (PcoException | ReauthorizationRequired e) {
       Log.warn(
-          "-", "pco_revoke_failed", with(ids(connection), "reason", e.getClass().getSimpleName()));
+          Log.requestId(),
+          "pco_revoke_failed",
+          with(ids(connection), "reason", e.getClass().getSimpleName()));
     }
     dynamo.deleteItem(r -> r.tableName(table).key(connection.key()));
-    Log.info("-", "pco_connection_deleted", with(ids(connection), "revoked", revoked));
+    Log.info(Log.requestId(), "pco_connection_deleted", with(ids(connection), "revoked", revoked));
     return new Disconnection(true, revoked);
   }
 
@@ -229,7 +256,7 @@ public final class PcoTokenVault {
       // another caller is refreshing: wait for the version to change
       if (System.nanoTime() > waitUntil) {
         if (!rejected && accessExpiresAt.isAfter(now)) {
-          Log.warn("-", "pco_refresh_wait_timeout_using_current", ids(connection));
+          Log.warn(Log.requestId(), "pco_refresh_wait_timeout_using_current", ids(connection));
           return new Snapshot(version, decrypt(connection, item));
         }
         throw new PcoException(PcoException.Kind.UNAVAILABLE, "refresh", 0);
@@ -258,7 +285,7 @@ public final class PcoTokenVault {
     } catch (PcoException e) {
       if (e.kind() == PcoException.Kind.INVALID_GRANT) {
         if (flag(connection, version, owner)) {
-          Log.warn("-", "pco_reauthorization_required", ids(connection));
+          Log.warn(Log.requestId(), "pco_reauthorization_required", ids(connection));
           throw new ReauthorizationRequired(
               Reason.GRANT_REVOKED, connection.organizationId(), connection.personId());
         }
@@ -267,7 +294,10 @@ public final class PcoTokenVault {
       release(connection, owner);
       if (!rejected && old.expiresAt().isAfter(clock.instant())) {
         // refreshing early failed, but the current token has minutes left: use it
-        Log.warn("-", "pco_refresh_failed_using_current", with(ids(connection), "kind", e.kind()));
+        Log.warn(
+            Log.requestId(),
+            "pco_refresh_failed_using_current",
+            with(ids(connection), "kind", e.kind()));
         return Optional.of(new Snapshot(version, old));
       }
       throw e;
@@ -280,14 +310,15 @@ public final class PcoTokenVault {
     }
     try {
       if (commit(connection, version, encrypt(connection, fresh), fresh.expiresAt())) {
-        Log.info("-", "pco_token_refreshed", with(ids(connection), "version", version + 1));
+        Log.info(
+            Log.requestId(), "pco_token_refreshed", with(ids(connection), "version", version + 1));
       } else {
         // the connection was stored again meanwhile; this pair is valid but not kept
-        Log.warn("-", "pco_token_refresh_superseded", ids(connection));
+        Log.warn(Log.requestId(), "pco_token_refresh_superseded", ids(connection));
       }
     } catch (RuntimeException e) {
       // PCO has rotated the refresh token, and the new one could not be stored
-      Log.error("-", "pco_rotated_token_not_stored", e);
+      Log.error(Log.requestId(), "pco_rotated_token_not_stored", e);
       release(connection, owner);
       throw e;
     }
@@ -431,7 +462,7 @@ public final class PcoTokenVault {
               .plaintext();
       return PcoTokens.fromJson(plaintext.asString(StandardCharsets.UTF_8));
     } catch (InvalidCiphertextException | IncorrectKeyException | IllegalArgumentException e) {
-      Log.warn("-", "pco_token_undecryptable", ids(connection));
+      Log.warn(Log.requestId(), "pco_token_undecryptable", ids(connection));
       throw new ReauthorizationRequired(
           Reason.UNREADABLE, connection.organizationId(), connection.personId());
     }

@@ -1,0 +1,52 @@
+package org.pcohandshake.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.pcohandshake.testkit.fault.Operations.TRANSACT_WRITE_ITEMS;
+import static org.pcohandshake.testkit.fault.Operations.UPDATE_ITEM;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.pcohandshake.testkit.fault.Fault;
+
+/**
+ * {@code POST /oauth/token}, redeeming the code and revoking on a replay, with the write failing
+ * beyond the SDK's retries: 503 {@code temporarily_unavailable}, the table exactly as before, and
+ * the same request succeeding (or, for the replay, revoking) afterwards.
+ */
+class TokenRedeemFaultIT extends FaultCase {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("transactionFaults")
+  void exchange_redeemTransactionFails_is503_noGrantWritten_sameCodeWorksAfter(Fault fault) {
+    String code = hs.toCode();
+    List<String> before = hs.table();
+    fail(TRANSACT_WRITE_ITEMS, "\"CODE#", fault);
+
+    assertUnavailableJson(hs.exchange(code));
+    assertTriedBeyondRetries(TRANSACT_WRITE_ITEMS, fault);
+    assertEquals(before, hs.table(), "no grant, no refresh token, code not redeemed");
+    APIGatewayV2HTTPResponse retried = hs.exchange(code);
+    assertEquals(200, retried.getStatusCode(), retried.getBody());
+    // and the tokens of the retry are the family's only ones: a refresh works
+    assertEquals(200, hs.refresh(Handshake.refreshToken(retried)).getStatusCode());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("faults")
+  void codeReplay_revocationFails_is503_grantUntouched_replayRevokesAfter(Fault fault) {
+    String code = hs.toCode();
+    String refreshToken = Handshake.refreshToken(hs.exchange(code));
+    List<String> before = hs.table();
+    fail(UPDATE_ITEM, "\"GRANT#", fault);
+
+    assertUnavailableJson(hs.exchange(code));
+    assertTriedBeyondRetries(UPDATE_ITEM, fault);
+    assertEquals(before, hs.table());
+    // the code stays redeemed, so the replay is still caught: invalid_grant, and the grant ends
+    APIGatewayV2HTTPResponse replay = hs.exchange(code);
+    assertEquals(400, replay.getStatusCode());
+    assertEquals("invalid_grant", Handshake.json(replay).get("error"));
+    assertEquals(400, hs.refresh(refreshToken).getStatusCode(), "the family is revoked");
+  }
+}
