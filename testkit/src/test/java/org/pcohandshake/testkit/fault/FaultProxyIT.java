@@ -63,7 +63,7 @@ class FaultProxyIT {
     URI endpoint = URI.create(proxy.url());
     var credentials =
         StaticCredentialsProvider.create(
-            AwsBasicCredentials.create(AwsClients.CREDENTIAL, AwsClients.CREDENTIAL));
+            AwsBasicCredentials.create(AwsClients.ACCESS_KEY_ID, AwsClients.SECRET_ACCESS_KEY));
     RetryStrategy noRetries = noRetries();
     dynamo =
         DynamoDbClient.builder()
