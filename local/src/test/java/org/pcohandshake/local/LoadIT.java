@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -63,6 +64,7 @@ class LoadIT {
   static final Duration BUDGET = Duration.ofSeconds(Integer.getInteger("load.budgetSeconds", 480));
   static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
   static final int MAX_HOPS = 12;
+  static final int TOKEN_ATTEMPTS = 3;
 
   static LocalStack local;
   static PcoSimulator pco;
@@ -106,6 +108,7 @@ class LoadIT {
     Instant started = Instant.now();
     long deadline = System.nanoTime() + BUDGET.toNanos();
     List<Chain> chains = Collections.synchronizedList(new ArrayList<>());
+    List<String> chainFailures = new ArrayList<>();
     List<Future<Chain>> futures = new ArrayList<>();
     ExecutorService workers = Executors.newFixedThreadPool(CLIENTS);
     try {
@@ -121,7 +124,11 @@ class LoadIT {
               TimeUnit.NANOSECONDS);
       assertTrue(finished, "the load run did not finish within " + BUDGET);
       for (Future<Chain> future : futures) {
-        chains.add(future.get());
+        try {
+          chains.add(future.get());
+        } catch (ExecutionException e) {
+          chainFailures.add(String.valueOf(e.getCause()));
+        }
       }
     } finally {
       workers.shutdownNow();
@@ -135,35 +142,47 @@ class LoadIT {
       Files.writeString(Path.of(reportFile), report);
     }
 
-    assertTrue(serverErrors.isEmpty(), "5xx answers: " + List.copyOf(serverErrors));
-    assertTrue(elapsed.compareTo(BUDGET) <= 0, "took " + elapsed + ", over " + BUDGET);
-    assertEquals(HANDSHAKES, chains.size());
+    // the table afterwards: one grant per handshake, none revoked, every code redeemed, and per
+    // grant one refresh token per rotation plus exactly one current
     Map<String, Integer> expectedRefreshes = new HashMap<>();
+    List<String> anomalies = new ArrayList<>();
     for (Chain chain : chains) {
-      assertTrue(
-          chain.lastTokenWorks(), "chain " + chain.index() + " ended without a working token");
-      assertTrue(
-          expectedRefreshes.put(chain.grantId(), chain.refreshes()) == null,
-          "two handshakes ended in one grant: " + chain.grantId());
+      if (!chain.lastTokenWorks()) {
+        anomalies.add("chain " + chain.index() + " ended without a working token");
+      }
+      if (expectedRefreshes.put(chain.grantId(), chain.refreshes()) != null) {
+        anomalies.add("two handshakes ended in one grant: " + chain.grantId());
+      }
     }
-
-    // the table afterwards: one grant per handshake, none revoked, every code redeemed once, and
-    // per grant one refresh token per rotation plus exactly one current
     List<Map<String, AttributeValue>> items = local.stack().scanTable("Table");
     Map<String, Integer> refreshItems = new TreeMap<>();
     Map<String, Integer> currentRefresh = new TreeMap<>();
     int grants = 0;
+    int revoked = 0;
     int codes = 0;
+    int unredeemed = 0;
     for (Map<String, AttributeValue> item : items) {
       String pk = item.get("pk").s();
       if (pk.startsWith("GRANT#")) {
         grants++;
         String id = item.get("grantId").s();
-        assertTrue(expectedRefreshes.containsKey(id), "a grant no handshake produced: " + id);
-        assertTrue(!item.containsKey("revokedAt"), "grant revoked under load: " + id);
+        if (!expectedRefreshes.containsKey(id)) {
+          anomalies.add("a grant no completed chain reported: " + id);
+        }
+        if (item.containsKey("revokedAt")) {
+          revoked++;
+          anomalies.add(
+              "grant "
+                  + id
+                  + " revoked: "
+                  + (item.containsKey("revokedFor") ? item.get("revokedFor").s() : "?"));
+        }
       } else if (pk.startsWith("CODE#")) {
         codes++;
-        assertTrue(item.containsKey("redeemedAt"), "a code left unredeemed");
+        if (!item.containsKey("redeemedAt")) {
+          unredeemed++;
+          anomalies.add("a code left unredeemed");
+        }
       } else if (pk.startsWith("REFRESH#")) {
         String id = item.get("grantId").s();
         refreshItems.merge(id, 1, Integer::sum);
@@ -172,26 +191,55 @@ class LoadIT {
         }
       }
     }
-    assertEquals(HANDSHAKES, grants, "GRANT# items");
-    assertEquals(HANDSHAKES, codes, "CODE# items");
+    if (grants != HANDSHAKES) {
+      anomalies.add(grants + " GRANT# items for " + HANDSHAKES + " handshakes");
+    }
+    if (codes != HANDSHAKES) {
+      anomalies.add(codes + " CODE# items for " + HANDSHAKES + " handshakes");
+    }
     for (Map.Entry<String, Integer> expected : expectedRefreshes.entrySet()) {
       String id = expected.getKey();
-      assertEquals(
-          expected.getValue() + 1,
-          refreshItems.getOrDefault(id, 0),
-          "REFRESH# items of grant " + id + " (one per rotation plus the current one)");
-      assertEquals(1, currentRefresh.getOrDefault(id, 0), "current refresh tokens of " + id);
+      int refreshCount = refreshItems.getOrDefault(id, 0);
+      if (refreshCount != expected.getValue() + 1) {
+        anomalies.add(
+            "grant "
+                + id
+                + ": "
+                + refreshCount
+                + " REFRESH# items for "
+                + expected.getValue()
+                + " refreshes (expected one per rotation plus the current one)");
+      }
+      int current = currentRefresh.getOrDefault(id, 0);
+      if (current != 1) {
+        anomalies.add("grant " + id + ": " + current + " current refresh tokens");
+      }
     }
-    assertEquals(expectedRefreshes.keySet(), refreshItems.keySet(), "refresh tokens per grant");
     System.out.printf(
         Locale.ROOT,
-        "table after the run: %d items, %d GRANT# (none revoked), %d CODE# (all redeemed),"
-            + " %d REFRESH# (%d current)%n",
+        "table after the run: %d items, %d GRANT# (%d revoked), %d CODE# (%d unredeemed),"
+            + " %d REFRESH# (%d current); %d anomalies%n",
         items.size(),
         grants,
+        revoked,
         codes,
+        unredeemed,
         refreshItems.values().stream().mapToInt(Integer::intValue).sum(),
-        currentRefresh.size());
+        currentRefresh.values().stream().mapToInt(Integer::intValue).sum(),
+        anomalies.size());
+    anomalies.stream().limit(20).forEach(a -> System.out.println("  anomaly: " + a));
+
+    assertTrue(
+        serverErrors.isEmpty(),
+        serverErrors.size() + " answers were 5xx, e.g. " + serverErrors.stream().limit(5).toList());
+    assertTrue(
+        chainFailures.isEmpty(),
+        chainFailures.size()
+            + " handshakes or refresh chains broke, e.g. "
+            + chainFailures.stream().limit(3).toList());
+    assertEquals(HANDSHAKES, chains.size());
+    assertTrue(anomalies.isEmpty(), anomalies.size() + " anomalies, e.g. " + anomalies.get(0));
+    assertTrue(elapsed.compareTo(BUDGET) <= 0, "took " + elapsed + ", over " + BUDGET);
   }
 
   /** One handshake, then its refresh chain, then a call with the last access token. */
@@ -324,20 +372,36 @@ class LoadIT {
           URLEncoder.encode(local.integratorClientId(), StandardCharsets.UTF_8)
               + ":"
               + URLEncoder.encode(local.integratorClientSecret(), StandardCharsets.UTF_8);
-      Hop answer =
-          send(
-              type,
-              HttpRequest.newBuilder(URI.create(local.baseUrl() + "/oauth/token"))
-                  .header("Content-Type", "application/x-www-form-urlencoded")
-                  .header(
-                      "Authorization",
-                      "Basic "
-                          + Base64.getEncoder()
-                              .encodeToString(credentials.getBytes(StandardCharsets.UTF_8)))
-                  .POST(HttpRequest.BodyPublishers.ofString(formBody(form))),
-              deadline);
+      Hop answer = null;
+      // as PCO's servers do: a 5xx (temporarily_unavailable) is retried, a bounded number of
+      // times with a pause; every 5xx is still counted and fails the test
+      for (int attempt = 1; attempt <= TOKEN_ATTEMPTS; attempt++) {
+        if (attempt > 1) {
+          Thread.sleep(250L * attempt);
+        }
+        answer = tokenRequest(type, form, credentials, deadline);
+        if (answer.status() < 500) {
+          break;
+        }
+      }
       assertEquals(200, answer.status(), type + " answered " + answer.body());
       return JSONObjectUtils.parse(answer.body());
+    }
+
+    private Hop tokenRequest(
+        String type, Map<String, String> form, String credentials, long deadline)
+        throws IOException, InterruptedException {
+      return send(
+          type,
+          HttpRequest.newBuilder(URI.create(local.baseUrl() + "/oauth/token"))
+              .header("Content-Type", "application/x-www-form-urlencoded")
+              .header(
+                  "Authorization",
+                  "Basic "
+                      + Base64.getEncoder()
+                          .encodeToString(credentials.getBytes(StandardCharsets.UTF_8)))
+              .POST(HttpRequest.BodyPublishers.ofString(formBody(form))),
+          deadline);
     }
 
     Hop send(String type, HttpRequest.Builder request, long deadline)
