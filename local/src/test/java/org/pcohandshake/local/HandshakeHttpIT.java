@@ -75,8 +75,7 @@ class HandshakeHttpIT {
             .map(line -> line.replaceAll(".*\"Metrics\":\\[\\{\"Name\":\"([A-Za-z]+)\".*", "$1"))
             .toList();
     assertEquals(
-        List.of(
-            "HandshakeStarted", "ConsentApproved", "TokenGranted", "TokenRefreshed"),
+        List.of("HandshakeStarted", "ConsentApproved", "TokenGranted", "TokenRefreshed"),
         events,
         metrics.toString(StandardCharsets.UTF_8));
   }
