@@ -15,10 +15,12 @@ import java.security.KeyFactory;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.pcohandshake.metrics.Metrics;
 import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.pco.AddonResult;
 import org.pcohandshake.testkit.pco.IntegratorResponse;
@@ -58,6 +60,27 @@ class HandshakeHttpIT {
 
   @Test
   void bothLegs_thenPcoHoldsALinkedToken_andRefreshesIt() throws Exception {
+    java.io.ByteArrayOutputStream metrics = new java.io.ByteArrayOutputStream();
+    Metrics.to(new java.io.PrintStream(metrics, true, StandardCharsets.UTF_8));
+    try {
+      handshakeAndRefresh();
+    } finally {
+      Metrics.to(System.out);
+    }
+    // one EMF line per event: the handshake's, in order, and nothing else
+    List<String> events =
+        metrics
+            .toString(StandardCharsets.UTF_8)
+            .lines()
+            .map(line -> line.replaceAll(".*\"Metrics\":\\[\\{\"Name\":\"([A-Za-z]+)\".*", "$1"))
+            .toList();
+    assertEquals(
+        List.of("HandshakeStarted", "ConsentApproved", "TokenGranted", "TokenRefreshed"),
+        events,
+        metrics.toString(StandardCharsets.UTF_8));
+  }
+
+  void handshakeAndRefresh() throws Exception {
     String issuer = local.baseUrl();
     assertTrue(issuer.startsWith("http://localhost:"), issuer);
     try (HttpSession browser = new HttpSession()) {

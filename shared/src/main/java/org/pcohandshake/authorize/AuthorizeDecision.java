@@ -15,6 +15,7 @@ import org.pcohandshake.http.HttpRequest;
 import org.pcohandshake.http.HttpResponse;
 import org.pcohandshake.http.Params;
 import org.pcohandshake.log.Log;
+import org.pcohandshake.metrics.Metrics;
 import org.pcohandshake.session.Session;
 import org.pcohandshake.session.SessionStore;
 
@@ -72,6 +73,7 @@ public final class AuthorizeDecision {
         return ErrorCatalog.PAGE_CONSENT_EXPIRED.page();
       }
       Log.info(http.requestId(), "consent_denied", Map.of());
+      Metrics.count(Metrics.Event.ConsentDenied);
       return AuthorizePrompt.errorRedirect(
           303, request.redirectUri(), ErrorCatalog.ACCESS_DENIED, request.state());
     }
@@ -97,6 +99,7 @@ public final class AuthorizeDecision {
       return ErrorCatalog.PAGE_CONSENT_EXPIRED.page();
     }
     Log.info(http.requestId(), "code_issued", Map.of("grant", grant.id()));
+    Metrics.count(Metrics.Event.ConsentApproved);
     return HttpResponse.redirect(
         303,
         RequestValidator.redirectTo(request.redirectUri(), "code", code, "state", request.state()));

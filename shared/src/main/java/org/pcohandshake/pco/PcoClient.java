@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.pcohandshake.http.Params;
+import org.pcohandshake.metrics.Metrics;
 import org.pcohandshake.pco.PcoException.Kind;
 
 /**
@@ -88,7 +89,7 @@ public final class PcoClient {
     form.put("grant_type", "authorization_code");
     form.put("code", code);
     form.put("redirect_uri", redirectUri);
-    return tokenCall("exchange", form);
+    return counted(() -> tokenCall("exchange", form));
   }
 
   /**
@@ -101,7 +102,7 @@ public final class PcoClient {
     Map<String, String> form = new LinkedHashMap<>();
     form.put("grant_type", "refresh_token");
     form.put("refresh_token", refreshToken);
-    return tokenCall("refresh", form);
+    return counted(() -> tokenCall("refresh", form));
   }
 
   /**
@@ -111,8 +112,11 @@ public final class PcoClient {
    *     without a person or organization id
    */
   public PcoIdentity me(String accessToken) {
-    Response response = send("me", "GET", ME_PATH, accessToken, null);
-    return parseMe(response.status(), response.body());
+    return counted(
+        () -> {
+          Response response = send("me", "GET", ME_PATH, accessToken, null);
+          return parseMe(response.status(), response.body());
+        });
   }
 
   /**
@@ -123,8 +127,12 @@ public final class PcoClient {
   public void revoke(String token) {
     Map<String, String> form = new LinkedHashMap<>();
     form.put("token", token);
-    Response response = send("revoke", "POST", REVOKE_PATH, null, withClient(form));
-    checkRevoke(response.status());
+    counted(
+        () -> {
+          Response response = send("revoke", "POST", REVOKE_PATH, null, withClient(form));
+          checkRevoke(response.status());
+          return null;
+        });
   }
 
   /** The connect and read timeout of each call. */
@@ -297,6 +305,16 @@ public final class PcoClient {
       throw new ParseException("bad id", 0);
     }
     return id;
+  }
+
+  /** Runs one call to PCO, counting a {@code PcoError} metric when it fails. */
+  private static <T> T counted(java.util.function.Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (PcoException e) {
+      Metrics.count(Metrics.Event.PcoError);
+      throw e;
+    }
   }
 
   private static Exception malformed() {

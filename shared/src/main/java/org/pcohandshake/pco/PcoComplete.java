@@ -13,6 +13,7 @@ import org.pcohandshake.http.HttpResponse;
 import org.pcohandshake.link.LinkStore;
 import org.pcohandshake.link.PcoLink;
 import org.pcohandshake.log.Log;
+import org.pcohandshake.metrics.Metrics;
 
 /**
  * {@code GET /oauth/pco/complete} (step 2): Planning Center returns the browser with a code (or an
@@ -95,6 +96,7 @@ public final class PcoComplete {
         }
         fields.put("result", "advanced");
         Log.info(http.requestId(), "pco_complete", fields);
+        Metrics.count(Metrics.Event.HandshakeStarted);
         return response;
       }
     }

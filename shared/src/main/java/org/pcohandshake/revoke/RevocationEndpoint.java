@@ -12,6 +12,7 @@ import org.pcohandshake.http.HttpRequest;
 import org.pcohandshake.http.HttpResponse;
 import org.pcohandshake.http.Params;
 import org.pcohandshake.log.Log;
+import org.pcohandshake.metrics.Metrics;
 import org.pcohandshake.token.ClientAuthentication;
 import org.pcohandshake.token.ClientAuthenticator;
 import org.pcohandshake.verify.AccessTokenVerifier;
@@ -57,6 +58,7 @@ public final class RevocationEndpoint {
     ClientAuthentication auth = clients.authenticate(http, form);
     if (auth instanceof ClientAuthentication.Failed failed) {
       Log.warn(http.requestId(), "client_auth_failed", Map.of("reason", failed.error()));
+      Metrics.count(Metrics.Event.ClientAuthFailed);
       return failed.response();
     }
     String clientId = ((ClientAuthentication.Authenticated) auth).clientId();
@@ -105,6 +107,9 @@ public final class RevocationEndpoint {
     }
     boolean revoked = grants.revokeGrant(grantId, "revoked_by_client");
     Log.info(http.requestId(), "grant_revoked", Map.of("grant", grantId, "now", revoked));
+    if (revoked) {
+      Metrics.count(Metrics.Event.GrantRevoked);
+    }
     return revoked();
   }
 

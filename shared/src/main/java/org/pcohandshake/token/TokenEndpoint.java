@@ -19,6 +19,7 @@ import org.pcohandshake.http.HttpRequest;
 import org.pcohandshake.http.HttpResponse;
 import org.pcohandshake.http.Params;
 import org.pcohandshake.log.Log;
+import org.pcohandshake.metrics.Metrics;
 
 /**
  * {@code POST /oauth/token} (step 6 and every refresh): client authentication, the
@@ -60,6 +61,7 @@ public final class TokenEndpoint {
     ClientAuthentication auth = clients.authenticate(http, form);
     if (auth instanceof ClientAuthentication.Failed failed) {
       Log.warn(http.requestId(), "client_auth_failed", Map.of("reason", failed.error()));
+      Metrics.count(Metrics.Event.ClientAuthFailed);
       return failed.response();
     }
     String clientId = ((ClientAuthentication.Authenticated) auth).clientId();
@@ -101,6 +103,7 @@ public final class TokenEndpoint {
     return switch (grants.redeem(codeHash, record.grant(), Tokens.hash(refreshToken))) {
       case GrantStore.Redemption.Redeemed r -> {
         Log.info(http.requestId(), "token_issued", Map.of("grant", record.grant().id()));
+        Metrics.count(Metrics.Event.TokenGranted);
         yield success(accessToken, refreshToken, record.grant().scope());
       }
       case GrantStore.Redemption.AlreadyRedeemed r -> replay(http, record.grant());
@@ -111,6 +114,7 @@ public final class TokenEndpoint {
     boolean revoked = grants.revokeGrant(grant.id(), "code_replay");
     Log.warn(
         http.requestId(), "code_replay_detected", Map.of("grant", grant.id(), "revoked", revoked));
+    Metrics.count(Metrics.Event.ReplayDetected);
     return ErrorCatalog.INVALID_GRANT.json();
   }
 
@@ -165,6 +169,7 @@ public final class TokenEndpoint {
             http.requestId(),
             "token_refreshed",
             Map.of("grant", grant.id(), "inGrace", old.rotatedAt().isPresent()));
+        Metrics.count(Metrics.Event.TokenRefreshed);
         yield success(accessToken, refreshToken, scope);
       }
       case GrantStore.Rotation.GrantGone g -> ErrorCatalog.INVALID_GRANT.json();
@@ -178,6 +183,7 @@ public final class TokenEndpoint {
         http.requestId(),
         "refresh_reuse_detected",
         Map.of("grant", grant.id(), "revoked", revoked));
+    Metrics.count(Metrics.Event.ReplayDetected);
     return ErrorCatalog.INVALID_GRANT.json();
   }
 
