@@ -19,7 +19,7 @@ ENSURE_EMULATOR = case "$$(echo "$${PCO_EMULATOR:-auto}" | tr '[:upper:]' '[:low
 	     || echo "moto is not installed; LocalStack is used if Docker answers, else you are told what to install." >&2 ;; \
 	esac
 
-.PHONY: test test-localstack build run invoke format clean lambda-artifact
+.PHONY: test test-localstack load build run invoke format clean lambda-artifact
 
 ## test: every test — unit, integration against the AWS emulator, template checks, the browser test.
 ## The emulator: AWS_ENDPOINT_URL when set, else moto (installed into .venv here when missing),
@@ -32,6 +32,13 @@ test:
 ## test-localstack: the same tests on LocalStack (Docker + Testcontainers), even where moto is installed
 test-localstack:
 	PCO_EMULATOR=localstack $(MVN) verify
+
+## load: the load test at full size (200 handshakes, 2,000 refreshes, 32 clients) through the local
+## stack; the test suite runs it small (docs/load.md)
+load:
+	$(MVN) -pl local -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Dit.test=LoadIT -Dfailsafe.failIfNoSpecifiedTests=false \
+	  -Dload.handshakes=200 -Dload.refreshes=2000 -Dload.clients=32 -Dload.budgetSeconds=480
 
 ## build: compile and package every function's deployable jar, without tests
 build:
