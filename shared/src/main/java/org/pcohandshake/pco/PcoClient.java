@@ -61,7 +61,11 @@ public final class PcoClient {
    * @param clock for token expiry
    */
   public PcoClient(
-      String baseUrl, String clientId, Supplier<String> clientSecret, Duration timeout, Clock clock) {
+      String baseUrl,
+      String clientId,
+      Supplier<String> clientSecret,
+      Duration timeout,
+      Clock clock) {
     this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
     this.clientId = Objects.requireNonNull(clientId, "clientId");
     this.clientSecret = Objects.requireNonNull(clientSecret, "clientSecret");
@@ -245,7 +249,8 @@ public final class PcoClient {
   /** The OAuth {@code error} code of an error answer, or empty. */
   static String oauthError(String body) {
     try {
-      String error = JSONObjectUtils.getString(JSONObjectUtils.parse(body, MAX_BODY_BYTES), "error");
+      String error =
+          JSONObjectUtils.getString(JSONObjectUtils.parse(body, MAX_BODY_BYTES), "error");
       return error == null ? "" : error;
     } catch (ParseException | RuntimeException e) {
       return "";

@@ -13,8 +13,8 @@ import java.util.Objects;
  *
  * @param accessToken the bearer token for PCO's API
  * @param refreshToken the refresh token; rotated by every refresh (empty when none was issued)
- * @param expiresAt when the access token expires (computed from {@code expires_in} against the
- *     time the request was sent, so it errs early)
+ * @param expiresAt when the access token expires (computed from {@code expires_in} against the time
+ *     the request was sent, so it errs early)
  * @param scope the granted scope, space separated (may be empty)
  */
 public record PcoTokens(String accessToken, String refreshToken, Instant expiresAt, String scope) {

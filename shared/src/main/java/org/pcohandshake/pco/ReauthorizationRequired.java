@@ -12,7 +12,9 @@ public final class ReauthorizationRequired extends RuntimeException {
     NOT_CONNECTED,
     /** Planning Center answered {@code invalid_grant} to a refresh; the connection is flagged. */
     GRANT_REVOKED,
-    /** The stored ciphertext does not decrypt for this connection (copied, corrupted, wrong key). */
+    /**
+     * The stored ciphertext does not decrypt for this connection (copied, corrupted, wrong key).
+     */
     UNREADABLE
   }
 
