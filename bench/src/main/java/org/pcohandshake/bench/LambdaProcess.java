@@ -126,6 +126,25 @@ final class LambdaProcess implements AutoCloseable {
     return 0;
   }
 
+  /**
+   * CPU time the process has used so far (user + system, every thread), in milliseconds at the
+   * kernel's tick resolution (usually 10 ms); -1 when it cannot be read. Less sensitive than wall
+   * time to other load on the machine.
+   */
+  long cpuMillis() {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      // fields after the command: state is index 0, so utime (14th) is 11 and stime 12
+      long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+      return ticks * 1000 / CLOCK_TICKS;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  private static final long CLOCK_TICKS = 100;
+
   @Override
   public void close() {
     process.destroy();

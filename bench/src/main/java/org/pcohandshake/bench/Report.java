@@ -34,7 +34,7 @@ final class Report {
     md.append(
             String.format(
                 Locale.ROOT,
-                "Medians of %d cold starts (fresh JVMs); warm latency over %d requests"
+                "Medians of %d cold starts (fresh JVMs, round-robin across targets); warm latency over %d requests"
                     + " (%d after each cold start); AWS time and own work from one probe run of %d"
                     + " warm requests; classes from one run with class-load logging; simulated"
                     + " SnapStart over %d runs.",
@@ -45,14 +45,17 @@ final class Report {
                 options.snapRuns()))
         .append("\n\n");
 
-    Optional<Double> hello = firstResponse(results, "hello-world");
-    Optional<Double> bare = firstResponse(results, "bare-sdk");
+    Optional<Double> hello = baseline(results, "hello-world", Run::firstResponseMs);
+    Optional<Double> bare = baseline(results, "bare-sdk", Run::firstResponseMs);
+    Optional<Double> helloCpu = baseline(results, "hello-world", Run::cpuToFirstResponseMs);
+    Optional<Double> bareCpu = baseline(results, "bare-sdk", Run::cpuToFirstResponseMs);
 
     md.append("### Cold start\n\n");
     md.append(
         "| target | artifact | init done (first `/next`) | first response | first request alone"
-            + " | × hello-world | × bare-sdk | peak RSS | classes loaded (from the app) |\n");
-    md.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+            + " | × hello-world | × bare-sdk | CPU to first response | CPU × hello-world"
+            + " | CPU × bare-sdk | peak RSS | classes loaded (from the app) |\n");
+    md.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
     for (Result r : results) {
       if (r.cold().isEmpty()) {
         md.append("| ")
@@ -61,17 +64,18 @@ final class Report {
             .append(mb(r.artifactBytes()))
             .append(" | ")
             .append(r.target().note())
-            .append(" |  |  |  |  |  |  |\n");
+            .append(" |  |  |  |  |  |  |  |  |  |\n");
         continue;
       }
       double init = median(r.cold(), Run::initMs);
       double first = median(r.cold(), Run::firstResponseMs);
       double alone = median(r.cold(), run -> run.firstResponseMs() - run.initMs());
       double rss = median(r.cold(), run -> run.peakRssKb() / 1024.0);
+      double cpu = median(r.cold(), Run::cpuToFirstResponseMs);
       md.append(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %.0f ms | %.0f ms | %.0f ms | %s | %s | %.0f MB | %d (%d) |%n",
+              "| %s | %s | %.0f ms | %.0f ms | %.0f ms | %s | %s | %.0f ms | %s | %s | %.0f MB | %d (%d) |%n",
               r.target().name(),
               mb(r.artifactBytes()),
               init,
@@ -79,6 +83,9 @@ final class Report {
               alone,
               ratio(first, hello),
               ratio(first, bare),
+              cpu,
+              ratio(cpu, helloCpu),
+              ratio(cpu, bareCpu),
               rss,
               r.classes().classes(),
               r.classes().appClasses()));
@@ -143,11 +150,12 @@ final class Report {
     return values.size() <= 1 ? List.of() : values.subList(1, values.size());
   }
 
-  private static Optional<Double> firstResponse(List<Result> results, String name) {
+  private static Optional<Double> baseline(
+      List<Result> results, String name, Function<Run, Double> metric) {
     return results.stream()
         .filter(r -> r.target().name().equals(name) && !r.cold().isEmpty())
         .findFirst()
-        .map(r -> median(r.cold(), Run::firstResponseMs));
+        .map(r -> median(r.cold(), metric));
   }
 
   private static double median(List<Run> runs, Function<Run, Double> metric) {
