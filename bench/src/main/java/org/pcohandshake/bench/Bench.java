@@ -99,6 +99,7 @@ public final class Bench {
   private final Path out;
   private final Options options;
   private final List<Path> runtimeClasspath;
+  private Scenarios scenarios;
 
   private Bench(Path root, Options options) throws IOException {
     this.root = root;
@@ -135,7 +136,7 @@ public final class Bench {
       Runtime.getRuntime().addShutdownHook(new Thread(emulator::close, "bench-emulator-shutdown"));
       SamTemplate template = SamTemplate.load(root.resolve(ProjectRoot.TEMPLATE_FILE));
       ProvisionedStack stack = new Provisioner(template, emulator).provision();
-      Scenarios scenarios = new Scenarios(stack, dynamo, ISSUER);
+      scenarios = new Scenarios(stack, dynamo, ISSUER);
       List<Target> selected = new ArrayList<>();
       for (Target target : targets(template, stack, scenarios)) {
         if (options.only().isEmpty() || options.only().contains(target.name())) {
@@ -250,7 +251,7 @@ public final class Bench {
     for (int i = 0; i < options.runs(); i++) {
       for (Target target : cold.keySet()) {
         Scenario scenario = target.scenario().orElseThrow();
-        scenario.prepare(1 + options.warm());
+        prepare(scenario, 1 + options.warm());
         Run run =
             runOnce(target, tasks.get(target), scenario, options.warm(), Mode.COLD, "cold-" + i);
         cold.get(target).add(run);
@@ -277,7 +278,7 @@ public final class Bench {
       }
       Scenario scenario = target.scenario().orElseThrow();
       Path task = tasks.get(target);
-      scenario.prepare(1 + options.probeWarm());
+      prepare(scenario, 1 + options.probeWarm());
       Run probe = runWithRetry(target, task, scenario, options.probeWarm(), Mode.PROBE, "probe");
       System.out.printf(
           Locale.ROOT,
@@ -288,11 +289,11 @@ public final class Bench {
           Stats.median(
               probe.ownMs().subList(Math.min(1, probe.ownMs().size()), probe.ownMs().size())),
           Machine.loadAverage());
-      scenario.prepare(1);
+      prepare(scenario, 1);
       Run classes = runWithRetry(target, task, scenario, 0, Mode.CLASSES, "classes");
       List<Run> snap = new ArrayList<>();
       for (int i = 0; i < options.snapRuns(); i++) {
-        scenario.prepare(1);
+        prepare(scenario, 1);
         snap.add(runWithRetry(target, task, scenario, 0, Mode.SNAPSTART, "snap-" + i));
       }
       results.add(
@@ -310,7 +311,8 @@ public final class Bench {
    * and the function rightly answers as for a replay. That is the emulator's artefact, not the
    * function's: the run is repeated, and the repeat is reported.
    */
-  private Run runWithRetry(Target target, Path task, Scenario scenario, int warm, Mode mode, String label)
+  private Run runWithRetry(
+      Target target, Path task, Scenario scenario, int warm, Mode mode, String label)
       throws Exception {
     for (int attempt = 1; ; attempt++) {
       try {
@@ -319,8 +321,9 @@ public final class Bench {
         if (attempt == 3) {
           throw e;
         }
-        System.out.println("bench: " + target.name() + " " + label + " failed, repeating it: " + e.getMessage());
-        scenario.prepare(1 + warm);
+        System.out.println(
+            "bench: " + target.name() + " " + label + " failed, repeating it: " + e.getMessage());
+        prepare(scenario, 1 + warm);
       }
     }
   }
@@ -497,6 +500,11 @@ public final class Bench {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       return channel.map(FileChannel.MapMode.READ_ONLY, 0, 16).asLongBuffer();
     }
+  }
+
+  private void prepare(Scenario scenario, int invocations) {
+    scenarios.wipe();
+    scenario.prepare(invocations);
   }
 
   /** Unzips the artifact into a fresh task root, as Lambda unpacks a .jar or .zip package. */

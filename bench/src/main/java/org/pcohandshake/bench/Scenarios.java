@@ -25,6 +25,9 @@ import org.pcohandshake.session.SessionStore;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
 import org.pcohandshake.testkit.events.TestEvent;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /**
  * The request each benchmarked function serves: its real success path with valid data, seeded in
@@ -35,7 +38,7 @@ final class Scenarios {
 
   /** One function's request. */
   interface Scenario {
-    /** Seeds what {@code invocations} requests need. */
+    /** Seeds what {@code invocations} requests need (into an empty table, see {@link #wipe}). */
     default void prepare(int invocations) {}
 
     /** The event of request {@code i} (0 is the cold one) of the last {@link #prepare}. */
@@ -60,6 +63,30 @@ final class Scenarios {
     this.dynamo = dynamo;
     this.issuer = issuer;
     this.table = stack.physicalId("Table");
+  }
+
+  /**
+   * Deletes every item of the table. moto copies all its tables on every transaction (to roll
+   * back), so a table that keeps growing makes every transactional write slower through the run;
+   * each run starts from an empty table instead, and its scenario seeds what it needs.
+   */
+  void wipe() {
+    Map<String, AttributeValue> start = null;
+    do {
+      ScanRequest.Builder request =
+          ScanRequest.builder().tableName(table).projectionExpression("pk, sk");
+      if (start != null) {
+        request.exclusiveStartKey(start);
+      }
+      ScanResponse page = dynamo.scan(request.build());
+      for (Map<String, AttributeValue> item : page.items()) {
+        dynamo.deleteItem(r -> r.tableName(table).key(item));
+      }
+      start =
+          page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+              ? page.lastEvaluatedKey()
+              : null;
+    } while (start != null);
   }
 
   /** The scenario for a template function, if the benchmark knows its success path. */
@@ -114,21 +141,24 @@ final class Scenarios {
   /** GET /oauth/authorize with a session and the PCO link cookie: the consent page. */
   private Scenario consentPage() {
     Map<String, String> env = env("AuthorizePromptFunction");
-    String session = session(env);
-    String link = new LinkStore(dynamo, table, Duration.ofHours(1), clock).put(LINK);
-    APIGatewayV2HTTPEvent event =
-        TestEvent.get("/oauth/authorize")
+    String[] cookies = new String[2];
+    return new Scenario() {
+      @Override
+      public void prepare(int invocations) {
+        cookies[0] = session(env);
+        cookies[1] = new LinkStore(dynamo, table, Duration.ofHours(1), clock).put(LINK);
+      }
+
+      @Override
+      public APIGatewayV2HTTPEvent event(int i) {
+        return TestEvent.get("/oauth/authorize")
             .query("response_type", "code")
             .query("client_id", env.get("CLIENT_ID"))
             .query("redirect_uri", redirectUri(env))
             .query("state", "bench-state")
-            .cookie(Cookies.SESSION, session)
-            .cookie(Cookies.PCO_LINK, link)
+            .cookie(Cookies.SESSION, cookies[0])
+            .cookie(Cookies.PCO_LINK, cookies[1])
             .build();
-    return new Scenario() {
-      @Override
-      public APIGatewayV2HTTPEvent event(int i) {
-        return event;
       }
 
       @Override
@@ -144,7 +174,7 @@ final class Scenarios {
   /** POST /oauth/authorize approving a real consent: a code redirect. */
   private Scenario approve() {
     Map<String, String> env = env("AuthorizeDecisionFunction");
-    String session = session(env);
+    String[] session = new String[1];
     ConsentStore consents = new ConsentStore(dynamo, table, Duration.ofHours(1), clock);
     AuthorizationRequest request =
         new AuthorizationRequest(
@@ -154,10 +184,11 @@ final class Scenarios {
     return new Scenario() {
       @Override
       public void prepare(int invocations) {
+        session[0] = session(env);
         formTokens.clear();
         for (int i = 0; i < invocations; i++) {
           formTokens.add(
-              consents.put(new Consent(Tokens.hash(session), "bench-user", request, LINK)));
+              consents.put(new Consent(Tokens.hash(session[0]), "bench-user", request, LINK)));
         }
       }
 
@@ -165,7 +196,7 @@ final class Scenarios {
       public APIGatewayV2HTTPEvent event(int i) {
         return TestEvent.post("/oauth/authorize")
             .header("origin", origin)
-            .cookie(Cookies.SESSION, session)
+            .cookie(Cookies.SESSION, session[0])
             .form("form_token", formTokens.get(i), "decision", "approve")
             .build();
       }
