@@ -2,8 +2,12 @@ package org.pcohandshake.fn.authorizeprompt;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Clock;
 import java.util.Map;
 import org.pcohandshake.authorize.AuthorizePrompt;
@@ -19,7 +23,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** {@code GET /oauth/authorize}. */
 public final class AuthorizePromptHandler
-    implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+    implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>,
+        RequestStreamHandler {
 
   private final AuthorizePrompt prompt;
 
@@ -66,6 +71,18 @@ public final class AuthorizePromptHandler
             new LinkStore(dynamo, config.tableName(), config.pcoLinkTtl(), clock));
   }
 
+  /**
+   * What Lambda calls: the event's JSON read and the response's JSON written without the runtime's
+   * reflective mapper (see {@link Endpoint#handle(InputStream, OutputStream, Endpoint.Style,
+   * java.util.function.Function)}).
+   */
+  @Override
+  public void handleRequest(InputStream input, OutputStream output, Context context)
+      throws IOException {
+    Endpoint.handle(input, output, Endpoint.Style.PAGE, prompt::handle);
+  }
+
+  /** The same request as an event object: for tests and the local stack. */
   @Override
   public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
     return Endpoint.handle(event, Endpoint.Style.PAGE, prompt::handle);
