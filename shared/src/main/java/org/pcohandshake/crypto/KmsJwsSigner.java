@@ -36,15 +36,31 @@ public final class KmsJwsSigner {
 
   /** Signs the claims with header {@code alg: ES256, typ: at+jwt, kid}. */
   public String sign(JWTClaimsSet claims) {
-    JWSHeader header =
-        new JWSHeader.Builder(JWSAlgorithm.ES256)
-            .type(new JOSEObjectType("at+jwt"))
-            .keyID(kid)
-            .build();
     String signingInput =
-        header.toBase64URL()
+        header().toBase64URL()
             + "."
             + Base64URL.encode(claims.toString().getBytes(StandardCharsets.UTF_8));
+    return signingInput + "." + Base64URL.encode(signature(signingInput));
+  }
+
+  /**
+   * Runs the signing path once, for a SnapStart snapshot: KMS signs a constant that is not a JWS
+   * (so the signature is worth nothing), and the answer is transcoded and dropped.
+   */
+  public void prime() {
+    header().toBase64URL();
+    signature("pco-handshake snapstart priming: not a token");
+  }
+
+  private JWSHeader header() {
+    return new JWSHeader.Builder(JWSAlgorithm.ES256)
+        .type(new JOSEObjectType("at+jwt"))
+        .keyID(kid)
+        .build();
+  }
+
+  /** KMS's DER signature of the input, as the 64-byte JOSE form. */
+  private byte[] signature(String signingInput) {
     byte[] der =
         kms.sign(
                 r ->
@@ -55,8 +71,7 @@ public final class KmsJwsSigner {
             .signature()
             .asByteArray();
     try {
-      byte[] jose = ECDSA.transcodeSignatureToConcat(der, 64);
-      return signingInput + "." + Base64URL.encode(jose);
+      return ECDSA.transcodeSignatureToConcat(der, 64);
     } catch (JOSEException e) {
       throw new IllegalStateException("KMS returned a signature that is not DER ECDSA", e);
     }
