@@ -209,14 +209,14 @@ class AwsCallCountsIT {
 
     assertEquals(expected(), steps.get("prompt without session"));
     assertEquals(
-        expected("SecretsManager.GetSecretValue", 2, "DynamoDb.TransactWriteItems", 1),
+        expected("SecretsManager.GetSecretValue", 1, "DynamoDb.TransactWriteItems", 1),
         steps.get("prompt with login token"));
     assertEquals(expected("DynamoDb.GetItem", 2, "DynamoDb.PutItem", 1), steps.get("consent page"));
     assertEquals(
         expected("DynamoDb.GetItem", 2, "DynamoDb.TransactWriteItems", 1), steps.get("approve"));
     assertEquals(
         expected(
-            "SecretsManager.GetSecretValue", 2,
+            "SecretsManager.GetSecretValue", 1,
             "DynamoDb.GetItem", 1,
             "Kms.Sign", 1,
             "DynamoDb.TransactWriteItems", 1),
@@ -230,7 +230,7 @@ class AwsCallCountsIT {
             "DynamoDb.PutItem", 1,
             "DynamoDb.TransactWriteItems", 3,
             "Kms.Sign", 1,
-            "SecretsManager.GetSecretValue", 4),
+            "SecretsManager.GetSecretValue", 2),
         total);
   }
 
@@ -250,7 +250,7 @@ class AwsCallCountsIT {
   }
 
   @Test
-  void oneRefresh_inAColdTokenFunction_alsoReadsTheClientSecretOnce() {
+  void oneRefresh_inAColdTokenFunction_alsoReadsTheCurrentClientSecretOnce() {
     String refresh = firstRefreshToken(new TokenHandler(tokenEnv));
     TokenHandler cold = new TokenHandler(tokenEnv);
     Map<String, Long> refreshCalls =
@@ -261,7 +261,7 @@ class AwsCallCountsIT {
             });
     assertEquals(
         expected(
-            "SecretsManager.GetSecretValue", 2,
+            "SecretsManager.GetSecretValue", 1,
             "DynamoDb.GetItem", 1,
             "Kms.Sign", 1,
             "DynamoDb.TransactWriteItems", 1),
@@ -325,7 +325,26 @@ class AwsCallCountsIT {
                       null);
               assertEquals(400, r.getStatusCode(), r.getBody());
             });
-    assertEquals(expected("DynamoDb.GetItem", 1, "SecretsManager.GetSecretValue", 2), counted);
+    assertEquals(expected("DynamoDb.GetItem", 1, "SecretsManager.GetSecretValue", 1), counted);
     assertTrue(AwsCallCounter.nanos() > 0);
+  }
+
+  @Test
+  void aClientStillHoldingThePreviousSecret_costsOneMoreReadPerCacheLifetime() {
+    TokenHandler token = new TokenHandler(tokenEnv);
+    Map<String, Long> calls =
+        calls(
+            () -> {
+              var r =
+                  token.handleRequest(
+                      TestEvent.post("/oauth/token")
+                          .basic(tokenEnv.get("CLIENT_ID"), "not-the-current-secret")
+                          .form("grant_type", "refresh_token", "refresh_token", "x".repeat(43))
+                          .build(),
+                      null);
+              assertEquals(401, r.getStatusCode(), r.getBody());
+            });
+    // the current version, then current and previous together (no previous here: never rotated)
+    assertEquals(expected("SecretsManager.GetSecretValue", 3), calls);
   }
 }

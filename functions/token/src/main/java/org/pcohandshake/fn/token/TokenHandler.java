@@ -69,7 +69,7 @@ public final class TokenHandler
             clock);
     this.endpoint =
         new TokenEndpoint(
-            new ClientAuthenticator(config.clientId(), secret::values),
+            new ClientAuthenticator(config.clientId(), secret::current, secret::values),
             grants,
             accessTokens,
             config.refreshGrace(),
