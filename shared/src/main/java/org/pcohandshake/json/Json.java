@@ -176,6 +176,10 @@ public final class Json {
         skipWhitespace();
         expect(':');
         skipWhitespace();
+        if (map.containsKey(name)) {
+          // RFC 8259 leaves duplicates undefined; a repeated OAuth parameter must be refused anyway
+          throw error("duplicate member " + name);
+        }
         map.put(name, value(depth + 1));
         skipWhitespace();
         char c = next();

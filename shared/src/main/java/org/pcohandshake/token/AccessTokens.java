@@ -1,13 +1,14 @@
 package org.pcohandshake.token;
 
-import com.nimbusds.jwt.JWTClaimsSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.pcohandshake.crypto.KmsJwsSigner;
 import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.grant.Grant;
+import org.pcohandshake.json.Json;
 
 /**
  * Access tokens as JWTs per RFC 9068, signed ES256 by the KMS key. Claim names for the Planning
@@ -43,28 +44,28 @@ public final class AccessTokens {
    * token.
    */
   public void prime(Grant neverIssued) {
-    claims(neverIssued, "priming", Instant.EPOCH).toString();
+    Json.write(claims(neverIssued, "priming", Instant.EPOCH));
     signer.prime();
   }
 
-  private JWTClaimsSet claims(Grant grant, String jwtId, Instant now) {
-    JWTClaimsSet.Builder claims =
-        new JWTClaimsSet.Builder()
-            .issuer(issuer)
-            .subject(grant.subject())
-            .audience(audience)
-            .claim("client_id", grant.clientId())
-            .issueTime(Date.from(now))
-            .notBeforeTime(Date.from(now))
-            .expirationTime(Date.from(now.plus(ttl)))
-            .jwtID(jwtId)
-            .claim("scope", grant.scope())
-            .claim("sid", grant.id());
+  /** The claims in RFC 9068's order of mention, as plain values (times in epoch seconds). */
+  private Map<String, Object> claims(Grant grant, String jwtId, Instant now) {
+    Map<String, Object> claims = new LinkedHashMap<>();
+    claims.put("iss", issuer);
+    claims.put("sub", grant.subject());
+    claims.put("aud", audience);
+    claims.put("client_id", grant.clientId());
+    claims.put("iat", now.getEpochSecond());
+    claims.put("nbf", now.getEpochSecond());
+    claims.put("exp", now.plus(ttl).getEpochSecond());
+    claims.put("jti", jwtId);
+    claims.put("scope", grant.scope());
+    claims.put("sid", grant.id());
     if (grant.link().present()) {
-      claims.claim(PCO_ORGANIZATION, grant.link().organizationId());
-      claims.claim(PCO_PERSON, grant.link().personId());
+      claims.put(PCO_ORGANIZATION, grant.link().organizationId());
+      claims.put(PCO_PERSON, grant.link().personId());
     }
-    return claims.build();
+    return claims;
   }
 
   public Duration ttl() {

@@ -1,7 +1,5 @@
 package org.pcohandshake.token;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
-import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
@@ -19,6 +17,7 @@ import org.pcohandshake.grant.RefreshToken;
 import org.pcohandshake.http.HttpRequest;
 import org.pcohandshake.http.HttpResponse;
 import org.pcohandshake.http.Params;
+import org.pcohandshake.json.Json;
 import org.pcohandshake.log.Log;
 
 /**
@@ -194,7 +193,7 @@ public final class TokenEndpoint {
     if (!scope.isEmpty()) {
       body.put("scope", scope);
     }
-    return HttpResponse.json(200, JSONObjectUtils.toJSONString(body));
+    return HttpResponse.json(200, Json.write(body));
   }
 
   /** The body as parameters: form-urlencoded per RFC 6749, JSON accepted too. */
@@ -205,7 +204,7 @@ public final class TokenEndpoint {
     }
     if (type.equals("application/json")) {
       try {
-        Map<String, Object> json = JSONObjectUtils.parse(http.body());
+        Map<String, Object> json = Json.parseObject(http.body());
         Map<String, String> values = new LinkedHashMap<>();
         for (Map.Entry<String, Object> entry : json.entrySet()) {
           if (entry.getValue() instanceof String value) {
@@ -216,7 +215,7 @@ public final class TokenEndpoint {
           }
         }
         return Optional.of(Params.of(values));
-      } catch (ParseException e) {
+      } catch (IllegalArgumentException e) {
         throw new org.pcohandshake.http.BadRequestException(
             org.pcohandshake.http.BadRequestException.Reason.MALFORMED);
       }

@@ -57,6 +57,7 @@ class JsonTest {
             "{} {}",
             "-",
             "\"raw \u0001 control\"",
+            "{\"a\":1,\"a\":2}",
             "[".repeat(100) + "]".repeat(100))) {
       assertThrows(IllegalArgumentException.class, () -> Json.parse(bad), bad);
     }
