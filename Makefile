@@ -19,7 +19,7 @@ ENSURE_EMULATOR = case "$$(echo "$${PCO_EMULATOR:-auto}" | tr '[:upper:]' '[:low
 	     || echo "moto is not installed; LocalStack is used if Docker answers, else you are told what to install." >&2 ;; \
 	esac
 
-.PHONY: test test-localstack load build run invoke format clean lambda-artifact
+.PHONY: test test-localstack load build run invoke format clean lambda-artifact bench
 
 ## test: every test — unit, integration against the AWS emulator, template checks, the browser test.
 ## The emulator: AWS_ENDPOINT_URL when set, else moto (installed into .venv here when missing),
@@ -67,6 +67,14 @@ lambda-artifact:
 	$(MVN) -q -pl $(MODULE) -am package -DskipTests
 	mkdir -p "$(ARTIFACTS_DIR)/lib"
 	cp $(MODULE)/target/*-lambda.jar "$(ARTIFACTS_DIR)/lib/"
+
+## bench: the cold-start benchmark (docs/benchmarks.md): every function's artifact and two baselines,
+## each in fresh JVMs under the Lambda Runtime Interface Client; writes bench/target/results.md.
+## Options as -D flags in BENCH_OPTS, e.g. BENCH_OPTS="-Dbench.runs=3 -Dbench.only=token,bare-sdk"
+bench:
+	@scripts/ensure-moto.sh >/dev/null
+	$(MVN) -q -pl bench -am package -DskipTests
+	"$(JAVA_HOME)/bin/java" $(BENCH_OPTS) -cp "bench/target/classes:$$(cat bench/target/classpath.txt)" org.pcohandshake.bench.Bench
 
 ## format: apply the code formatter (the build also formats, and CI checks)
 format:

@@ -1,14 +1,15 @@
 package org.pcohandshake.crypto;
 
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.impl.ECDSA;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import org.pcohandshake.config.Config.AccessTokenAlgorithm;
+import org.pcohandshake.json.Json;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.MessageType;
@@ -25,6 +26,8 @@ import software.amazon.awssdk.services.kms.model.SigningAlgorithmSpec;
  *   <li>{@link AccessTokenAlgorithm#RS256}: an RSA key (RSA_2048), {@code
  *       RSASSA_PKCS1_V1_5_SHA_256}; KMS returns the signature as JOSE uses it, as is.
  * </ul>
+ *
+ * <p>The header is written once, at init, without a JSON mapper.
  */
 public final class KmsJwsSigner {
 
@@ -32,9 +35,15 @@ public final class KmsJwsSigner {
   private final String keyId;
   private final String kid;
   private final AccessTokenAlgorithm algorithm;
+  private final String encodedHeader;
+
+  /** An ES256 signer. */
+  public KmsJwsSigner(KmsClient kms, String keyId, String kid) {
+    this(kms, keyId, kid, AccessTokenAlgorithm.ES256);
+  }
 
   /**
-   * @param keyId the KMS key id or ARN
+   * @param keyId the KMS key id, ARN or alias
    * @param kid the JWS {@code kid}: the key's id as published in the JWKS
    * @param algorithm the deployment's access-token algorithm; the key must be of its kind
    */
@@ -43,21 +52,42 @@ public final class KmsJwsSigner {
     this.keyId = keyId;
     this.kid = kid;
     this.algorithm = Objects.requireNonNull(algorithm, "algorithm");
+    Map<String, Object> header = new LinkedHashMap<>();
+    header.put("alg", algorithm.name());
+    header.put("typ", "at+jwt");
+    header.put("kid", kid);
+    this.encodedHeader = Base64URL.encode(Json.write(header)).toString();
+  }
+
+  /** Signs the claims with header {@code alg, typ: at+jwt, kid}. */
+  public String sign(JWTClaimsSet claims) {
+    return signEncoded(claims.toString());
   }
 
   /**
-   * Signs the claims with header {@code alg} (the configured algorithm), {@code typ: at+jwt}, kid.
+   * Signs claims given as plain JSON values (strings, numbers, lists), written without a mapper:
+   * what the token endpoint uses on its hot path.
    */
-  public String sign(JWTClaimsSet claims) {
-    JWSHeader header =
-        new JWSHeader.Builder(algorithm.jwsAlgorithm())
-            .type(new JOSEObjectType("at+jwt"))
-            .keyID(kid)
-            .build();
+  public String sign(Map<String, Object> claims) {
+    return signEncoded(Json.write(claims));
+  }
+
+  private String signEncoded(String claimsJson) {
     String signingInput =
-        header.toBase64URL()
-            + "."
-            + Base64URL.encode(claims.toString().getBytes(StandardCharsets.UTF_8));
+        encodedHeader + "." + Base64URL.encode(claimsJson.getBytes(StandardCharsets.UTF_8));
+    return signingInput + "." + Base64URL.encode(signature(signingInput));
+  }
+
+  /**
+   * Runs the signing path once, for a SnapStart snapshot: KMS signs a constant that is not a JWS
+   * (so the signature is worth nothing), and the answer is transcoded and dropped.
+   */
+  public void prime() {
+    signature("pco-handshake snapstart priming: not a token");
+  }
+
+  /** KMS's signature of the input, in the JOSE form of the algorithm. */
+  private byte[] signature(String signingInput) {
     byte[] signature =
         kms.sign(
                 r ->
@@ -67,19 +97,15 @@ public final class KmsJwsSigner {
                         .message(SdkBytes.fromString(signingInput, StandardCharsets.US_ASCII)))
             .signature()
             .asByteArray();
-    return signingInput + "." + Base64URL.encode(joseSignature(signature));
-  }
-
-  private byte[] joseSignature(byte[] kmsSignature) {
     return switch (algorithm) {
       case ES256 -> {
         try {
-          yield ECDSA.transcodeSignatureToConcat(kmsSignature, 64);
+          yield ECDSA.transcodeSignatureToConcat(signature, 64);
         } catch (JOSEException e) {
           throw new IllegalStateException("KMS returned a signature that is not DER ECDSA", e);
         }
       }
-      case RS256 -> kmsSignature;
+      case RS256 -> signature;
     };
   }
 

@@ -1,10 +1,10 @@
 package org.pcohandshake.error;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.pcohandshake.http.Html;
 import org.pcohandshake.http.HttpResponse;
+import org.pcohandshake.json.Json;
 
 /**
  * Every error this project answers, in one place: the OAuth {@code error} code (RFC 6749 sections
@@ -161,7 +161,7 @@ public enum ErrorCatalog {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("error", code);
     body.put("error_description", description);
-    return HttpResponse.json(status, JSONObjectUtils.toJSONString(body));
+    return HttpResponse.json(status, Json.write(body));
   }
 
   /**
@@ -179,7 +179,7 @@ public enum ErrorCatalog {
         code.isEmpty()
             ? "Bearer"
             : "Bearer error=\"" + code + "\", error_description=\"" + description + "\"";
-    return HttpResponse.json(status, JSONObjectUtils.toJSONString(body))
+    return HttpResponse.json(status, org.pcohandshake.json.Json.write(body))
         .withHeader("www-authenticate", challenge);
   }
 

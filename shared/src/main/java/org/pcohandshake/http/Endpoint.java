@@ -2,9 +2,15 @@ package org.pcohandshake.http;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.pcohandshake.error.ErrorCatalog;
+import org.pcohandshake.json.Json;
 import org.pcohandshake.log.Log;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
@@ -25,25 +31,64 @@ public final class Endpoint {
 
   public static APIGatewayV2HTTPResponse handle(
       APIGatewayV2HTTPEvent event, Style style, Function<HttpRequest, HttpResponse> service) {
-    long started = System.nanoTime();
     String requestId =
         event.getRequestContext() == null || event.getRequestContext().getRequestId() == null
             ? "local-" + java.util.UUID.randomUUID()
             : event.getRequestContext().getRequestId();
+    return respond(requestId, event.getRouteKey(), style, () -> HttpRequest.from(event), service)
+        .toEvent();
+  }
+
+  /**
+   * The stream handlers' entry, what Lambda calls: the event's JSON in, the response's JSON out,
+   * read and written by hand ({@link HttpRequest#fromEvent}, {@link HttpResponse#toEventJson}), so
+   * no reflective mapper runs on the way. Same rules and answers as the event entry.
+   *
+   * @throws IOException when the input is not an event's JSON (Lambda reports it as a failure)
+   */
+  public static void handle(
+      InputStream in, OutputStream out, Style style, Function<HttpRequest, HttpResponse> service)
+      throws IOException {
+    Map<String, Object> event;
+    try {
+      event = Json.parseObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException e) {
+      throw new IOException("the input is not an API Gateway event", e);
+    }
+    Map<String, Object> context = HttpRequest.object(event, "requestContext");
+    String requestId = context == null ? null : HttpRequest.string(context, "requestId");
+    HttpResponse response =
+        respond(
+            requestId == null ? "local-" + java.util.UUID.randomUUID() : requestId,
+            HttpRequest.string(event, "routeKey"),
+            style,
+            () -> HttpRequest.fromEvent(event),
+            service);
+    out.write(response.toEventJson().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static HttpResponse respond(
+      String requestId,
+      String routeKey,
+      Style style,
+      Supplier<HttpRequest> request,
+      Function<HttpRequest, HttpResponse> service) {
+    // every log line of this invocation, wherever it is written, carries the request id
     try (Log.Scope scope = Log.request(requestId)) {
-      return handle(event, style, service, requestId, started);
+      return respondInScope(requestId, routeKey, style, request, service);
     }
   }
 
-  private static APIGatewayV2HTTPResponse handle(
-      APIGatewayV2HTTPEvent event,
-      Style style,
-      Function<HttpRequest, HttpResponse> service,
+  private static HttpResponse respondInScope(
       String requestId,
-      long started) {
+      String routeKey,
+      Style style,
+      Supplier<HttpRequest> request,
+      Function<HttpRequest, HttpResponse> service) {
+    long started = System.nanoTime();
     HttpResponse response;
     try {
-      response = service.apply(HttpRequest.from(event));
+      response = service.apply(request.get());
     } catch (BadRequestException e) {
       ErrorCatalog error =
           switch (e.reason()) {
@@ -68,12 +113,12 @@ public final class Endpoint {
         "request",
         Map.of(
             "route",
-            event.getRouteKey() == null ? "-" : event.getRouteKey(),
+            routeKey == null ? "-" : routeKey,
             "status",
             response.status(),
             "ms",
             (System.nanoTime() - started) / 1_000_000));
-    return response.toEvent();
+    return response;
   }
 
   /** Throttling, timeouts and 5xx of a dependency: worth retrying later. */

@@ -2,12 +2,14 @@ package org.pcohandshake.http;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.pcohandshake.json.Json;
 
 /**
  * What a handler needs of an API Gateway HTTP API (payload 2.0) request, parsed once.
@@ -44,12 +46,87 @@ public record HttpRequest(
    * base64, or a query string that is not valid percent-encoding.
    */
   public static HttpRequest from(APIGatewayV2HTTPEvent event) {
+    var context = event.getRequestContext();
+    return of(
+        context == null || context.getHttp() == null ? null : context.getHttp().getMethod(),
+        event.getRawPath(),
+        event.getHeaders(),
+        event.getRawQueryString(),
+        event.getCookies(),
+        event.getBody(),
+        event.getIsBase64Encoded(),
+        context == null ? null : context.getRequestId());
+  }
+
+  /**
+   * Parses the JSON of an event as Lambda delivers it to a stream handler, with the same rules as
+   * {@link #from(APIGatewayV2HTTPEvent)}: no mapper, only the fields a handler reads.
+   *
+   * @throws IllegalArgumentException when the text is not an event's JSON
+   */
+  public static HttpRequest fromEventJson(String json) {
+    return fromEvent(Json.parseObject(json));
+  }
+
+  /** {@link #fromEventJson(String)} for an event already read into plain JSON values. */
+  public static HttpRequest fromEvent(Map<String, Object> event) {
+    Map<String, Object> context = object(event, "requestContext");
+    Map<String, Object> http = context == null ? null : object(context, "http");
+    Map<String, Object> rawHeaders = object(event, "headers");
+    Map<String, String> headers = null;
+    if (rawHeaders != null) {
+      headers = new HashMap<>();
+      for (Map.Entry<String, Object> header : rawHeaders.entrySet()) {
+        if (header.getValue() instanceof String value) {
+          headers.put(header.getKey(), value);
+        }
+      }
+    }
+    List<String> cookies = null;
+    if (event.get("cookies") instanceof List<?> list) {
+      cookies = new ArrayList<>(list.size());
+      for (Object cookie : list) {
+        if (cookie instanceof String value) {
+          cookies.add(value);
+        }
+      }
+    }
+    return of(
+        http == null ? null : string(http, "method"),
+        string(event, "rawPath"),
+        headers,
+        string(event, "rawQueryString"),
+        cookies,
+        string(event, "body"),
+        Boolean.TRUE.equals(event.get("isBase64Encoded")),
+        context == null ? null : string(context, "requestId"));
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> object(Map<String, Object> parent, String name) {
+    Object value = parent.get(name);
+    return value instanceof Map<?, ?> map ? (Map<String, Object>) map : null;
+  }
+
+  static String string(Map<String, Object> parent, String name) {
+    return parent.get(name) instanceof String value ? value : null;
+  }
+
+  /** The one place an event's parts become a request; absent parts are null. */
+  static HttpRequest of(
+      String rawMethod,
+      String rawPath,
+      Map<String, String> rawHeaders,
+      String rawQuery,
+      List<String> rawCookies,
+      String rawBody,
+      boolean base64,
+      String rawRequestId) {
     Map<String, String> headers = new HashMap<>();
-    if (event.getHeaders() != null) {
-      event.getHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
+    if (rawHeaders != null) {
+      rawHeaders.forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
     }
     Map<String, String> cookies = new HashMap<>();
-    List<String> rawCookies = event.getCookies();
     if (rawCookies != null) {
       for (String pair : rawCookies) {
         int eq = pair.indexOf('=');
@@ -58,37 +135,25 @@ public record HttpRequest(
         }
       }
     }
-    String method = "GET";
-    String requestId = "-";
-    var context = event.getRequestContext();
-    if (context != null) {
-      if (context.getHttp() != null && context.getHttp().getMethod() != null) {
-        method = context.getHttp().getMethod().toUpperCase(Locale.ROOT);
-      }
-      if (context.getRequestId() != null) {
-        requestId = context.getRequestId();
-      }
-    }
     return new HttpRequest(
-        method,
-        event.getRawPath() == null ? "/" : event.getRawPath(),
+        rawMethod == null ? "GET" : rawMethod.toUpperCase(Locale.ROOT),
+        rawPath == null ? "/" : rawPath,
         headers,
-        event.getRawQueryString() == null ? "" : event.getRawQueryString(),
-        Params.parse(event.getRawQueryString()),
+        rawQuery == null ? "" : rawQuery,
+        Params.parse(rawQuery),
         cookies,
-        body(event),
-        requestId);
+        body(rawBody, base64),
+        rawRequestId == null ? "-" : rawRequestId);
   }
 
-  private static String body(APIGatewayV2HTTPEvent event) {
-    String body = event.getBody();
+  private static String body(String body, boolean base64) {
     if (body == null || body.isEmpty()) {
       return "";
     }
     if (body.length() > MAX_BODY_BYTES * 4 / 3 + 4) {
       throw new BadRequestException(BadRequestException.Reason.TOO_LARGE);
     }
-    if (event.getIsBase64Encoded()) {
+    if (base64) {
       byte[] bytes;
       try {
         bytes = Base64.getDecoder().decode(body);

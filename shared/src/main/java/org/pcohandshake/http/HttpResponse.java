@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.pcohandshake.json.Json;
 
 /**
  * A response before it becomes an API Gateway v2 response.
@@ -57,6 +58,22 @@ public record HttpResponse(
     List<String> copy = new ArrayList<>(cookies);
     copy.add(setCookie);
     return new HttpResponse(status, headers, copy, body);
+  }
+
+  /**
+   * The response as the JSON Lambda hands back to API Gateway (payload 2.0), written by hand: the
+   * stream handlers' counterpart of {@link #toEvent()}.
+   */
+  public String toEventJson() {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("statusCode", status);
+    json.put("headers", headers);
+    if (!cookies.isEmpty()) {
+      json.put("cookies", cookies);
+    }
+    json.put("body", body);
+    json.put("isBase64Encoded", false);
+    return Json.write(json);
   }
 
   public APIGatewayV2HTTPResponse toEvent() {

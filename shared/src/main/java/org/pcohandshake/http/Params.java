@@ -130,4 +130,14 @@ public final class Params {
   public static String encode(String value) {
     return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
   }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof Params params && values.equals(params.values);
+  }
+
+  @Override
+  public int hashCode() {
+    return values.hashCode();
+  }
 }

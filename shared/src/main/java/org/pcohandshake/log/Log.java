@@ -1,10 +1,10 @@
 package org.pcohandshake.log;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.pcohandshake.json.Json;
 
 /**
  * Structured JSON log lines, one per event, each with the request id. Callers pass ids and outcomes
@@ -87,6 +87,6 @@ public final class Log {
         line.put("cause", cause.getClass().getName());
       }
     }
-    out.println(JSONObjectUtils.toJSONString(line));
+    out.println(Json.write(line));
   }
 }

@@ -20,7 +20,8 @@ public final class SecretCache {
   private final SecretsManagerClient client;
   private final String secretId;
   private final Clock clock;
-  private volatile Cached cached;
+  private volatile Cached current;
+  private volatile Cached all;
 
   private record Cached(List<String> values, Instant fetchedAt) {}
 
@@ -30,29 +31,47 @@ public final class SecretCache {
     this.clock = clock;
   }
 
-  /** The current value. */
+  /**
+   * The current value. It costs one call per {@link #TTL}: the previous version is read only when
+   * {@link #values()} is asked for (a client still holding it during a rotation).
+   */
   public String current() {
-    return values().get(0);
+    Cached snapshot = fresh(all) ? all : current;
+    if (!fresh(snapshot)) {
+      snapshot = new Cached(List.of(fetchCurrent()), clock.instant());
+      current = snapshot;
+    }
+    return snapshot.values.get(0);
   }
 
   /** The current value, then the previous one when there is one. */
   public List<String> values() {
-    Cached snapshot = cached;
-    if (snapshot == null || snapshot.fetchedAt.plus(TTL).isBefore(clock.instant())) {
+    Cached snapshot = all;
+    if (!fresh(snapshot)) {
       snapshot = new Cached(fetch(), clock.instant());
-      cached = snapshot;
+      all = snapshot;
+      current = new Cached(List.of(snapshot.values.get(0)), snapshot.fetchedAt);
     }
     return snapshot.values;
   }
 
   /** Forgets the cached values (after a failed comparison the next call may refresh). */
   public void invalidate() {
-    cached = null;
+    current = null;
+    all = null;
+  }
+
+  private boolean fresh(Cached snapshot) {
+    return snapshot != null && !snapshot.fetchedAt.plus(TTL).isBefore(clock.instant());
+  }
+
+  private String fetchCurrent() {
+    return client.getSecretValue(r -> r.secretId(secretId)).secretString();
   }
 
   private List<String> fetch() {
     List<String> values = new ArrayList<>(2);
-    values.add(client.getSecretValue(r -> r.secretId(secretId)).secretString());
+    values.add(fetchCurrent());
     try {
       String previous =
           client

@@ -15,16 +15,29 @@ import org.pcohandshake.http.Params;
 /**
  * Client authentication (RFC 6749 section 2.3.1): {@code client_secret_basic} or {@code
  * client_secret_post}, never both in one request, never in the query string. The secret comes from
- * Secrets Manager; the current and the previous version are accepted during a rotation; comparison
- * is constant time.
+ * Secrets Manager; the current and the previous version are accepted during a rotation (the
+ * previous one is read only when the current one does not match); comparison is constant time.
  */
 public final class ClientAuthenticator {
 
   private final String clientId;
+  private final Supplier<String> current;
   private final Supplier<List<String>> secrets;
 
+  /** With the accepted secrets, current first. */
   public ClientAuthenticator(String clientId, Supplier<List<String>> secrets) {
+    this(clientId, () -> secrets.get().get(0), secrets);
+  }
+
+  /**
+   * @param current the current secret, asked for first
+   * @param secrets every accepted secret (current, then previous), asked for only when the current
+   *     one does not match: during a rotation a client may still hold the previous version
+   */
+  public ClientAuthenticator(
+      String clientId, Supplier<String> current, Supplier<List<String>> secrets) {
     this.clientId = clientId;
+    this.current = current;
     this.secrets = secrets;
   }
 
@@ -63,9 +76,11 @@ public final class ClientAuthenticator {
     }
     // compare both parts in full every time: no early exit that times the id
     boolean idMatches = Tokens.constantTimeEquals(id, clientId);
-    boolean secretMatches = false;
-    for (String candidate : secrets.get()) {
-      secretMatches |= Tokens.constantTimeEquals(secret, candidate);
+    boolean secretMatches = Tokens.constantTimeEquals(secret, current.get());
+    if (!secretMatches) {
+      for (String candidate : secrets.get()) {
+        secretMatches |= Tokens.constantTimeEquals(secret, candidate);
+      }
     }
     if (idMatches && secretMatches && !secret.isEmpty()) {
       return new ClientAuthentication.Authenticated(clientId);

@@ -1,6 +1,5 @@
 package org.pcohandshake.token;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
@@ -18,6 +17,7 @@ import org.pcohandshake.grant.RefreshToken;
 import org.pcohandshake.http.HttpRequest;
 import org.pcohandshake.http.HttpResponse;
 import org.pcohandshake.http.Params;
+import org.pcohandshake.json.Json;
 import org.pcohandshake.log.Log;
 import org.pcohandshake.metrics.Metrics;
 
@@ -196,6 +196,6 @@ public final class TokenEndpoint {
     if (!scope.isEmpty()) {
       body.put("scope", scope);
     }
-    return HttpResponse.json(200, JSONObjectUtils.toJSONString(body));
+    return HttpResponse.json(200, Json.write(body));
   }
 }

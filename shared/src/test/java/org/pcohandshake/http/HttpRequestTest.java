@@ -63,4 +63,67 @@ class HttpRequestTest {
         assertThrows(BadRequestException.class, () -> HttpRequest.from(event("@@@", true)));
     assertEquals(BadRequestException.Reason.MALFORMED, e.reason());
   }
+
+  /** The event as Lambda's JSON, written here by hand the way API Gateway sends it. */
+  private static String eventJson(String body, boolean base64) {
+    return "{\"version\":\"2.0\",\"routeKey\":\"POST /oauth/token\",\"rawPath\":\"/oauth/token\","
+        + "\"rawQueryString\":\"a=1\",\"cookies\":[\"x=1\",\"y=two=2\"],"
+        + "\"headers\":{\"Content-Type\":\"application/x-www-form-urlencoded; charset=utf-8\"},"
+        + "\"requestContext\":{\"requestId\":\"req-1\",\"http\":{\"method\":\"post\"},"
+        + "\"timeEpoch\":1700000000000},"
+        + "\"body\":"
+        + (body == null ? "null" : "\"" + body + "\"")
+        + ",\"isBase64Encoded\":"
+        + base64
+        + "}";
+  }
+
+  @Test
+  void eventJson_givesTheSameRequestAsTheEventObject() {
+    String encoded =
+        Base64.getEncoder()
+            .encodeToString("grant_type=x&b=%C3%A9".getBytes(StandardCharsets.UTF_8));
+    for (boolean base64 : new boolean[] {true, false}) {
+      String body = base64 ? encoded : "plain";
+      assertEquals(
+          HttpRequest.from(event(body, base64)),
+          HttpRequest.fromEventJson(eventJson(body, base64)));
+    }
+    assertEquals(
+        HttpRequest.from(event(null, false)), HttpRequest.fromEventJson(eventJson(null, false)));
+  }
+
+  @Test
+  void eventJson_withoutOptionalParts_hasTheEventObjectsDefaults() {
+    assertEquals(
+        HttpRequest.from(APIGatewayV2HTTPEvent.builder().build()), HttpRequest.fromEventJson("{}"));
+  }
+
+  @Test
+  void eventJson_appliesTheSameLimits() {
+    String big = "a".repeat(HttpRequest.MAX_BODY_BYTES + 1);
+    BadRequestException e =
+        assertThrows(
+            BadRequestException.class, () -> HttpRequest.fromEventJson(eventJson(big, false)));
+    assertEquals(BadRequestException.Reason.TOO_LARGE, e.reason());
+  }
+
+  @Test
+  void responseJson_holdsWhatTheResponseEventHolds() {
+    HttpResponse response =
+        HttpResponse.json(200, "{\"a\":\"\u00e9\"}")
+            .withCookie("c=1; Path=/")
+            .withHeader("x-y", "z");
+    var event = response.toEvent();
+    Map<String, Object> json = org.pcohandshake.json.Json.parseObject(response.toEventJson());
+    assertEquals((long) event.getStatusCode(), json.get("statusCode"));
+    assertEquals(event.getHeaders(), json.get("headers"));
+    assertEquals(event.getCookies(), json.get("cookies"));
+    assertEquals(event.getBody(), json.get("body"));
+    assertEquals(false, json.get("isBase64Encoded"));
+    assertEquals(
+        false,
+        org.pcohandshake.json.Json.parseObject(HttpResponse.redirect(302, "/x").toEventJson())
+            .containsKey("cookies"));
+  }
 }

@@ -118,4 +118,30 @@ class ClientAuthenticatorTest {
         special.authenticate(request(basic("id:with/special", "s+e c:r"), ""), Params.empty());
     assertInstanceOf(ClientAuthentication.Authenticated.class, result);
   }
+
+  @Test
+  void previousSecret_isAskedForOnlyWhenTheCurrentOneDoesNotMatch() {
+    int[] asked = {0, 0};
+    ClientAuthenticator counting =
+        new ClientAuthenticator(
+            "pco-addon",
+            () -> {
+              asked[0]++;
+              return "current-secret";
+            },
+            () -> {
+              asked[1]++;
+              return List.of("current-secret", "previous-secret");
+            });
+    assertInstanceOf(
+        ClientAuthentication.Authenticated.class,
+        counting.authenticate(request(basic("pco-addon", "current-secret"), ""), Params.empty()));
+    assertEquals(1, asked[0]);
+    assertEquals(0, asked[1]);
+    assertInstanceOf(
+        ClientAuthentication.Authenticated.class,
+        counting.authenticate(request(basic("pco-addon", "previous-secret"), ""), Params.empty()));
+    assertEquals(2, asked[0]);
+    assertEquals(1, asked[1]);
+  }
 }

@@ -2,28 +2,47 @@ package org.pcohandshake.fn.authorizedecision;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import org.crac.Core;
+import org.crac.Resource;
 import org.pcohandshake.authorize.AuthorizeDecision;
 import org.pcohandshake.authorize.ConsentStore;
+import org.pcohandshake.authorize.RequestValidator;
 import org.pcohandshake.aws.AwsClients;
 import org.pcohandshake.config.Config;
+import org.pcohandshake.crypto.Tokens;
+import org.pcohandshake.grant.AuthorizationCode;
 import org.pcohandshake.grant.GrantStore;
+import org.pcohandshake.http.Cookies;
 import org.pcohandshake.http.Endpoint;
 import org.pcohandshake.session.SessionStore;
+import org.pcohandshake.snapstart.Priming;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** {@code POST /oauth/authorize}. */
 public final class AuthorizeDecisionHandler
-    implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+    implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>,
+        RequestStreamHandler,
+        Resource {
 
+  private final Config config;
+  private final ConsentStore consents;
+  private final GrantStore grants;
   private final AuthorizeDecision decision;
 
-  /** Lambda's entry: configuration from the process environment. */
+  /** Lambda's entry: configuration from the process environment; primed before a snapshot. */
   public AuthorizeDecisionHandler() {
     this(System.getenv());
+    Core.getGlobalContext().register(this);
   }
 
   public AuthorizeDecisionHandler(Map<String, String> environment) {
@@ -32,7 +51,7 @@ public final class AuthorizeDecisionHandler
 
   /** Builds the real dependencies once; the clock is a parameter so tests can move time. */
   public AuthorizeDecisionHandler(Map<String, String> environment, Clock clock) {
-    Config config =
+    this.config =
         Config.fromEnvironment(environment)
             .require(
                 Config.ISSUER,
@@ -40,17 +59,75 @@ public final class AuthorizeDecisionHandler
                 Config.CLIENT_ID,
                 Config.PCO_OAUTH_APPLICATION_ID);
     DynamoDbClient dynamo = new AwsClients(config).dynamoDb();
+    this.consents = new ConsentStore(dynamo, config.tableName(), config.consentTtl(), clock);
+    this.grants = new GrantStore(dynamo, config.tableName(), clock);
     this.decision =
         new AuthorizeDecision(
             config,
             new SessionStore(dynamo, config.tableName(), config.sessionTtl(), clock),
-            new ConsentStore(dynamo, config.tableName(), config.consentTtl(), clock),
-            new GrantStore(dynamo, config.tableName(), clock),
+            consents,
+            grants,
             clock);
   }
 
+  /**
+   * What Lambda calls: the event's JSON read and the response's JSON written without the runtime's
+   * reflective mapper (see {@link Endpoint#handle(InputStream, OutputStream, Endpoint.Style,
+   * java.util.function.Function)}).
+   */
+  @Override
+  public void handleRequest(InputStream input, OutputStream output, Context context)
+      throws IOException {
+    Endpoint.handle(input, output, Endpoint.Style.PAGE, decision::handle);
+  }
+
+  /** The same request as an event object: for tests and the local stack. */
   @Override
   public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
     return Endpoint.handle(event, Endpoint.Style.PAGE, decision::handle);
+  }
+
+  /**
+   * SnapStart priming: an approval with a session cookie that was never issued (the form, the
+   * session read, which misses, the expired-consent page), then the consent read and the
+   * transaction that consumes a consent and stores a code, on values never issued: the read misses
+   * and the transaction is refused by its conditions, so nothing is stored.
+   */
+  @Override
+  public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+    Priming.run(
+        "authorize-decision",
+        () -> {
+          Priming.invoke(
+              this,
+              Priming.event(
+                  "POST",
+                  "/oauth/authorize",
+                  "",
+                  Map.of(
+                      "content-type",
+                      "application/x-www-form-urlencoded",
+                      "origin",
+                      config.issuer()),
+                  List.of(Cookies.SESSION + "=" + Priming.NEVER_ISSUED),
+                  "form_token=" + Priming.NEVER_ISSUED + "&decision=approve"));
+          String sessionHash = Tokens.hash(Priming.NEVER_ISSUED);
+          consents.find(Priming.NEVER_ISSUED, sessionHash);
+          String redirectUri = config.allowedRedirectUris().get(0);
+          AuthorizationCode code =
+              new AuthorizationCode(
+                  Priming.grant(config.clientId()), redirectUri, "", Instant.EPOCH, false);
+          consents.consumeWith(
+              Priming.NEVER_ISSUED,
+              sessionHash,
+              grants.putCode(Tokens.hash(Priming.NEVER_ISSUED_TOO), code));
+          RequestValidator.redirectTo(
+              redirectUri, "code", Priming.NEVER_ISSUED_TOO, "state", "priming");
+        });
+  }
+
+  @Override
+  public void afterRestore(org.crac.Context<? extends Resource> context) {
+    // nothing to renew: no code, session or random value was made before the snapshot
   }
 }

@@ -2,30 +2,49 @@ package org.pcohandshake.fn.authorizeprompt;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.nimbusds.jwt.SignedJWT;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import org.crac.Core;
+import org.crac.Resource;
+import org.pcohandshake.authorize.AuthorizationRequest;
 import org.pcohandshake.authorize.AuthorizePrompt;
+import org.pcohandshake.authorize.ConsentPage;
 import org.pcohandshake.authorize.ConsentStore;
 import org.pcohandshake.aws.AwsClients;
 import org.pcohandshake.config.Config;
+import org.pcohandshake.http.Cookies;
 import org.pcohandshake.http.Endpoint;
+import org.pcohandshake.http.Params;
 import org.pcohandshake.link.LinkStore;
+import org.pcohandshake.link.PcoLink;
 import org.pcohandshake.secrets.SecretCache;
 import org.pcohandshake.session.LoginTokenVerifier;
+import org.pcohandshake.session.Session;
 import org.pcohandshake.session.SessionStore;
+import org.pcohandshake.snapstart.Priming;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** {@code GET /oauth/authorize}. */
 public final class AuthorizePromptHandler
-    implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+    implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>,
+        RequestStreamHandler,
+        Resource {
 
+  private final Config config;
   private final AuthorizePrompt prompt;
 
-  /** Lambda's entry: configuration from the process environment. */
+  /** Lambda's entry: configuration from the process environment; primed before a snapshot. */
   public AuthorizePromptHandler() {
     this(System.getenv());
+    Core.getGlobalContext().register(this);
   }
 
   public AuthorizePromptHandler(Map<String, String> environment) {
@@ -34,7 +53,7 @@ public final class AuthorizePromptHandler
 
   /** Builds the real dependencies once; the clock is a parameter so tests can move time. */
   public AuthorizePromptHandler(Map<String, String> environment, Clock clock) {
-    Config config =
+    this.config =
         Config.fromEnvironment(environment)
             .require(
                 Config.ISSUER,
@@ -66,8 +85,78 @@ public final class AuthorizePromptHandler
             new LinkStore(dynamo, config.tableName(), config.pcoLinkTtl(), clock));
   }
 
+  /**
+   * What Lambda calls: the event's JSON read and the response's JSON written without the runtime's
+   * reflective mapper (see {@link Endpoint#handle(InputStream, OutputStream, Endpoint.Style,
+   * java.util.function.Function)}).
+   */
+  @Override
+  public void handleRequest(InputStream input, OutputStream output, Context context)
+      throws IOException {
+    Endpoint.handle(input, output, Endpoint.Style.PAGE, prompt::handle);
+  }
+
+  /** The same request as an event object: for tests and the local stack. */
   @Override
   public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
     return Endpoint.handle(event, Endpoint.Style.PAGE, prompt::handle);
   }
+
+  /**
+   * SnapStart priming: the consent request with a session cookie that was never issued (the
+   * validation, the session read, which misses, and the login redirect), the consent page rendered
+   * for a sample, and the login token's parsing. The login bridge key is not read: no secret
+   * belongs in a snapshot.
+   */
+  @Override
+  public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+    Priming.run(
+        "authorize-prompt",
+        () -> {
+          String redirectUri = config.allowedRedirectUris().get(0);
+          AuthorizationRequest request =
+              new AuthorizationRequest(config.clientId(), redirectUri, "priming", "", "");
+          Priming.invoke(
+              this,
+              Priming.event(
+                  "GET",
+                  "/oauth/authorize",
+                  "response_type=code&client_id="
+                      + Params.encode(config.clientId())
+                      + "&redirect_uri="
+                      + Params.encode(redirectUri)
+                      + "&state=priming",
+                  Map.of("accept", "text/html"),
+                  List.of(
+                      Cookies.SESSION + "=" + Priming.NEVER_ISSUED,
+                      Cookies.PCO_LINK + "=" + Priming.NEVER_ISSUED),
+                  ""));
+          ConsentPage.render(
+              config.issuer() + "/oauth/authorize",
+              config.appName(),
+              new Session("priming", "priming", "Priming"),
+              request,
+              new PcoLink("priming", "priming", "Priming"),
+              Priming.NEVER_ISSUED);
+          try {
+            SignedJWT.parse(SAMPLE_LOGIN_TOKEN).getJWTClaimsSet();
+          } catch (java.text.ParseException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+  }
+
+  @Override
+  public void afterRestore(org.crac.Context<? extends Resource> context) {
+    // nothing to renew: the login bridge key was never read, no session was opened
+  }
+
+  /**
+   * An unsigned-for-use sample with the login bridge's claims, parsed (never verified) to prime.
+   */
+  private static final String SAMPLE_LOGIN_TOKEN =
+      "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9"
+          + ".eyJpc3MiOiJodHRwczovL2xvZ2luLmV4YW1wbGUiLCJzdWIiOiJwcmltaW5nIiwiYXVkIjoiaHR0cHM6Ly9p"
+          + "c3N1ZXIuZXhhbXBsZSIsImlhdCI6MCwiZXhwIjo2MCwianRpIjoicHJpbWluZyIsIm5hbWUiOiJQcmltaW5nIn0"
+          + ".AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 }

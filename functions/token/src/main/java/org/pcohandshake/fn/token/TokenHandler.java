@@ -2,29 +2,44 @@ package org.pcohandshake.fn.token;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import org.crac.Core;
+import org.crac.Resource;
 import org.pcohandshake.aws.AwsClients;
 import org.pcohandshake.config.Config;
 import org.pcohandshake.crypto.KmsJwsSigner;
+import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.grant.GrantStore;
 import org.pcohandshake.http.Endpoint;
 import org.pcohandshake.secrets.SecretCache;
+import org.pcohandshake.snapstart.Priming;
 import org.pcohandshake.token.AccessTokens;
 import org.pcohandshake.token.ClientAuthenticator;
 import org.pcohandshake.token.TokenEndpoint;
 
 /** {@code POST /oauth/token}. */
 public final class TokenHandler
-    implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+    implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>,
+        RequestStreamHandler,
+        Resource {
 
+  private final String clientId;
+  private final GrantStore grants;
+  private final AccessTokens accessTokens;
   private final TokenEndpoint endpoint;
 
-  /** Lambda's entry: configuration from the process environment. */
+  /** Lambda's entry: configuration from the process environment; primed before a snapshot. */
   public TokenHandler() {
     this(System.getenv());
+    Core.getGlobalContext().register(this);
   }
 
   public TokenHandler(Map<String, String> environment) {
@@ -43,26 +58,74 @@ public final class TokenHandler
                 Config.SIGNING_KEY_ID);
     AwsClients aws = new AwsClients(config);
     SecretCache secret = new SecretCache(aws.secretsManager(), config.clientSecretId(), clock);
+    this.clientId = config.clientId();
+    this.grants = new GrantStore(aws.dynamoDb(), config.tableName(), clock);
+    this.accessTokens =
+        new AccessTokens(
+            new KmsJwsSigner(
+                aws.kms(),
+                config.signingKeyId(),
+                config.signingKeyId(),
+                config.accessTokenAlgorithm()),
+            config.issuer(),
+            config.audience(),
+            config.accessTokenTtl(),
+            clock);
     this.endpoint =
         new TokenEndpoint(
-            new ClientAuthenticator(config.clientId(), secret::values),
-            new GrantStore(aws.dynamoDb(), config.tableName(), clock),
-            new AccessTokens(
-                new KmsJwsSigner(
-                    aws.kms(),
-                    config.signingKeyId(),
-                    config.signingKeyId(),
-                    config.accessTokenAlgorithm()),
-                config.issuer(),
-                config.audience(),
-                config.accessTokenTtl(),
-                clock),
+            new ClientAuthenticator(config.clientId(), secret::current, secret::values),
+            grants,
+            accessTokens,
             config.refreshGrace(),
             clock);
   }
 
+  /**
+   * What Lambda calls: the event's JSON read and the response's JSON written without the runtime's
+   * reflective mapper (see {@link Endpoint#handle(InputStream, OutputStream, Endpoint.Style,
+   * java.util.function.Function)}).
+   */
+  @Override
+  public void handleRequest(InputStream input, OutputStream output, Context context)
+      throws IOException {
+    Endpoint.handle(input, output, Endpoint.Style.JSON, endpoint::handle);
+  }
+
+  /** The same request as an event object: for tests and the local stack. */
   @Override
   public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
     return Endpoint.handle(event, Endpoint.Style.JSON, endpoint::handle);
+  }
+
+  /**
+   * SnapStart priming: a request answered before client authentication (which would read the client
+   * secret, and no secret belongs in a snapshot), then the code lookup, the access token's claims
+   * and signature, and the redemption transaction, all on values never issued: the read misses, the
+   * signature is of a constant, the transaction is refused by its conditions.
+   */
+  @Override
+  public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+    Priming.run(
+        "token",
+        () -> {
+          Priming.invoke(
+              this,
+              Priming.event(
+                  "POST",
+                  "/oauth/token",
+                  "",
+                  Map.of("content-type", "application/x-www-form-urlencoded"),
+                  List.of(),
+                  "grant_type=authorization_code&grant_type=authorization_code"));
+          String codeHash = Tokens.hash(Priming.NEVER_ISSUED);
+          grants.findCode(codeHash);
+          accessTokens.prime(Priming.grant(clientId));
+          grants.redeem(codeHash, Priming.grant(clientId), Tokens.hash(Priming.NEVER_ISSUED_TOO));
+        });
+  }
+
+  @Override
+  public void afterRestore(org.crac.Context<? extends Resource> context) {
+    // nothing to renew: the secret cache was never filled, and random values are drawn per request
   }
 }

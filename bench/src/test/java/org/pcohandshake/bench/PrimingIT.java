@@ -1,0 +1,96 @@
+package org.pcohandshake.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.crac.Resource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.pcohandshake.fn.authorizedecision.AuthorizeDecisionHandler;
+import org.pcohandshake.fn.authorizeprompt.AuthorizePromptHandler;
+import org.pcohandshake.fn.token.TokenHandler;
+import org.pcohandshake.log.Log;
+import org.pcohandshake.testkit.aws.AwsCallCounter;
+import org.pcohandshake.testkit.aws.Emulator;
+import org.pcohandshake.testkit.aws.ProvisionedStack;
+import org.pcohandshake.testkit.aws.Provisioner;
+import org.pcohandshake.testkit.sam.SamTemplate;
+
+/**
+ * The SnapStart priming hooks run the request path and leave no trace: nothing stored, no secret
+ * read (a secret must never be in a snapshot), no failure swallowed; and the AWS calls they make
+ * are pinned like the flows' calls.
+ */
+class PrimingIT {
+
+  static final String ISSUER = "https://auth.example.test";
+
+  static ProvisionedStack stack;
+  final ByteArrayOutputStream log = new ByteArrayOutputStream();
+
+  @BeforeAll
+  static void provision() {
+    stack = new Provisioner(SamTemplate.fromProjectRoot(), Emulator.shared()).provision();
+  }
+
+  @AfterEach
+  void restoreLog() {
+    Log.to(System.out);
+  }
+
+  /** Runs a handler's hook; returns the AWS calls it made, after checking it left no trace. */
+  Map<String, Long> prime(Resource handler) throws Exception {
+    List<?> before = stack.scanTable("Table");
+    Log.to(new PrintStream(log, true, StandardCharsets.UTF_8));
+    AwsCallCounter.reset();
+    handler.beforeCheckpoint(null);
+    Map<String, Long> calls = AwsCallCounter.counts();
+    Log.to(System.out);
+    String lines = log.toString(StandardCharsets.UTF_8);
+    assertTrue(lines.contains("\"snapstart_primed\""), lines);
+    assertFalse(lines.contains("snapstart_priming_failed"), lines);
+    assertEquals(before, stack.scanTable("Table"), "priming stored something");
+    assertFalse(
+        calls.keySet().stream().anyMatch(name -> name.startsWith("SecretsManager.")),
+        "priming read a secret: " + calls);
+    return calls;
+  }
+
+  static Map<String, Long> expected(Object... nameThenCount) {
+    Map<String, Long> map = new TreeMap<>();
+    for (int i = 0; i < nameThenCount.length; i += 2) {
+      map.put((String) nameThenCount[i], ((Number) nameThenCount[i + 1]).longValue());
+    }
+    return map;
+  }
+
+  @Test
+  void authorizePromptPriming_readsASessionThatWasNeverIssued_andNothingElse() throws Exception {
+    var handler =
+        new AuthorizePromptHandler(stack.environmentFor("AuthorizePromptFunction", ISSUER));
+    assertEquals(expected("DynamoDb.GetItem", 1), prime(handler));
+  }
+
+  @Test
+  void authorizeDecisionPriming_readsAndTriesATransactionThatIsRefused() throws Exception {
+    var handler =
+        new AuthorizeDecisionHandler(stack.environmentFor("AuthorizeDecisionFunction", ISSUER));
+    assertEquals(expected("DynamoDb.GetItem", 2, "DynamoDb.TransactWriteItems", 1), prime(handler));
+  }
+
+  @Test
+  void tokenPriming_signsAConstant_andTriesARedemptionThatIsRefused() throws Exception {
+    var handler = new TokenHandler(stack.environmentFor("TokenFunction", ISSUER));
+    assertEquals(
+        expected("DynamoDb.GetItem", 1, "Kms.Sign", 1, "DynamoDb.TransactWriteItems", 1),
+        prime(handler));
+  }
+}
