@@ -13,7 +13,6 @@ import org.pcohandshake.http.HttpResponse;
 import org.pcohandshake.http.Params;
 import org.pcohandshake.log.Log;
 import org.pcohandshake.metrics.Metrics;
-import org.pcohandshake.token.ClientAuthentication;
 import org.pcohandshake.token.ClientAuthenticator;
 import org.pcohandshake.verify.AccessTokenVerifier;
 import org.pcohandshake.verify.Verification;
@@ -45,23 +44,18 @@ public final class RevocationEndpoint {
   }
 
   public HttpResponse handle(HttpRequest http) {
-    Optional<Params> parsed = Params.fromBody(http);
-    if (parsed.isEmpty()) {
-      return ErrorCatalog.UNSUPPORTED_MEDIA_TYPE.json();
-    }
-    Params form = parsed.get();
-    for (String name : List.of("token", "token_type_hint", "client_id", "client_secret")) {
-      if (form.repeated(name)) {
-        return ErrorCatalog.REPEATED_PARAMETER.json();
+    Params form;
+    String clientId;
+    switch (clients.admit(
+        http, List.of("token", "token_type_hint", "client_id", "client_secret"))) {
+      case ClientAuthenticator.Admission.Refused refused -> {
+        return refused.response();
+      }
+      case ClientAuthenticator.Admission.Admitted admitted -> {
+        form = admitted.form();
+        clientId = admitted.clientId();
       }
     }
-    ClientAuthentication auth = clients.authenticate(http, form);
-    if (auth instanceof ClientAuthentication.Failed failed) {
-      Log.warn(http.requestId(), "client_auth_failed", Map.of("reason", failed.error()));
-      Metrics.count(Metrics.Event.ClientAuthFailed);
-      return failed.response();
-    }
-    String clientId = ((ClientAuthentication.Authenticated) auth).clientId();
     Optional<String> token = form.get("token");
     if (token.isEmpty()) {
       return ErrorCatalog.INVALID_REQUEST.json();

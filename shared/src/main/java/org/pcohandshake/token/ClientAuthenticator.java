@@ -10,7 +10,10 @@ import java.util.function.Supplier;
 import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.error.ErrorCatalog;
 import org.pcohandshake.http.HttpRequest;
+import org.pcohandshake.http.HttpResponse;
 import org.pcohandshake.http.Params;
+import org.pcohandshake.log.Log;
+import org.pcohandshake.metrics.Metrics;
 
 /**
  * Client authentication (RFC 6749 section 2.3.1): {@code client_secret_basic} or {@code
@@ -39,6 +42,43 @@ public final class ClientAuthenticator {
     this.clientId = clientId;
     this.current = current;
     this.secrets = secrets;
+  }
+
+  /** The outcome of {@link #admit}: the request's parameters and client, or the answer to give. */
+  public sealed interface Admission {
+    /** The body parsed and the client authenticated. */
+    record Admitted(Params form, String clientId) implements Admission {}
+
+    /** Refused before any grant logic: the RFC-shaped error to answer. */
+    record Refused(HttpResponse response) implements Admission {}
+  }
+
+  /**
+   * The opening every client-authenticated endpoint shares (token, revocation): parse the body
+   * (form-urlencoded, or JSON), refuse the named parameters when repeated, authenticate the client,
+   * and log and count a failed authentication.
+   */
+  public Admission admit(HttpRequest http, List<String> singleParameters) {
+    Optional<Params> parsed = Params.fromBody(http);
+    if (parsed.isEmpty()) {
+      return new Admission.Refused(ErrorCatalog.UNSUPPORTED_MEDIA_TYPE.json());
+    }
+    Params form = parsed.get();
+    for (String name : singleParameters) {
+      if (form.repeated(name)) {
+        return new Admission.Refused(ErrorCatalog.REPEATED_PARAMETER.json());
+      }
+    }
+    return switch (authenticate(http, form)) {
+      case ClientAuthentication.Failed failed -> {
+        Log.warn(
+            http.requestId(), "client_auth_failed", java.util.Map.of("reason", failed.error()));
+        Metrics.count(Metrics.Event.ClientAuthFailed);
+        yield new Admission.Refused(failed.response());
+      }
+      case ClientAuthentication.Authenticated authenticated ->
+          new Admission.Admitted(form, authenticated.clientId());
+    };
   }
 
   public ClientAuthentication authenticate(HttpRequest http, Params form) {

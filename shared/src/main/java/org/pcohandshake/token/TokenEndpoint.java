@@ -48,23 +48,17 @@ public final class TokenEndpoint {
   }
 
   public HttpResponse handle(HttpRequest http) {
-    Optional<Params> parsed = Params.fromBody(http);
-    if (parsed.isEmpty()) {
-      return ErrorCatalog.UNSUPPORTED_MEDIA_TYPE.json();
-    }
-    Params form = parsed.get();
-    for (String name : List.of("grant_type", "client_id", "client_secret")) {
-      if (form.repeated(name)) {
-        return ErrorCatalog.REPEATED_PARAMETER.json();
+    Params form;
+    String clientId;
+    switch (clients.admit(http, List.of("grant_type", "client_id", "client_secret"))) {
+      case ClientAuthenticator.Admission.Refused refused -> {
+        return refused.response();
+      }
+      case ClientAuthenticator.Admission.Admitted admitted -> {
+        form = admitted.form();
+        clientId = admitted.clientId();
       }
     }
-    ClientAuthentication auth = clients.authenticate(http, form);
-    if (auth instanceof ClientAuthentication.Failed failed) {
-      Log.warn(http.requestId(), "client_auth_failed", Map.of("reason", failed.error()));
-      Metrics.count(Metrics.Event.ClientAuthFailed);
-      return failed.response();
-    }
-    String clientId = ((ClientAuthentication.Authenticated) auth).clientId();
     return switch (form.get("grant_type").orElse("")) {
       case "" -> ErrorCatalog.INVALID_REQUEST.json();
       case "authorization_code" -> authorizationCode(http, form, clientId);
