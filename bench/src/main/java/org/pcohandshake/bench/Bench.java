@@ -30,10 +30,12 @@ import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
 import org.pcohandshake.testkit.aws.Provisioner;
 import org.pcohandshake.testkit.lambda.HttpApiEventJson;
+import org.pcohandshake.testkit.pco.PcoSimulator;
 import org.pcohandshake.testkit.sam.ProjectRoot;
 import org.pcohandshake.testkit.sam.SamFunction;
 import org.pcohandshake.testkit.sam.SamTemplate;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
  * The cold-start benchmark ({@code make bench}). For the two baselines and each function of
@@ -137,19 +139,25 @@ public final class Bench {
     System.out.println("bench: " + machine.summary());
     List<Result> results = new ArrayList<>();
     try (Emulator emulator = Emulator.start();
-        DynamoDbClient dynamo = emulator.dynamoDb()) {
+        DynamoDbClient dynamo = emulator.dynamoDb();
+        KmsClient kms = emulator.kms();
+        PcoSimulator pco = Scenarios.startPco(ISSUER)) {
       // stop the emulator this run started even when the run is interrupted
       Runtime.getRuntime().addShutdownHook(new Thread(emulator::close, "bench-emulator-shutdown"));
       SamTemplate template = SamTemplate.load(root.resolve(ProjectRoot.TEMPLATE_FILE));
-      ProvisionedStack stack = new Provisioner(template, emulator).provision();
-      scenarios = new Scenarios(stack, dynamo, ISSUER);
+      ProvisionedStack stack = new Provisioner(template, emulator).provision(Scenarios.SECRETS);
+      JwksServer jwks = new JwksServer(Scenarios.jwks(stack, kms, ISSUER));
+      Runtime.getRuntime().addShutdownHook(new Thread(jwks::close, "bench-jwks-shutdown"));
+      scenarios = new Scenarios(stack, dynamo, kms, ISSUER, pco, jwks.url());
       List<Target> selected = new ArrayList<>();
       for (Target target : targets(template, stack, scenarios)) {
         if (options.only().isEmpty() || options.only().contains(target.name())) {
           selected.add(target);
         }
       }
-      results.addAll(measure(selected));
+      try (jwks) {
+        results.addAll(measure(selected));
+      }
     }
     String report = Report.markdown(machine, Machine.loadAverage(), options, results, spoiled);
     Files.writeString(out.resolve("results.md"), report);
@@ -211,9 +219,23 @@ public final class Bench {
               artifact,
               function.handler(),
               function.memorySize() > 0 ? function.memorySize() : memory,
-              stack.environmentFor(function.logicalId(), ISSUER),
+              scenarios.environmentFor(function.logicalId()),
               scenario,
               note));
+      if (function.logicalId().equals("PcoCompleteFunction")
+          && !scenarios.defaultPcoTokenMode().equals("store")
+          && scenario.isPresent()) {
+        // the other mode that calls PCO: it also encrypts and stores PCO's tokens
+        targets.add(
+            new Target(
+                name + "-store",
+                artifact,
+                function.handler(),
+                function.memorySize() > 0 ? function.memorySize() : memory,
+                scenarios.pcoCompleteEnvironment("store"),
+                Optional.of(scenarios.pcoComplete("store")),
+                ""));
+      }
     }
     return targets;
   }

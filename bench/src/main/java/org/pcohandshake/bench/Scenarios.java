@@ -2,10 +2,22 @@ package org.pcohandshake.bench;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,7 +25,10 @@ import java.util.UUID;
 import org.pcohandshake.authorize.AuthorizationRequest;
 import org.pcohandshake.authorize.Consent;
 import org.pcohandshake.authorize.ConsentStore;
+import org.pcohandshake.config.Config;
+import org.pcohandshake.crypto.KmsJwsSigner;
 import org.pcohandshake.crypto.Tokens;
+import org.pcohandshake.discovery.KmsPublicKeys;
 import org.pcohandshake.grant.AuthorizationCode;
 import org.pcohandshake.grant.Grant;
 import org.pcohandshake.grant.GrantStore;
@@ -24,10 +39,13 @@ import org.pcohandshake.session.LoginIdentity;
 import org.pcohandshake.session.SessionStore;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
 import org.pcohandshake.testkit.events.TestEvent;
+import org.pcohandshake.testkit.pco.PcoSimulator;
+import org.pcohandshake.token.AccessTokens;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
  * The request each benchmarked function serves: its real success path with valid data, seeded in
@@ -52,17 +70,110 @@ final class Scenarios {
   static final String VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
   static final String CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 
+  /** The integrator's OAuth application at the simulated Planning Center (step 2). */
+  static final String PCO_CLIENT_ID = "bench-pco-client";
+
+  static final String PCO_CLIENT_SECRET = "bench-pco-secret-7d2e41";
+  static final String PCO_APPLICATION_ID = "4242";
+
+  /** Provision with these secret values: the PCO client secret the simulator expects. */
+  static final Map<String, String> SECRETS = Map.of("PcoClientSecret", PCO_CLIENT_SECRET);
+
+  /** Where {@code authenticatedIntegratorFetch} runs: the Origin of an example API call. */
+  static final String PCO_ORIGIN = "https://services.planningcenteronline.com";
+
   private final ProvisionedStack stack;
   private final String issuer;
   private final DynamoDbClient dynamo;
+  private final KmsClient kms;
+  private final PcoSimulator pco;
+  private final URI jwksUrl;
   private final String table;
   private final Clock clock = Clock.systemUTC();
+  private final HttpClient http =
+      HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
-  Scenarios(ProvisionedStack stack, DynamoDbClient dynamo, String issuer) {
+  /**
+   * @param pco the simulated Planning Center that step 2 exchanges its codes with (see {@link
+   *     #startPco})
+   * @param jwksUrl where the example API reads the JWKS (see {@link JwksServer})
+   */
+  Scenarios(
+      ProvisionedStack stack,
+      DynamoDbClient dynamo,
+      KmsClient kms,
+      String issuer,
+      PcoSimulator pco,
+      URI jwksUrl) {
     this.stack = stack;
     this.dynamo = dynamo;
+    this.kms = kms;
     this.issuer = issuer;
+    this.pco = pco;
+    this.jwksUrl = jwksUrl;
     this.table = stack.physicalId("Table");
+  }
+
+  /**
+   * The simulated Planning Center on 127.0.0.1 (real HTTP), approving at once and accepting {@code
+   * issuer}'s step-2 URL as its one redirect URI.
+   */
+  static PcoSimulator startPco(String issuer) throws IOException {
+    return PcoSimulator.start(
+        PcoSimulator.Settings.defaults()
+            .withPcoClient(PCO_CLIENT_ID, PCO_CLIENT_SECRET)
+            .withOauthApplicationId(PCO_APPLICATION_ID)
+            .withRedirectUrl(issuer + "/oauth/pco/complete")
+            .withAutoApprove(true));
+  }
+
+  /**
+   * The JWKS the discovery function publishes for this stack, built by the same shared code against
+   * the emulator's key.
+   */
+  static String jwks(ProvisionedStack stack, KmsClient kms, String issuer) {
+    Config config = Config.fromEnvironment(stack.environmentFor("DiscoveryFunction", issuer));
+    return new KmsPublicKeys(
+            kms,
+            config.signingKeyId(),
+            config.previousSigningKeyIds(),
+            config.accessTokenAlgorithm())
+        .jwkSet()
+        .toString();
+  }
+
+  /**
+   * A function's environment as the template gives it, except where the benchmark must point it at
+   * a local stand-in: pco-complete at the simulated Planning Center (with the template's default
+   * token mode), the example API at {@link JwksServer} for the keys.
+   */
+  Map<String, String> environmentFor(String logicalId) {
+    return switch (logicalId) {
+      case "PcoCompleteFunction" -> pcoCompleteEnvironment(defaultPcoTokenMode());
+      case "ExampleApiFunction" -> {
+        Map<String, String> env = new LinkedHashMap<>(env(logicalId));
+        env.put(Config.JWKS_URL, jwksUrl.toString());
+        yield env;
+      }
+      default -> env(logicalId);
+    };
+  }
+
+  /** pco-complete's environment with {@code PCO_TOKEN_MODE} = {@code mode}. */
+  Map<String, String> pcoCompleteEnvironment(String mode) {
+    return stack.environmentFor(
+        "PcoCompleteFunction",
+        issuer,
+        Map.of(
+            "PcoBaseUrl", pco.baseUrl(),
+            "PcoClientId", PCO_CLIENT_ID,
+            "PcoOAuthApplicationId", PCO_APPLICATION_ID,
+            "PcoTokenMode", mode));
+  }
+
+  /** The template's default {@code PcoTokenMode}. */
+  String defaultPcoTokenMode() {
+    return stack.parameterValues(Map.of()).get("PcoTokenMode");
   }
 
   /**
@@ -95,6 +206,10 @@ final class Scenarios {
       case "AuthorizePromptFunction" -> Optional.of(consentPage());
       case "AuthorizeDecisionFunction" -> Optional.of(approve());
       case "TokenFunction" -> Optional.of(codeExchange());
+      case "PcoCompleteFunction" -> Optional.of(pcoComplete(defaultPcoTokenMode()));
+      case "DiscoveryFunction" -> Optional.of(jwksDocument());
+      case "RevokeFunction" -> Optional.of(revokeRefreshToken());
+      case "ExampleApiFunction" -> Optional.of(apiMe());
       default -> Optional.empty();
     };
   }
@@ -261,6 +376,244 @@ final class Scenarios {
         expect(response, 200);
         if (!response.getBody().contains("\"access_token\"")) {
           throw new IllegalStateException("no access token: " + response.getBody());
+        }
+      }
+    };
+  }
+
+  /**
+   * GET /oauth/pco/complete with a fresh code from the simulated Planning Center (one per request,
+   * fetched before the JVM starts): the code exchange and {@code /people/v2/me} over HTTP, the link
+   * stored (and in store mode the tokens, encrypted), a redirect to PCO's {@code /advance}.
+   */
+  Scenario pcoComplete(String mode) {
+    List<String> codes = new ArrayList<>();
+    return new Scenario() {
+      @Override
+      public void prepare(int invocations) {
+        codes.clear();
+        for (int i = 0; i < invocations; i++) {
+          codes.add(pcoCode());
+        }
+      }
+
+      @Override
+      public APIGatewayV2HTTPEvent event(int i) {
+        return TestEvent.get("/oauth/pco/complete")
+            .query("code", codes.get(i))
+            .query("state", "bench-state")
+            .build();
+      }
+
+      @Override
+      public void check(APIGatewayV2HTTPResponse response) {
+        expect(response, 302);
+        String location = response.getHeaders().get("location");
+        if (!pco.advanceUrl().equals(location)) {
+          throw new IllegalStateException("not PCO's /advance (" + mode + "): " + location);
+        }
+        List<String> cookies = response.getCookies();
+        if (cookies == null
+            || cookies.stream().noneMatch(c -> c.startsWith(Cookies.PCO_LINK + "="))) {
+          throw new IllegalStateException("no link cookie (" + mode + ")");
+        }
+      }
+    };
+  }
+
+  /** Step 1 at the simulated Planning Center (auto-approved): the code it sends to step 2. */
+  private String pcoCode() {
+    String query =
+        "client_id="
+            + PCO_CLIENT_ID
+            + "&redirect_uri="
+            + URLEncoder.encode(issuer + "/oauth/pco/complete", StandardCharsets.UTF_8)
+            + "&response_type=code&scope=people&state=bench-state";
+    HttpResponse<Void> response;
+    try {
+      response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(pco.authorizeEndpoint() + "?" + query)).build(),
+              HttpResponse.BodyHandlers.discarding());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    String location = response.headers().firstValue("location").orElse("");
+    String rawQuery = location.isEmpty() ? null : URI.create(location).getRawQuery();
+    if (response.statusCode() == 302 && rawQuery != null) {
+      for (String pair : rawQuery.split("&")) {
+        if (pair.startsWith("code=")) {
+          return URLDecoder.decode(pair.substring(5), StandardCharsets.UTF_8);
+        }
+      }
+    }
+    throw new IllegalStateException("the simulated PCO gave no code: " + response.statusCode());
+  }
+
+  /**
+   * GET /.well-known/jwks.json, the route verifiers (the example API, API Gateway's JWT authorizer,
+   * integrators' own APIs) read: the signing key's public half from KMS.
+   */
+  private Scenario jwksDocument() {
+    String kid = env("DiscoveryFunction").get("SIGNING_KEY_ID");
+    return new Scenario() {
+      @Override
+      public APIGatewayV2HTTPEvent event(int i) {
+        return TestEvent.get(Config.JWKS_PATH).build();
+      }
+
+      @Override
+      public void check(APIGatewayV2HTTPResponse response) {
+        expect(response, 200);
+        List<Object> keys;
+        try {
+          keys = JSONObjectUtils.getJSONArray(JSONObjectUtils.parse(response.getBody()), "keys");
+        } catch (ParseException e) {
+          throw new IllegalStateException("not a JWKS: " + response.getBody(), e);
+        }
+        if (keys == null
+            || keys.isEmpty()
+            || !(keys.get(0) instanceof Map<?, ?> key)
+            || !kid.equals(key.get("kid"))) {
+          throw new IllegalStateException("not the signing key's JWKS: " + response.getBody());
+        }
+      }
+    };
+  }
+
+  /**
+   * A grant with its first refresh token, stored as the token endpoint's code exchange stores them
+   * (the code's put, then the redemption transaction); returns the refresh token.
+   */
+  private String seedGrant(Grant grant) {
+    GrantStore grants = new GrantStore(dynamo, table, clock);
+    String code = Tokens.random();
+    String redirect = redirectUri(env("AuthorizeDecisionFunction"));
+    dynamo.transactWriteItems(
+        r ->
+            r.transactItems(
+                grants.putCode(
+                    Tokens.hash(code),
+                    new AuthorizationCode(
+                        grant,
+                        redirect,
+                        CHALLENGE,
+                        clock.instant().plus(Duration.ofMinutes(10)),
+                        false))));
+    String refresh = Tokens.random();
+    if (!(grants.redeem(Tokens.hash(code), grant, Tokens.hash(refresh))
+        instanceof GrantStore.Redemption.Redeemed)) {
+      throw new IllegalStateException("could not seed a grant");
+    }
+    return refresh;
+  }
+
+  private Grant newGrant(String clientId) {
+    return new Grant(
+        Tokens.id(),
+        clientId,
+        "bench-user",
+        "people",
+        LINK,
+        clock.instant().plus(Duration.ofDays(90)));
+  }
+
+  /**
+   * POST /oauth/revoke (RFC 7009), {@code client_secret_basic}, revoking a live refresh token (one
+   * grant per request). Every answer to a well-formed request is 200, an unknown token's too, so
+   * the check also reads the grant back: it must be revoked.
+   */
+  private Scenario revokeRefreshToken() {
+    Map<String, String> env = env("RevokeFunction");
+    String clientId = env.get("CLIENT_ID");
+    String secret = stack.secretValue("IntegratorClientSecret");
+    GrantStore grants = new GrantStore(dynamo, table, clock);
+    List<String> refreshTokens = new ArrayList<>();
+    List<String> grantIds = new ArrayList<>();
+    int[] answered = new int[1];
+    return new Scenario() {
+      @Override
+      public void prepare(int invocations) {
+        refreshTokens.clear();
+        grantIds.clear();
+        answered[0] = 0;
+        for (int i = 0; i < invocations; i++) {
+          Grant grant = newGrant(clientId);
+          refreshTokens.add(seedGrant(grant));
+          grantIds.add(grant.id());
+        }
+      }
+
+      @Override
+      public APIGatewayV2HTTPEvent event(int i) {
+        return TestEvent.post("/oauth/revoke")
+            .basic(clientId, secret)
+            .form("token", refreshTokens.get(i), "token_type_hint", "refresh_token")
+            .build();
+      }
+
+      @Override
+      public void check(APIGatewayV2HTTPResponse response) {
+        // answers come in request order; a request left out still took its grant
+        String grantId = grantIds.get(answered[0]++);
+        expect(response, 200);
+        if (grants.grantAlive(grantId)) {
+          throw new IllegalStateException("answered 200 but the grant is still alive");
+        }
+      }
+    };
+  }
+
+  /**
+   * GET /api/me as {@code authenticatedIntegratorFetch} calls it: a bearer access token (signed as
+   * the token endpoint signs them, by the stack's KMS key) for a live grant, from PCO's origin. One
+   * token for all requests, as an add-on reuses its token until it expires; the JWKS is read once
+   * per JVM from {@link JwksServer}, the grant on every call (the template's revocation check).
+   */
+  private Scenario apiMe() {
+    Map<String, String> tokenEnv = env("TokenFunction");
+    Config config = Config.fromEnvironment(tokenEnv);
+    AccessTokens accessTokens =
+        new AccessTokens(
+            new KmsJwsSigner(
+                kms, config.signingKeyId(), config.signingKeyId(), config.accessTokenAlgorithm()),
+            config.issuer(),
+            config.audience(),
+            config.accessTokenTtl(),
+            clock);
+    String[] token = new String[1];
+    return new Scenario() {
+      @Override
+      public void prepare(int invocations) {
+        Grant grant = newGrant(config.clientId());
+        seedGrant(grant);
+        token[0] = accessTokens.issue(grant);
+      }
+
+      @Override
+      public APIGatewayV2HTTPEvent event(int i) {
+        return TestEvent.get("/api/me")
+            .header("authorization", "Bearer " + token[0])
+            .header("origin", PCO_ORIGIN)
+            .build();
+      }
+
+      @Override
+      public void check(APIGatewayV2HTTPResponse response) {
+        expect(response, 200);
+        Map<String, Object> body;
+        try {
+          body = JSONObjectUtils.parse(response.getBody());
+        } catch (ParseException e) {
+          throw new IllegalStateException("not JSON: " + response.getBody(), e);
+        }
+        if (!"bench-user".equals(body.get("sub"))
+            || !LINK.organizationId().equals(body.get("pco_organization_id"))
+            || !PCO_ORIGIN.equals(response.getHeaders().get("access-control-allow-origin"))) {
+          throw new IllegalStateException("not the caller's answer: " + response.getBody());
         }
       }
     };
