@@ -57,7 +57,7 @@ public final class RevokeHandler
             config.accessTokenAlgorithm());
     this.endpoint =
         new RevocationEndpoint(
-            new ClientAuthenticator(config.clientId(), secret::values),
+            new ClientAuthenticator(config.clientId(), secret::current, secret::values),
             new GrantStore(aws.dynamoDb(), config.tableName(), clock),
             new AccessTokenVerifier(
                 new CachedJwks(
