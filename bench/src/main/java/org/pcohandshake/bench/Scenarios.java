@@ -422,7 +422,7 @@ final class Scenarios {
   }
 
   /** Step 1 at the simulated Planning Center (auto-approved): the code it sends to step 2. */
-  private String pcoCode() {
+  String pcoCode() {
     String query =
         "client_id="
             + PCO_CLIENT_ID

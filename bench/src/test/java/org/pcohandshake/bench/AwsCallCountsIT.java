@@ -3,31 +3,36 @@ package org.pcohandshake.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.nimbusds.jose.util.JSONObjectUtils;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.pcohandshake.config.Config;
 import org.pcohandshake.fn.authorizedecision.AuthorizeDecisionHandler;
 import org.pcohandshake.fn.authorizeprompt.AuthorizePromptHandler;
+import org.pcohandshake.fn.discovery.DiscoveryHandler;
+import org.pcohandshake.fn.exampleapi.ExampleApiHandler;
+import org.pcohandshake.fn.pcocomplete.PcoCompleteHandler;
+import org.pcohandshake.fn.revoke.RevokeHandler;
 import org.pcohandshake.fn.token.TokenHandler;
 import org.pcohandshake.http.Cookies;
-import org.pcohandshake.link.LinkStore;
-import org.pcohandshake.link.PcoLink;
 import org.pcohandshake.testkit.aws.AwsCallCounter;
 import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
 import org.pcohandshake.testkit.aws.Provisioner;
 import org.pcohandshake.testkit.events.TestEvent;
 import org.pcohandshake.testkit.login.LoginTokens;
+import org.pcohandshake.testkit.pco.PcoSimulator;
 import org.pcohandshake.testkit.sam.SamTemplate;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
  * The AWS calls each flow makes, pinned: the cost model in docs/benchmarks.md is built on these
@@ -43,32 +48,62 @@ class AwsCallCountsIT {
   static final String ISSUER = "https://auth.example.test";
 
   static ProvisionedStack stack;
+  static PcoSimulator pco;
+  static JwksServer jwks;
+  static DynamoDbClient dynamo;
+  static KmsClient kms;
+  static Scenarios scenarios;
+  static Map<String, String> pcoCompleteEnv;
   static Map<String, String> promptEnv;
   static Map<String, String> decisionEnv;
   static Map<String, String> tokenEnv;
+  static Map<String, String> revokeEnv;
+  static Map<String, String> discoveryEnv;
+  static Map<String, String> apiEnv;
   static LoginTokens loginTokens;
   static String redirect;
-  static String linkCookie;
 
+  /**
+   * The stack, the simulated Planning Center step 2 talks to, and the JWKS the example API reads:
+   * the functions are configured exactly as the benchmark configures them ({@link Scenarios}).
+   */
   @BeforeAll
-  static void provision() {
+  static void provision() throws Exception {
     Emulator emulator = Emulator.shared();
-    stack = new Provisioner(SamTemplate.fromProjectRoot(), emulator).provision();
-    promptEnv = stack.environmentFor("AuthorizePromptFunction", ISSUER);
-    decisionEnv = stack.environmentFor("AuthorizeDecisionFunction", ISSUER);
-    tokenEnv = stack.environmentFor("TokenFunction", ISSUER);
+    stack = new Provisioner(SamTemplate.fromProjectRoot(), emulator).provision(Scenarios.SECRETS);
+    pco = Scenarios.startPco(ISSUER);
+    jwks = new JwksServer(Scenarios.jwks(stack, emulator.kms(), ISSUER));
+    dynamo = emulator.dynamoDb();
+    kms = emulator.kms();
+    scenarios = new Scenarios(stack, dynamo, kms, ISSUER, pco, jwks.url());
+    pcoCompleteEnv = scenarios.environmentFor("PcoCompleteFunction");
+    promptEnv = scenarios.environmentFor("AuthorizePromptFunction");
+    decisionEnv = scenarios.environmentFor("AuthorizeDecisionFunction");
+    tokenEnv = scenarios.environmentFor("TokenFunction");
+    revokeEnv = scenarios.environmentFor("RevokeFunction");
+    discoveryEnv = scenarios.environmentFor("DiscoveryFunction");
+    apiEnv = scenarios.environmentFor("ExampleApiFunction");
     loginTokens =
         new LoginTokens(stack.secretValue("LoginBridgeKey"), promptEnv.get("LOGIN_ISSUER"), ISSUER);
     redirect =
         promptEnv.get("PCO_BASE_URL")
             + "/addons/authorizations/"
             + promptEnv.get("PCO_OAUTH_APPLICATION_ID");
-    // step 2 (GET /oauth/pco/complete) leaves this cookie; that function is not in this branch yet
-    try (DynamoDbClient dynamo = emulator.dynamoDb()) {
-      linkCookie =
-          new LinkStore(
-                  dynamo, stack.physicalId("Table"), Duration.ofMinutes(15), Clock.systemUTC())
-              .put(new PcoLink("org-1", "person-1", "Pat"));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (jwks != null) {
+      jwks.close();
+    }
+    if (pco != null) {
+      pco.close();
+    }
+    if (dynamo != null) {
+      dynamo.close();
+    }
+    if (kms != null) {
+      kms.close();
     }
   }
 
@@ -104,24 +139,44 @@ class AwsCallCountsIT {
     throw new AssertionError("no cookie " + name);
   }
 
+  /** Step 2 as Planning Center's redirect brings it: a fresh code from the simulated PCO. */
+  static APIGatewayV2HTTPEvent pcoComplete() {
+    return TestEvent.get("/oauth/pco/complete")
+        .query("code", scenarios.pcoCode())
+        .query("state", "st")
+        .build();
+  }
+
   /** Runs the whole handshake from cold handlers; returns each step's calls. */
   static Map<String, Map<String, Long>> handshake() {
+    PcoCompleteHandler complete = new PcoCompleteHandler(pcoCompleteEnv);
     AuthorizePromptHandler prompt = new AuthorizePromptHandler(promptEnv);
     AuthorizeDecisionHandler decision = new AuthorizeDecisionHandler(decisionEnv);
     TokenHandler token = new TokenHandler(tokenEnv);
     Map<String, Map<String, Long>> steps = new LinkedHashMap<>();
+    String[] linkCookie = new String[1];
     String[] session = new String[1];
     String[] formToken = new String[1];
     String[] code = new String[1];
     String[] refresh = new String[1];
 
+    APIGatewayV2HTTPEvent fromPco = pcoComplete();
+    steps.put(
+        "pco complete",
+        calls(
+            () -> {
+              var r = complete.handleRequest(fromPco, null);
+              assertEquals(302, r.getStatusCode(), r.getBody());
+              assertEquals(pco.advanceUrl(), r.getHeaders().get("location"));
+              linkCookie[0] = cookie(r, Cookies.PCO_LINK);
+            }));
     steps.put(
         "prompt without session",
         calls(
             () -> {
               var r =
                   prompt.handleRequest(
-                      authorize().cookie(Cookies.PCO_LINK, linkCookie).build(), null);
+                      authorize().cookie(Cookies.PCO_LINK, linkCookie[0]).build(), null);
               assertEquals(302, r.getStatusCode(), r.getBody());
             }));
     steps.put(
@@ -132,7 +187,7 @@ class AwsCallCountsIT {
                   prompt.handleRequest(
                       authorize()
                           .query("login_token", loginTokens.sign("user-1", "Ada"))
-                          .cookie(Cookies.PCO_LINK, linkCookie)
+                          .cookie(Cookies.PCO_LINK, linkCookie[0])
                           .build(),
                       null);
               assertEquals(303, r.getStatusCode(), r.getBody());
@@ -146,7 +201,7 @@ class AwsCallCountsIT {
                   prompt.handleRequest(
                       authorize()
                           .cookie(Cookies.SESSION, session[0])
-                          .cookie(Cookies.PCO_LINK, linkCookie)
+                          .cookie(Cookies.PCO_LINK, linkCookie[0])
                           .build(),
                       null);
               assertEquals(200, r.getStatusCode(), r.getBody());
@@ -205,8 +260,15 @@ class AwsCallCountsIT {
 
   @Test
   void wholeHandshake_fromColdFunctions_makesExactlyThePinnedCalls() {
+    pco.resetCounters();
     Map<String, Map<String, Long>> steps = handshake();
 
+    // the PCO client secret (then cached 5 min) and the link; PCO itself: the code, then /me
+    assertEquals(
+        expected("SecretsManager.GetSecretValue", 1, "DynamoDb.PutItem", 1),
+        steps.get("pco complete"));
+    assertEquals(1, pco.authorizationCodeCalls().get());
+    assertEquals(1, pco.meCalls().get());
     assertEquals(expected(), steps.get("prompt without session"));
     assertEquals(
         expected("SecretsManager.GetSecretValue", 1, "DynamoDb.TransactWriteItems", 1),
@@ -227,11 +289,170 @@ class AwsCallCountsIT {
     assertEquals(
         expected(
             "DynamoDb.GetItem", 5,
-            "DynamoDb.PutItem", 1,
+            "DynamoDb.PutItem", 2,
             "DynamoDb.TransactWriteItems", 3,
             "Kms.Sign", 1,
-            "SecretsManager.GetSecretValue", 2),
+            "SecretsManager.GetSecretValue", 3),
         total);
+  }
+
+  @Test
+  void step2_inAWarmFunction_onlyStoresTheLink() {
+    PcoCompleteHandler complete = new PcoCompleteHandler(pcoCompleteEnv);
+    assertEquals(302, complete.handleRequest(pcoComplete(), null).getStatusCode());
+    APIGatewayV2HTTPEvent next = pcoComplete();
+    Map<String, Long> warm =
+        calls(
+            () -> {
+              var r = complete.handleRequest(next, null);
+              assertEquals(302, r.getStatusCode(), r.getBody());
+            });
+    assertEquals(expected("DynamoDb.PutItem", 1), warm);
+  }
+
+  @Test
+  void step2_inStoreMode_alsoEncryptsPcosTokens_andStoresThemWithTheLinkInOneTransaction() {
+    PcoCompleteHandler complete = new PcoCompleteHandler(scenarios.pcoCompleteEnvironment("store"));
+    APIGatewayV2HTTPEvent cold = pcoComplete();
+    Map<String, Long> coldCalls =
+        calls(
+            () -> {
+              var r = complete.handleRequest(cold, null);
+              assertEquals(302, r.getStatusCode(), r.getBody());
+            });
+    APIGatewayV2HTTPEvent next = pcoComplete();
+    Map<String, Long> warmCalls =
+        calls(
+            () -> {
+              var r = complete.handleRequest(next, null);
+              assertEquals(302, r.getStatusCode(), r.getBody());
+            });
+    assertEquals(
+        expected(
+            "SecretsManager.GetSecretValue", 1, "Kms.Encrypt", 1, "DynamoDb.TransactWriteItems", 1),
+        coldCalls);
+    assertEquals(expected("Kms.Encrypt", 1, "DynamoDb.TransactWriteItems", 1), warmCalls);
+  }
+
+  @Test
+  void oneApiCall_coldAndWarm_isOneGrantRead_theKeysComeFromTheJwksOncePerContainer() {
+    String accessToken = (String) issuedTokens(new TokenHandler(tokenEnv)).get("access_token");
+    ExampleApiHandler api = new ExampleApiHandler(apiEnv);
+    APIGatewayV2HTTPEvent call =
+        TestEvent.get("/api/me")
+            .header("authorization", "Bearer " + accessToken)
+            .header("origin", Scenarios.PCO_ORIGIN)
+            .build();
+    Map<String, Long> cold =
+        calls(
+            () -> {
+              var r = api.handleRequest(call, null);
+              assertEquals(200, r.getStatusCode(), r.getBody());
+              assertEquals("user-2", json(r).get("sub"));
+            });
+    Map<String, Long> warm =
+        calls(
+            () -> {
+              var r = api.handleRequest(call, null);
+              assertEquals(200, r.getStatusCode(), r.getBody());
+            });
+    // the grant, strongly consistent (REVOCATION_CHECK=grant, the template's default); no KMS call
+    assertEquals(expected("DynamoDb.GetItem", 1), cold);
+    assertEquals(expected("DynamoDb.GetItem", 1), warm);
+  }
+
+  @Test
+  void oneApiCall_withoutTheRevocationCheck_makesNoAwsCall() {
+    String accessToken = (String) issuedTokens(new TokenHandler(tokenEnv)).get("access_token");
+    Map<String, String> env = new LinkedHashMap<>(apiEnv);
+    env.put(Config.REVOCATION_CHECK, "none");
+    ExampleApiHandler api = new ExampleApiHandler(env);
+    Map<String, Long> cold =
+        calls(
+            () -> {
+              var r =
+                  api.handleRequest(
+                      TestEvent.get("/api/me")
+                          .header("authorization", "Bearer " + accessToken)
+                          .build(),
+                      null);
+              assertEquals(200, r.getStatusCode(), r.getBody());
+            });
+    assertEquals(expected(), cold);
+  }
+
+  @Test
+  void oneRevocation_ofARefreshToken_coldAndWarm() {
+    TokenHandler token = new TokenHandler(tokenEnv);
+    String first = (String) issuedTokens(token).get("refresh_token");
+    String second = (String) issuedTokens(token).get("refresh_token");
+    RevokeHandler revoke = new RevokeHandler(revokeEnv);
+    Map<String, Long> cold = calls(() -> revoked(revoke, first));
+    Map<String, Long> warm = calls(() -> revoked(revoke, second));
+    // the client secret (current version only, then cached 5 min), the token, the grant's update
+    assertEquals(
+        expected(
+            "SecretsManager.GetSecretValue", 1, "DynamoDb.GetItem", 1, "DynamoDb.UpdateItem", 1),
+        cold);
+    assertEquals(expected("DynamoDb.GetItem", 1, "DynamoDb.UpdateItem", 1), warm);
+    // revoked: the refresh token no longer refreshes
+    var refused = token.handleRequest(refreshEvent(first), null);
+    assertEquals(400, refused.getStatusCode(), refused.getBody());
+  }
+
+  @Test
+  void oneRevocation_ofAnAccessToken_readsThePublicKeyOnce_andNoToken() {
+    TokenHandler token = new TokenHandler(tokenEnv);
+    String first = (String) issuedTokens(token).get("access_token");
+    String second = (String) issuedTokens(token).get("access_token");
+    RevokeHandler revoke = new RevokeHandler(revokeEnv);
+    Map<String, Long> cold = calls(() -> revoked(revoke, first));
+    Map<String, Long> warm = calls(() -> revoked(revoke, second));
+    assertEquals(
+        expected(
+            "SecretsManager.GetSecretValue", 1, "Kms.GetPublicKey", 1, "DynamoDb.UpdateItem", 1),
+        cold);
+    assertEquals(expected("DynamoDb.UpdateItem", 1), warm);
+  }
+
+  @Test
+  void discovery_metadataNeedsNoAwsCall_theJwksOneKeyReadPerContainer() {
+    DiscoveryHandler discovery = new DiscoveryHandler(discoveryEnv);
+    Map<String, Long> metadata =
+        calls(
+            () -> {
+              var r =
+                  discovery.handleRequest(
+                      TestEvent.get("/.well-known/oauth-authorization-server").build(), null);
+              assertEquals(200, r.getStatusCode(), r.getBody());
+            });
+    Map<String, Long> cold =
+        calls(
+            () -> {
+              var r = discovery.handleRequest(TestEvent.get(Config.JWKS_PATH).build(), null);
+              assertEquals(200, r.getStatusCode(), r.getBody());
+            });
+    Map<String, Long> warm =
+        calls(
+            () -> {
+              var r = discovery.handleRequest(TestEvent.get(Config.JWKS_PATH).build(), null);
+              assertEquals(200, r.getStatusCode(), r.getBody());
+            });
+    assertEquals(expected(), metadata);
+    assertEquals(expected("Kms.GetPublicKey", 1), cold);
+    assertEquals(expected(), warm);
+  }
+
+  /** Revokes a token with client_secret_basic; RFC 7009's 200. */
+  private static void revoked(RevokeHandler revoke, String token) {
+    var r =
+        revoke.handleRequest(
+            TestEvent.post("/oauth/revoke")
+                .basic(revokeEnv.get("CLIENT_ID"), stack.secretValue("IntegratorClientSecret"))
+                .form("token", token)
+                .build(),
+            null);
+    assertEquals(200, r.getStatusCode(), r.getBody());
   }
 
   @Test
@@ -270,6 +491,11 @@ class AwsCallCountsIT {
 
   /** Runs a handshake through the given token handler and returns the refresh token it issued. */
   private static String firstRefreshToken(TokenHandler token) {
+    return (String) issuedTokens(token).get("refresh_token");
+  }
+
+  /** Runs a handshake (steps 4 to 6) through the given token handler; its token response. */
+  private static Map<String, Object> issuedTokens(TokenHandler token) {
     AuthorizePromptHandler prompt = new AuthorizePromptHandler(promptEnv);
     AuthorizeDecisionHandler decision = new AuthorizeDecisionHandler(decisionEnv);
     var login =
@@ -296,11 +522,10 @@ class AwsCallCountsIT {
                 .build(),
             null);
     assertEquals(200, exchanged.getStatusCode(), exchanged.getBody());
-    return (String) json(exchanged).get("refresh_token");
+    return json(exchanged);
   }
 
-  private static com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent refreshEvent(
-      String refreshToken) {
+  private static APIGatewayV2HTTPEvent refreshEvent(String refreshToken) {
     return TestEvent.post("/oauth/token")
         .basic(tokenEnv.get("CLIENT_ID"), stack.secretValue("IntegratorClientSecret"))
         .form("grant_type", "refresh_token", "refresh_token", refreshToken)
