@@ -1,0 +1,125 @@
+package org.pcohandshake.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.pcohandshake.bench.Scenarios.Scenario;
+import org.pcohandshake.fn.authorizedecision.AuthorizeDecisionHandler;
+import org.pcohandshake.fn.authorizeprompt.AuthorizePromptHandler;
+import org.pcohandshake.fn.discovery.DiscoveryHandler;
+import org.pcohandshake.fn.exampleapi.ExampleApiHandler;
+import org.pcohandshake.fn.pcocomplete.PcoCompleteHandler;
+import org.pcohandshake.fn.revoke.RevokeHandler;
+import org.pcohandshake.fn.token.TokenHandler;
+import org.pcohandshake.testkit.aws.Emulator;
+import org.pcohandshake.testkit.aws.ProvisionedStack;
+import org.pcohandshake.testkit.aws.Provisioner;
+import org.pcohandshake.testkit.lambda.HttpApiEventJson;
+import org.pcohandshake.testkit.pco.PcoSimulator;
+import org.pcohandshake.testkit.sam.SamTemplate;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kms.KmsClient;
+
+/**
+ * Every function's stream entry (what the Lambda runtime calls: event JSON in, response JSON out)
+ * serves the benchmark's success path, and each scenario's check holds for it: in {@code make
+ * test}, so that a scenario or a stream entry that broke is found before a 20-minute benchmark.
+ */
+class StreamEntriesIT {
+
+  static final String ISSUER = "https://auth.example.test";
+
+  static PcoSimulator pco;
+  static JwksServer jwks;
+  static DynamoDbClient dynamo;
+  static KmsClient kms;
+  static Scenarios scenarios;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Emulator emulator = Emulator.shared();
+    ProvisionedStack stack =
+        new Provisioner(SamTemplate.fromProjectRoot(), emulator).provision(Scenarios.SECRETS);
+    pco = Scenarios.startPco(ISSUER);
+    dynamo = emulator.dynamoDb();
+    kms = emulator.kms();
+    jwks = new JwksServer(Scenarios.jwks(stack, kms, ISSUER));
+    scenarios = new Scenarios(stack, dynamo, kms, ISSUER, pco, jwks.url());
+  }
+
+  @AfterAll
+  static void stop() {
+    jwks.close();
+    pco.close();
+    dynamo.close();
+    kms.close();
+  }
+
+  static final Map<String, Function<Map<String, String>, RequestStreamHandler>> HANDLERS =
+      Map.of(
+          "PcoCompleteFunction", PcoCompleteHandler::new,
+          "AuthorizePromptFunction", AuthorizePromptHandler::new,
+          "AuthorizeDecisionFunction", AuthorizeDecisionHandler::new,
+          "TokenFunction", TokenHandler::new,
+          "RevokeFunction", RevokeHandler::new,
+          "DiscoveryFunction", DiscoveryHandler::new,
+          "ExampleApiFunction", ExampleApiHandler::new);
+
+  /** Two requests through one handler: the cold one and a warm one, each checked. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "PcoCompleteFunction",
+        "AuthorizePromptFunction",
+        "AuthorizeDecisionFunction",
+        "TokenFunction",
+        "RevokeFunction",
+        "DiscoveryFunction",
+        "ExampleApiFunction"
+      })
+  void theStreamEntryServesTheScenario_andPassesItsCheck(String logicalId) throws Exception {
+    RequestStreamHandler handler =
+        HANDLERS.get(logicalId).apply(scenarios.environmentFor(logicalId));
+    Scenario scenario = scenarios.forFunction(logicalId).orElseThrow();
+    scenario.prepare(2);
+    for (int i = 0; i < 2; i++) {
+      scenario.check(invoke(handler, scenario, i));
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"store", "skip"})
+  void theOtherPcoTokenModes_checkedTheSameWay_whereTheyAdvanceWithALink(String mode)
+      throws Exception {
+    RequestStreamHandler handler = new PcoCompleteHandler(scenarios.pcoCompleteEnvironment(mode));
+    Scenario scenario = scenarios.pcoComplete(mode);
+    scenario.prepare(1);
+    APIGatewayV2HTTPResponse response = invoke(handler, scenario, 0);
+    if (mode.equals("store")) {
+      scenario.check(response);
+    } else {
+      // skip mode learns no identity, so it sets no link: the check must see that
+      assertEquals(302, response.getStatusCode(), response.getBody());
+      assertThrows(IllegalStateException.class, () -> scenario.check(response));
+    }
+  }
+
+  private static APIGatewayV2HTTPResponse invoke(
+      RequestStreamHandler handler, Scenario scenario, int i) throws Exception {
+    byte[] event = HttpApiEventJson.eventToJson(scenario.event(i)).getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    handler.handleRequest(new ByteArrayInputStream(event), out, null);
+    return HttpApiEventJson.parseResponse(out.toString(StandardCharsets.UTF_8));
+  }
+}
