@@ -126,7 +126,7 @@ def client_request_tokens():
         now = time.monotonic()
         for old in [t for t, (_, until) in seen.items() if until < now]:
             del seen[old]
-        fingerprint = json.dumps(self.body.get("TransactItems"), sort_keys=True)
+        fingerprint = json.dumps(self.body.get("TransactItems"), sort_keys=True, default=repr)
         if token in seen:
             if seen[token][0] != fingerprint:
                 raise IdempotentParameterMismatch()

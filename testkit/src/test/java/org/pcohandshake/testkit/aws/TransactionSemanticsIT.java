@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -11,6 +12,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -123,9 +125,12 @@ class TransactionSemanticsIT {
         .build();
   }
 
+  /** A put of an item with a binary attribute (as the PCO token vault stores ciphertexts). */
   private static TransactWriteItem put(String pk, String condition) {
+    Map<String, AttributeValue> item = new HashMap<>(key(pk));
+    item.put("blob", AttributeValue.fromB(SdkBytes.fromByteArray(new byte[] {0, 1, (byte) 0xff})));
     return TransactWriteItem.builder()
-        .put(p -> p.tableName(TABLE).item(key(pk)).conditionExpression(condition))
+        .put(p -> p.tableName(TABLE).item(item).conditionExpression(condition))
         .build();
   }
 
