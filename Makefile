@@ -33,12 +33,11 @@ test:
 test-localstack:
 	PCO_EMULATOR=localstack $(MVN) verify
 
-## load: the load test at full size (200 handshakes, 2,000 refreshes, 32 clients) through the local
-## stack; the test suite runs it small (docs/load.md)
+## load: only the load test (200 handshakes, 2,000 refreshes, 32 clients through the local stack; also
+## part of `make test`); other sizes with LOAD_OPTS, e.g. LOAD_OPTS="-Dload.clients=64" (docs/load.md)
 load:
 	$(MVN) -pl local -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
-	  -Dit.test=LoadIT -Dfailsafe.failIfNoSpecifiedTests=false \
-	  -Dload.handshakes=200 -Dload.refreshes=2000 -Dload.clients=32 -Dload.budgetSeconds=480
+	  -Dit.test=LoadIT -Dfailsafe.failIfNoSpecifiedTests=false $(LOAD_OPTS)
 
 ## build: compile and package every function's deployable jar, without tests
 build:

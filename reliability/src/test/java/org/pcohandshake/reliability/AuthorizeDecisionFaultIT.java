@@ -1,7 +1,6 @@
 package org.pcohandshake.reliability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.pcohandshake.testkit.fault.Operations.DELETE_ITEM;
 import static org.pcohandshake.testkit.fault.Operations.GET_ITEM;
 import static org.pcohandshake.testkit.fault.Operations.TRANSACT_WRITE_ITEMS;
 
@@ -38,9 +37,9 @@ class AuthorizeDecisionFaultIT extends FaultCase {
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("faults")
+  @MethodSource("transactionFaults")
   void deny_consentDeleteFails_is503Page_consentKept_sameFormWorksAfter(Fault fault) {
-    decisionFails(DELETE_ITEM, "\"CONSENT#", fault, "deny");
+    decisionFails(TRANSACT_WRITE_ITEMS, "\"CONSENT#", fault, "deny");
   }
 
   private static void decisionFails(String operation, String marker, Fault fault, String choice) {

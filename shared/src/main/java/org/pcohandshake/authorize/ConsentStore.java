@@ -17,7 +17,6 @@ import org.pcohandshake.store.Items;
 import org.pcohandshake.store.StoreFailures;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -109,7 +108,10 @@ public final class ConsentStore {
   }
 
   /**
-   * Runs the transaction that consumes the consent together with other writes.
+   * Runs the transaction that consumes the consent together with other writes. A transaction even
+   * when there are none (a denial): its client request token makes the SDK's retry of an attempt
+   * that was applied after the SDK had given up on its answer succeed, where a conditional delete's
+   * retry would find the consent gone and call it expired.
    *
    * @return false when the consent was already consumed, expired or not this session's
    */
@@ -118,21 +120,8 @@ public final class ConsentStore {
     items[0] = consume(formToken, sessionHash);
     System.arraycopy(others, 0, items, 1, others.length);
     try {
-      if (others.length == 0) {
-        Delete delete = items[0].delete();
-        dynamo.deleteItem(
-            r ->
-                r.tableName(table)
-                    .key(delete.key())
-                    .conditionExpression(delete.conditionExpression())
-                    .expressionAttributeNames(delete.expressionAttributeNames())
-                    .expressionAttributeValues(delete.expressionAttributeValues()));
-      } else {
-        dynamo.transactWriteItems(r -> r.transactItems(items));
-      }
+      dynamo.transactWriteItems(r -> r.transactItems(items));
       return true;
-    } catch (ConditionalCheckFailedException e) {
-      return false;
     } catch (TransactionCanceledException e) {
       if (StoreFailures.anyConditionFailed(e)) {
         return false;

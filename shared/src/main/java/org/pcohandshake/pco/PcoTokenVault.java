@@ -1,6 +1,7 @@
 package org.pcohandshake.pco;
 
 import static org.pcohandshake.store.Items.n;
+import static software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure.ALL_OLD;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -341,10 +342,13 @@ public final class PcoTokenVault {
                   .conditionExpression(
                       "#ver = :v AND #re = :false AND (attribute_not_exists(#lu) OR #lu < :now)")
                   .expressionAttributeNames(names("#lo", "#lu", "#ver", "#re"))
-                  .expressionAttributeValues(values));
+                  .expressionAttributeValues(values)
+                  .returnValuesOnConditionCheckFailure(ALL_OLD));
       return true;
     } catch (ConditionalCheckFailedException lost) {
-      return false;
+      // The SDK's retry of an attempt that took the lease after the SDK had given up on its answer
+      // finds the lease held by this very owner (a new random id per attempt to take it).
+      return lost.hasItem() && owner.equals(Items.str(lost.item(), LEASE_OWNER));
     }
   }
 
@@ -368,10 +372,15 @@ public final class PcoTokenVault {
                   .conditionExpression("#ver = :v")
                   .expressionAttributeNames(
                       names("#tok", "#ae", "#ver", "#exp", "#ttl", "#lo", "#lu"))
-                  .expressionAttributeValues(values));
+                  .expressionAttributeValues(values)
+                  .returnValuesOnConditionCheckFailure(ALL_OLD));
       return true;
     } catch (ConditionalCheckFailedException superseded) {
-      return false;
+      // The SDK's retry of an attempt that was written after the SDK had given up on its answer
+      // finds this very ciphertext stored (KMS ciphertexts are never equal for two encryptions).
+      return superseded.hasItem()
+          && superseded.item().containsKey(TOKENS)
+          && ciphertext.equals(superseded.item().get(TOKENS).b());
     }
   }
 

@@ -23,7 +23,10 @@ import org.pcohandshake.log.Log;
  * when a token names a {@code kid} it does not hold (how verifiers learn a new signing key), at
  * most once per {@link #MIN_REFRESH_INTERVAL} so that tokens with made-up key ids cannot make us
  * hammer the JWKS endpoint. When a refresh fails, the keys already held stay in use (an outage of
- * the JWKS endpoint must not stop verification); with no keys at all, {@link #get} throws.
+ * the JWKS endpoint must not stop verification); with no keys at all, {@link #get} throws, and the
+ * fetch is tried again after {@link #RETRY_WITHOUT_KEYS} (an instance whose first fetch failed,
+ * e.g. against a JWKS endpoint that was itself starting, must not refuse every request for the
+ * whole interval).
  */
 public final class CachedJwks implements JWKSource<SecurityContext> {
 
@@ -32,6 +35,9 @@ public final class CachedJwks implements JWKSource<SecurityContext> {
 
   /** The least time between two fetches (unknown-kid refreshes and retries after a failure). */
   public static final Duration MIN_REFRESH_INTERVAL = Duration.ofSeconds(30);
+
+  /** The least time between two fetches while no keys are held at all. */
+  public static final Duration RETRY_WITHOUT_KEYS = Duration.ofSeconds(1);
 
   static final int CONNECT_TIMEOUT_MS = 2_000;
   static final int READ_TIMEOUT_MS = 2_000;
@@ -48,14 +54,25 @@ public final class CachedJwks implements JWKSource<SecurityContext> {
   private final Fetcher fetcher;
   private final Duration ttl;
   private final Duration minRefreshInterval;
+  private final Duration retryWithoutKeys;
   private final Clock clock;
   private volatile Snapshot snapshot;
   private Instant lastAttempt; // guarded by this
 
   public CachedJwks(Fetcher fetcher, Duration ttl, Duration minRefreshInterval, Clock clock) {
+    this(fetcher, ttl, minRefreshInterval, RETRY_WITHOUT_KEYS, clock);
+  }
+
+  public CachedJwks(
+      Fetcher fetcher,
+      Duration ttl,
+      Duration minRefreshInterval,
+      Duration retryWithoutKeys,
+      Clock clock) {
     this.fetcher = fetcher;
     this.ttl = ttl;
     this.minRefreshInterval = minRefreshInterval;
+    this.retryWithoutKeys = retryWithoutKeys;
     this.clock = clock;
   }
 
@@ -100,7 +117,8 @@ public final class CachedJwks implements JWKSource<SecurityContext> {
       return current;
     }
     Instant now = clock.instant();
-    if (lastAttempt != null && now.isBefore(lastAttempt.plus(minRefreshInterval))) {
+    Duration interval = current == null ? retryWithoutKeys : minRefreshInterval;
+    if (lastAttempt != null && now.isBefore(lastAttempt.plus(interval))) {
       if (current != null) {
         return current;
       }

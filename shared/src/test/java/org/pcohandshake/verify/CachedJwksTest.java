@@ -133,13 +133,30 @@ class CachedJwksTest {
   }
 
   @Test
-  void noKeysAtAll_throws_andIsNotRetriedWithinTheInterval() throws Exception {
+  void noKeysAtAll_throws_andIsRetriedAfterASecond_notAfterTheWholeInterval() throws Exception {
     outage.set(new IOException("connection refused"));
     assertThrows(KeySourceException.class, () -> find("A"));
     assertThrows(KeySourceException.class, () -> find("A"));
-    assertEquals(1, fetches.get());
+    assertEquals(1, fetches.get(), "not retried within the second");
+    clock.advance(Duration.ofMillis(1001));
+    assertThrows(KeySourceException.class, () -> find("A"));
+    assertEquals(2, fetches.get());
     outage.set(null);
-    clock.advance(Duration.ofSeconds(31));
+    clock.advance(Duration.ofMillis(1001));
     assertEquals(List.of("A"), find("A"));
+    assertEquals(3, fetches.get());
+  }
+
+  @Test
+  void heldKeys_aFailedRefreshIsNotRetriedWithinTheInterval() throws Exception {
+    find("A");
+    outage.set(new IOException("connection refused"));
+    clock.advance(Duration.ofSeconds(31));
+    assertEquals(List.of(), find("made-up"));
+    assertEquals(2, fetches.get());
+    clock.advance(Duration.ofSeconds(2));
+    assertEquals(List.of(), find("made-up-too"));
+    assertEquals(List.of("A"), find("A"));
+    assertEquals(2, fetches.get(), "keys are held: the 30 s interval applies, not the 1 s one");
   }
 }

@@ -33,17 +33,16 @@ import org.pcohandshake.testkit.sam.SamTemplate;
  * The template's HTTP API on a loopback port: every {@code HttpApi} route of the template and
  * nothing else, each invoking its function's handler in this JVM with the event API Gateway
  * (payload 2.0) would send. Handlers are instantiated once, on their first request, with the
- * environment from {@link EnvironmentSource}. Requests are served by a pool of {@value #THREADS}
- * threads; one handler instance serves them all (unlike Lambda, which never shares an instance
- * between concurrent requests).
+ * environment from {@link EnvironmentSource}. Every request in flight has a thread of its own, as
+ * Lambda runs every concurrent request in an instance of its own: a fixed pool would make a
+ * function that calls the API itself (the example API fetching the JWKS from the issuer) wait for a
+ * thread held by requests that wait for it. One handler instance serves them all (unlike Lambda,
+ * which never shares an instance between concurrent requests).
  */
 public final class LocalApi implements AutoCloseable {
 
   /** The largest request body an HTTP API accepts. */
   public static final int MAX_BODY_BYTES = 10 * 1024 * 1024;
-
-  /** The number of request threads. */
-  public static final int THREADS = 16;
 
   private static final String NOT_FOUND = "{\"message\":\"Not Found\"}";
   private static final String TOO_LARGE = "{\"message\":\"Request Entity Too Large\"}";
@@ -90,8 +89,7 @@ public final class LocalApi implements AutoCloseable {
     functions = Map.copyOf(byId);
     AtomicInteger threadNumber = new AtomicInteger();
     executor =
-        Executors.newFixedThreadPool(
-            THREADS,
+        Executors.newCachedThreadPool(
             runnable -> {
               Thread thread = new Thread(runnable, "local-api-" + threadNumber.incrementAndGet());
               thread.setDaemon(true);

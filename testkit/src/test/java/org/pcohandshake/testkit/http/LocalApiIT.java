@@ -10,8 +10,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
@@ -53,6 +58,31 @@ class LocalApiIT {
       assertEquals(Emulator.shared().endpointUrl(), env.get("AWS_ENDPOINT_URL").getAsString());
     }
   }
+
+  @Test
+  void manyConcurrentRequests_thatCallTheApiThemselves_areAllServed() throws Exception {
+    ProvisionedStack stack =
+        new Provisioner(SamTemplate.parse(Fixtures.TEMPLATE), Emulator.shared()).provision();
+    try (LocalApi api = LocalApi.start(stack, 0, Map.of());
+        ExecutorService callers = Executors.newFixedThreadPool(CONCURRENT)) {
+      List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+      for (int i = 0; i < CONCURRENT; i++) {
+        answers.add(
+            callers.submit(
+                () ->
+                    client.send(
+                        HttpRequest.newBuilder(api.uri("/call-back")).build(),
+                        BodyHandlers.ofString())));
+      }
+      for (Future<HttpResponse<String>> answer : answers) {
+        HttpResponse<String> response = answer.get(60, TimeUnit.SECONDS);
+        assertEquals("200", response.body(), "the inner call to /echo was served");
+      }
+    }
+  }
+
+  /** More requests at once than a fixed pool of request threads would serve. */
+  private static final int CONCURRENT = 48;
 
   @Test
   void unknownParameterOverride_failsAtStart() {
