@@ -55,12 +55,6 @@ public final class Bench {
   static final String ISSUER = "https://bench.example.test";
   static final Duration WAIT = Duration.ofSeconds(90);
 
-  /** A wrong answer that took longer than the functions' 2 s attempt timeout: see runWithRetry. */
-  static final double SPOILED_AFTER_MS = 2_000;
-
-  /** Warm requests left out because the emulator stalled (reported at the end). */
-  private int spoiled;
-
   /** What to run. */
   record Options(int runs, int warm, int probeWarm, int snapRuns, List<String> only) {
     static Options fromSystemProperties() {
@@ -159,7 +153,7 @@ public final class Bench {
         results.addAll(measure(selected));
       }
     }
-    String report = Report.markdown(machine, Machine.loadAverage(), options, results, spoiled);
+    String report = Report.markdown(machine, Machine.loadAverage(), options, results);
     Files.writeString(out.resolve("results.md"), report);
     System.out.println(report);
     System.out.println("bench: written to " + out.resolve("results.md"));
@@ -307,7 +301,7 @@ public final class Bench {
       Scenario scenario = target.scenario().orElseThrow();
       Path task = tasks.get(target);
       prepare(scenario, 1 + options.probeWarm());
-      Run probe = runWithRetry(target, task, scenario, options.probeWarm(), Mode.PROBE, "probe");
+      Run probe = runOnce(target, task, scenario, options.probeWarm(), Mode.PROBE, "probe");
       System.out.printf(
           Locale.ROOT,
           "bench: %s probe: AWS calls cold %d, warm %d; own work p50 %.2f ms (load %s)%n",
@@ -318,42 +312,17 @@ public final class Bench {
               probe.ownMs().subList(Math.min(1, probe.ownMs().size()), probe.ownMs().size())),
           Machine.loadAverage());
       prepare(scenario, 1);
-      Run classes = runWithRetry(target, task, scenario, 0, Mode.CLASSES, "classes");
+      Run classes = runOnce(target, task, scenario, 0, Mode.CLASSES, "classes");
       List<Run> snap = new ArrayList<>();
       for (int i = 0; i < options.snapRuns(); i++) {
         prepare(scenario, 1);
-        snap.add(runWithRetry(target, task, scenario, 0, Mode.SNAPSTART, "snap-" + i));
+        snap.add(runOnce(target, task, scenario, 0, Mode.SNAPSTART, "snap-" + i));
       }
       results.add(
           new Result(
               target, Files.size(target.artifact()), cold.get(target), probe, classes, snap));
     }
     return results;
-  }
-
-  /**
-   * One run, tried again (up to twice) when the function gave a wrong answer. The emulator serves
-   * one request at a time and, on a busy machine, can take longer than the functions' 2 s attempt
-   * timeout; the SDK then retries a conditional write that had in fact been applied, and the
-   * emulator, unlike DynamoDB, ignores the transaction's idempotency token, so the retry is refused
-   * and the function rightly answers as for a replay. That is the emulator's artefact, not the
-   * function's: the run is repeated, and the repeat is reported.
-   */
-  private Run runWithRetry(
-      Target target, Path task, Scenario scenario, int warm, Mode mode, String label)
-      throws Exception {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return runOnce(target, task, scenario, warm, mode, label);
-      } catch (IllegalStateException e) {
-        if (attempt == 3) {
-          throw e;
-        }
-        System.out.println(
-            "bench: " + target.name() + " " + label + " failed, repeating it: " + e.getMessage());
-        prepare(scenario, 1 + warm);
-      }
-    }
   }
 
   enum Mode {
@@ -453,20 +422,7 @@ public final class Bench {
               api.invoke(HttpApiEventJson.eventToJson(scenario.event(i)));
           RuntimeApiServer.Outcome answer = await(invocation, log);
           double total = Stats.millis(answer.receivedNanos() - invocation.enqueuedNanos);
-          try {
-            check(scenario, answer, target, log);
-          } catch (IllegalStateException e) {
-            if (total < SPOILED_AFTER_MS) {
-              throw e;
-            }
-            // the emulator stalled past the SDK's attempt timeout (see runWithRetry): this request
-            // is left out, the next one has its own seeded data
-            spoiled++;
-            if (totals != null) {
-              before = new long[] {totals.get(0), totals.get(1)};
-            }
-            continue;
-          }
+          check(scenario, answer, target, log);
           warmMs.add(total);
           if (totals != null) {
             long calls = totals.get(0) - before[0];

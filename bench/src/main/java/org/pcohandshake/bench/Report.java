@@ -14,7 +14,7 @@ final class Report {
   private Report() {}
 
   static String markdown(
-      Machine machine, String loadAfter, Bench.Options options, List<Result> results, int spoiled) {
+      Machine machine, String loadAfter, Bench.Options options, List<Result> results) {
     StringBuilder md = new StringBuilder();
     md.append("Command: `make bench` · ")
         .append(machine.date())
@@ -43,14 +43,6 @@ final class Report {
                 options.warm(),
                 options.probeWarm(),
                 options.snapRuns()))
-        .append(
-            spoiled == 0
-                ? ""
-                : String.format(
-                    Locale.ROOT,
-                    " %d warm request(s) left out: the emulator stalled past the 2 s attempt"
-                        + " timeout and the SDK's retry of an applied write was refused.",
-                    spoiled))
         .append("\n\n");
 
     Optional<Double> hello = baseline(results, "hello-world", Run::firstResponseMs);

@@ -177,9 +177,8 @@ final class Scenarios {
   }
 
   /**
-   * Deletes every item of the table. moto copies all its tables on every transaction (to roll
-   * back), so a table that keeps growing makes every transactional write slower through the run;
-   * each run starts from an empty table instead, and its scenario seeds what it needs.
+   * Deletes every item of the table, so that every run starts from the same state (an empty table)
+   * whatever ran before it, and its scenario seeds what it needs.
    */
   void wipe() {
     Map<String, AttributeValue> start = null;
@@ -557,7 +556,7 @@ final class Scenarios {
 
       @Override
       public void check(APIGatewayV2HTTPResponse response) {
-        // answers come in request order; a request left out still took its grant
+        // answers come in request order
         String grantId = grantIds.get(answered[0]++);
         expect(response, 200);
         if (grants.grantAlive(grantId)) {
