@@ -14,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -21,11 +22,15 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.pcohandshake.aws.AwsClients;
+import org.pcohandshake.config.Config;
 import org.pcohandshake.fn.authorizedecision.AuthorizeDecisionHandler;
 import org.pcohandshake.fn.authorizeprompt.AuthorizePromptHandler;
 import org.pcohandshake.fn.pcocomplete.PcoCompleteHandler;
 import org.pcohandshake.fn.token.TokenHandler;
 import org.pcohandshake.http.Cookies;
+import org.pcohandshake.pco.PcoClient;
+import org.pcohandshake.pco.PcoTokenVault;
 import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
 import org.pcohandshake.testkit.aws.Provisioner;
@@ -124,6 +129,27 @@ final class Handshake implements AutoCloseable {
     prompt = new AuthorizePromptHandler(environment("AuthorizePromptFunction"), clock);
     decision = new AuthorizeDecisionHandler(environment("AuthorizeDecisionFunction"), clock);
     token = new TokenHandler(environment("TokenFunction"), clock);
+  }
+
+  /** A client of the simulated PCO, as the integrator's functions build one. */
+  PcoClient pcoClient() {
+    return new PcoClient(
+        pco.baseUrl(), PCO_CLIENT_ID, () -> PCO_CLIENT_SECRET, PCO_TIMEOUT, Clock.systemUTC());
+  }
+
+  /**
+   * The PCO token vault as the integrator's functions build it, its AWS calls through the proxy.
+   */
+  PcoTokenVault pcoVault() {
+    Config config = Config.fromEnvironment(environment("PcoCompleteFunction"));
+    AwsClients aws = new AwsClients(config);
+    return new PcoTokenVault(
+        aws.dynamoDb(),
+        aws.kms(),
+        config.tableName(),
+        config.pcoTokenKeyId(),
+        pcoClient(),
+        Clock.systemUTC());
   }
 
   /** Every item of the table, rendered and sorted, for before/after comparisons. */

@@ -10,7 +10,6 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +18,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.pcohandshake.aws.AwsClients;
-import org.pcohandshake.config.Config;
 import org.pcohandshake.http.Cookies;
 import org.pcohandshake.log.Log;
 import org.pcohandshake.pco.PcoClient;
@@ -164,7 +162,7 @@ class LateAnswerIT extends FaultCase {
   @Test
   void vault_leaseTaken_isRecognisedAsOwn_refreshesWithoutWaitingForTheLease() {
     hs.complete(hs.pcoCode());
-    PcoTokenVault vault = vault();
+    PcoTokenVault vault = hs.pcoVault();
     hs.pco.expireAccessTokens();
     hs.pco.resetCounters();
     lateOnce(UPDATE_ITEM, "leaseOwner");
@@ -178,7 +176,7 @@ class LateAnswerIT extends FaultCase {
   @Test
   void vault_commitWritten_isRecognisedAsOwn_notSuperseded() {
     hs.complete(hs.pcoCode());
-    PcoTokenVault vault = vault();
+    PcoTokenVault vault = hs.pcoVault();
     hs.pco.expireAccessTokens();
     hs.pco.resetCounters();
     lateOnce(UPDATE_ITEM, "\":tok\"");
@@ -206,31 +204,8 @@ class LateAnswerIT extends FaultCase {
 
   // ---- helpers --------------------------------------------------------------------------------
 
-  /** The vault as the integrator's functions build it, its AWS calls through the fault proxy. */
-  static PcoTokenVault vault() {
-    Config config = Config.fromEnvironment(hs.environment("PcoCompleteFunction"));
-    PcoClient client = pcoClient();
-    AwsClients aws = new AwsClients(config);
-    return new PcoTokenVault(
-        aws.dynamoDb(),
-        aws.kms(),
-        config.tableName(),
-        config.pcoTokenKeyId(),
-        client,
-        Clock.systemUTC());
-  }
-
-  static PcoClient pcoClient() {
-    return new PcoClient(
-        hs.pco.baseUrl(),
-        Handshake.PCO_CLIENT_ID,
-        () -> Handshake.PCO_CLIENT_SECRET,
-        Handshake.PCO_TIMEOUT,
-        Clock.systemUTC());
-  }
-
   static String call(PcoTokenVault vault) {
-    PcoClient client = pcoClient();
+    PcoClient client = hs.pcoClient();
     try (Log.Scope request = Log.request("late-" + System.nanoTime())) {
       return vault.call(VaultFaultIT.ORG, VaultFaultIT.PERSON, t -> client.me(t).personId());
     }

@@ -11,7 +11,6 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.pcohandshake.aws.AwsClients;
 import org.pcohandshake.config.Config;
 import org.pcohandshake.log.Log;
-import org.pcohandshake.pco.PcoClient;
 import org.pcohandshake.pco.PcoTokenVault;
 import org.pcohandshake.testkit.fault.Fault;
 import org.pcohandshake.testkit.fault.Rule;
@@ -115,10 +113,10 @@ class LogHygieneIT {
 
     // the PCO token vault, as another function of the integrator uses it in a request
     watchPcoTokens();
-    PcoTokenVault vault = vault();
+    PcoTokenVault vault = hs.pcoVault();
     hs.pco.expireAccessTokens();
     try (Log.Scope request = Log.request("vault-request-1")) {
-      String name = vault.call("2002", "1001", token -> client().me(token).name());
+      String name = vault.call("2002", "1001", token -> hs.pcoClient().me(token).name());
       assertTrue(!name.isEmpty());
     }
     watchPcoTokens();
@@ -206,26 +204,5 @@ class LogHygieneIT {
 
   static KmsClient kmsDirect() {
     return org.pcohandshake.testkit.aws.AwsClients.kms(hs.stack.endpoint());
-  }
-
-  static PcoClient client() {
-    return new PcoClient(
-        hs.pco.baseUrl(),
-        Handshake.PCO_CLIENT_ID,
-        () -> Handshake.PCO_CLIENT_SECRET,
-        Handshake.PCO_TIMEOUT,
-        Clock.systemUTC());
-  }
-
-  static PcoTokenVault vault() {
-    Config config = Config.fromEnvironment(hs.environment("PcoCompleteFunction"));
-    AwsClients aws = new AwsClients(config);
-    return new PcoTokenVault(
-        aws.dynamoDb(),
-        aws.kms(),
-        config.tableName(),
-        config.pcoTokenKeyId(),
-        client(),
-        Clock.systemUTC());
   }
 }

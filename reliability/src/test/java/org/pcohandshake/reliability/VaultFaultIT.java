@@ -7,14 +7,11 @@ import static org.pcohandshake.testkit.fault.Operations.KMS_DECRYPT;
 import static org.pcohandshake.testkit.fault.Operations.KMS_ENCRYPT;
 import static org.pcohandshake.testkit.fault.Operations.UPDATE_ITEM;
 
-import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.pcohandshake.aws.AwsClients;
-import org.pcohandshake.config.Config;
 import org.pcohandshake.log.Log;
 import org.pcohandshake.pco.PcoClient;
 import org.pcohandshake.pco.PcoException;
@@ -41,23 +38,8 @@ class VaultFaultIT extends FaultCase {
   @BeforeEach
   void connect() {
     hs.complete(hs.pcoCode());
-    Config config = Config.fromEnvironment(hs.environment("PcoCompleteFunction"));
-    client =
-        new PcoClient(
-            hs.pco.baseUrl(),
-            Handshake.PCO_CLIENT_ID,
-            () -> Handshake.PCO_CLIENT_SECRET,
-            Handshake.PCO_TIMEOUT,
-            Clock.systemUTC());
-    AwsClients aws = new AwsClients(config);
-    vault =
-        new PcoTokenVault(
-            aws.dynamoDb(),
-            aws.kms(),
-            config.tableName(),
-            config.pcoTokenKeyId(),
-            client,
-            Clock.systemUTC());
+    client = hs.pcoClient();
+    vault = hs.pcoVault();
   }
 
   /** A call to PCO's API through the vault, as a request of the integrator's would make it. */
