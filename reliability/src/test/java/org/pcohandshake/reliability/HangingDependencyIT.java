@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.pcohandshake.aws.AwsClients;
+import org.pcohandshake.aws.Deadline;
+import org.pcohandshake.testkit.fault.Rule;
 
 /**
  * The slow column of the fault matrix: a dependency that does not answer (every attempt outlasts
@@ -60,5 +62,31 @@ class HangingDependencyIT extends FaultCase {
     assertUnavailableJson(timed(() -> hs.refresh(refreshToken)));
     assertEquals(before, hs.table());
     assertEquals(200, hs.refresh(refreshToken).getStatusCode());
+  }
+
+  /**
+   * Two slow calls in one request: the first succeeds on its third attempt (about 4 s), the next
+   * hangs. Each is within its own bound, but not their sum: the request's deadline ends the second
+   * call early, so the answer comes within the request's budget instead of after 4 + 6 s.
+   */
+  @Test
+  void exchange_slowSecretThenHangingSign_is503WithinTheRequestBudget_sameCodeWorksAfter() {
+    String code = hs.toCode();
+    List<String> before = hs.table();
+    hs.aws.add(Rule.on(GET_SECRET_VALUE).times(AwsClients.MAX_ATTEMPTS - 1).answer(hang()));
+    fail(KMS_SIGN, "", hang());
+
+    long started = System.nanoTime();
+    APIGatewayV2HTTPResponse response = hs.exchange(code);
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+    assertUnavailableJson(response);
+    assertTrue(
+        took.compareTo(Deadline.REQUEST_BUDGET.plusMillis(1500)) < 0,
+        "took " + took + ", budget " + Deadline.REQUEST_BUDGET);
+    assertTrue(took.compareTo(Deadline.REQUEST_BUDGET.minusMillis(500)) > 0, "took " + took);
+    assertEquals(before, hs.table());
+    hs.aws.reset();
+    assertEquals(200, hs.exchange(code).getStatusCode());
   }
 }

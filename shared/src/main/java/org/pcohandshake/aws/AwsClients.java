@@ -27,7 +27,8 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * honoured for emulators, and deliberate retries (see {@link #retryStrategy()} and
  * docs/reliability.md): at most {@value #MAX_ATTEMPTS} attempts with full-jitter exponential
  * backoff, each attempt and each whole call bounded, so that a call that cannot succeed ends well
- * inside the function timeout and API Gateway's 30 s limit, and the caller answers 503.
+ * inside the function timeout and API Gateway's 30 s limit, and the caller answers 503; and all the
+ * calls of one request together stay within its {@link Deadline}.
  */
 public final class AwsClients {
 
@@ -127,6 +128,7 @@ public final class AwsClients {
                 .retryStrategy(retryStrategy())
                 .apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
                 .apiCallTimeout(CALL_TIMEOUT)
+                .addExecutionInterceptor(new DeadlineInterceptor(CALL_TIMEOUT))
                 .build());
     if (!config.awsEndpointUrl().isEmpty()) {
       builder.endpointOverride(URI.create(config.awsEndpointUrl()));

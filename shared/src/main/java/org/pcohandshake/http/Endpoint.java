@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.pcohandshake.aws.Deadline;
 import org.pcohandshake.error.ErrorCatalog;
 import org.pcohandshake.json.Json;
 import org.pcohandshake.log.Log;
@@ -73,8 +74,10 @@ public final class Endpoint {
       Style style,
       Supplier<HttpRequest> request,
       Function<HttpRequest, HttpResponse> service) {
-    // every log line of this invocation, wherever it is written, carries the request id
-    try (Log.Scope scope = Log.request(requestId)) {
+    // every log line of this invocation, wherever it is written, carries the request id; its AWS
+    // calls together end within the request's budget
+    try (Log.Scope scope = Log.request(requestId);
+        Deadline.Scope deadline = Deadline.start(Deadline.REQUEST_BUDGET)) {
       return respondInScope(requestId, routeKey, style, request, service);
     }
   }

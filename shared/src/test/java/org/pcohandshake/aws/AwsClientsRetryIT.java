@@ -143,6 +143,69 @@ class AwsClientsRetryIT {
     }
   }
 
+  // ---- the request's deadline ---------------------------------------------------------------
+
+  @Test
+  void insideADeadline_aHangingCallEndsAtTheDeadline_notAtTheCallTimeout() {
+    proxy.add(
+        Rule.on(Operations.GET_ITEM).times(Rule.ALWAYS).answer(Fault.slow(Duration.ofSeconds(8))));
+    Duration budget = Duration.ofMillis(1500);
+    try (DynamoDbClient dynamo = aws.dynamoDb();
+        Deadline.Scope deadline = Deadline.start(budget)) {
+      long started = System.nanoTime();
+      assertThrows(
+          ApiCallTimeoutException.class,
+          () -> dynamo.getItem(r -> r.tableName(table).key(key("deadline"))));
+      Duration took = Duration.ofNanos(System.nanoTime() - started);
+      assertTrue(took.compareTo(budget.minus(Duration.ofMillis(100))) >= 0, took.toString());
+      assertTrue(took.compareTo(budget.plus(SLACK)) < 0, took.toString());
+    }
+  }
+
+  @Test
+  void insideADeadline_hangingCallsOneAfterAnother_endWithinIt() {
+    proxy.add(
+        Rule.on(Operations.GET_ITEM).times(Rule.ALWAYS).answer(Fault.slow(Duration.ofSeconds(8))));
+    Duration budget = Duration.ofMillis(3000);
+    try (DynamoDbClient dynamo = aws.dynamoDb();
+        Deadline.Scope deadline = Deadline.start(budget)) {
+      long started = System.nanoTime();
+      for (int i = 0; i < 4; i++) {
+        assertThrows(
+            ApiCallTimeoutException.class,
+            () -> dynamo.getItem(r -> r.tableName(table).key(key("deadline-n"))));
+      }
+      Duration took = Duration.ofNanos(System.nanoTime() - started);
+      // without the deadline: four calls of 6 s each
+      assertTrue(took.compareTo(budget.plus(SLACK)) < 0, took.toString());
+    }
+  }
+
+  @Test
+  void deadlineSpent_theCallIsNotStarted() {
+    try (DynamoDbClient dynamo = aws.dynamoDb();
+        Deadline.Scope deadline = Deadline.start(Deadline.MIN_CALL.minusMillis(1))) {
+      ApiCallTimeoutException e =
+          assertThrows(
+              ApiCallTimeoutException.class,
+              () -> dynamo.getItem(r -> r.tableName(table).key(key("spent"))));
+      assertTrue(e.getMessage().contains("not started"), e.getMessage());
+      assertEquals(0, proxy.count(Operations.GET_ITEM));
+    }
+  }
+
+  @Test
+  void deadlineScopesNest_andEnd() {
+    assertTrue(Deadline.remaining().isEmpty());
+    try (Deadline.Scope outer = Deadline.start(Duration.ofSeconds(8))) {
+      try (Deadline.Scope inner = Deadline.start(Duration.ofSeconds(1))) {
+        assertTrue(Deadline.remaining().orElseThrow().compareTo(Duration.ofSeconds(1)) <= 0);
+      }
+      assertTrue(Deadline.remaining().orElseThrow().compareTo(Duration.ofSeconds(7)) > 0);
+    }
+    assertTrue(Deadline.remaining().isEmpty());
+  }
+
   @Test
   void oneSlowAttempt_isAbsorbed_afterTheAttemptTimeout() {
     proxy.add(Rule.on(Operations.GET_ITEM).answer(Fault.slow(Duration.ofSeconds(4))));

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.pcohandshake.aws.Deadline;
 import org.pcohandshake.config.Config;
 import org.pcohandshake.testkit.lambda.HttpApiEventJson;
 import org.pcohandshake.testkit.sam.SamFunction;
@@ -39,6 +40,17 @@ class TemplateCodeTest {
       assertEquals(
           "handleRequest",
           type.getMethod(handler[1], APIGatewayV2HTTPEvent.class, Context.class).getName());
+    }
+  }
+
+  @Test
+  void everyFunctionsTimeout_leavesRoomAfterTheRequestsBudgetForAwsCalls() {
+    // the deadline ends a request's AWS calls in time for our own 503, before Lambda's timeout
+    // would make API Gateway answer with its bare error
+    for (SamFunction function : template.functions().values()) {
+      assertTrue(
+          function.timeoutSeconds() >= Deadline.REQUEST_BUDGET.toSeconds() + 2,
+          function.logicalId() + ": Timeout " + function.timeoutSeconds() + " s");
     }
   }
 
