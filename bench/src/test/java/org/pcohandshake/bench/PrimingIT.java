@@ -18,6 +18,7 @@ import org.pcohandshake.fn.authorizedecision.AuthorizeDecisionHandler;
 import org.pcohandshake.fn.authorizeprompt.AuthorizePromptHandler;
 import org.pcohandshake.fn.token.TokenHandler;
 import org.pcohandshake.log.Log;
+import org.pcohandshake.metrics.Metrics;
 import org.pcohandshake.testkit.aws.AwsCallCounter;
 import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
@@ -26,8 +27,10 @@ import org.pcohandshake.testkit.sam.SamTemplate;
 
 /**
  * The SnapStart priming hooks run the request path and leave no trace: nothing stored, no secret
- * read (a secret must never be in a snapshot), no failure swallowed; and the AWS calls they make
- * are pinned like the flows' calls.
+ * read (a secret must never be in a snapshot), no metric counted, no failure swallowed; and the AWS
+ * calls they make are pinned like the flows' calls. Each of those calls must be one the function's
+ * role in template.yaml already grants: LeastPrivilegeIT builds the handlers without their hooks,
+ * so it does not see these calls.
  */
 class PrimingIT {
 
@@ -35,6 +38,7 @@ class PrimingIT {
 
   static ProvisionedStack stack;
   final ByteArrayOutputStream log = new ByteArrayOutputStream();
+  final ByteArrayOutputStream metrics = new ByteArrayOutputStream();
 
   @BeforeAll
   static void provision() {
@@ -44,23 +48,30 @@ class PrimingIT {
   @AfterEach
   void restoreLog() {
     Log.to(System.out);
+    Metrics.to(System.out);
   }
 
   /** Runs a handler's hook; returns the AWS calls it made, after checking it left no trace. */
   Map<String, Long> prime(Resource handler) throws Exception {
     List<?> before = stack.scanTable("Table");
     Log.to(new PrintStream(log, true, StandardCharsets.UTF_8));
+    Metrics.to(new PrintStream(metrics, true, StandardCharsets.UTF_8));
     AwsCallCounter.reset();
     handler.beforeCheckpoint(null);
     Map<String, Long> calls = AwsCallCounter.counts();
     Log.to(System.out);
+    Metrics.to(System.out);
     String lines = log.toString(StandardCharsets.UTF_8);
     assertTrue(lines.contains("\"snapstart_primed\""), lines);
     assertFalse(lines.contains("snapstart_priming_failed"), lines);
+    // no request of the hook was answered by the error path (a dependency that failed)
+    assertFalse(
+        lines.contains("internal_error") || lines.contains("dependency_unavailable"), lines);
     assertEquals(before, stack.scanTable("Table"), "priming stored something");
     assertFalse(
         calls.keySet().stream().anyMatch(name -> name.startsWith("SecretsManager.")),
         "priming read a secret: " + calls);
+    assertEquals("", metrics.toString(StandardCharsets.UTF_8), "priming counted a metric");
     return calls;
   }
 
