@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.pcohandshake.fn.authorizedecision.AuthorizeDecisionHandler;
 import org.pcohandshake.fn.authorizeprompt.AuthorizePromptHandler;
+import org.pcohandshake.fn.pcocomplete.PcoCompleteHandler;
 import org.pcohandshake.fn.token.TokenHandler;
 import org.pcohandshake.log.Log;
 import org.pcohandshake.metrics.Metrics;
@@ -23,6 +24,7 @@ import org.pcohandshake.testkit.aws.AwsCallCounter;
 import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
 import org.pcohandshake.testkit.aws.Provisioner;
+import org.pcohandshake.testkit.pco.PcoSimulator;
 import org.pcohandshake.testkit.sam.SamTemplate;
 
 /**
@@ -103,5 +105,40 @@ class PrimingIT {
     assertEquals(
         expected("DynamoDb.GetItem", 1, "Kms.Sign", 1, "DynamoDb.TransactWriteItems", 1),
         prime(handler));
+  }
+
+  @Test
+  void pcoCompletePriming_triesALinkWriteThatIsRefused_andCallsNoPlanningCenter() throws Exception {
+    try (PcoSimulator pco = Scenarios.startPco(ISSUER)) {
+      var handler = new PcoCompleteHandler(pcoCompleteEnvironment(pco, "identify"));
+      assertEquals(expected("DynamoDb.PutItem", 1), prime(handler));
+      assertEquals(0, pco.tokenCalls().get() + pco.meCalls().get(), "priming called PCO");
+    }
+  }
+
+  @Test
+  void pcoCompletePriming_inStoreMode_encryptsASample_andTriesATransactionThatIsRefused()
+      throws Exception {
+    try (PcoSimulator pco = Scenarios.startPco(ISSUER)) {
+      var handler = new PcoCompleteHandler(pcoCompleteEnvironment(pco, "store"));
+      assertEquals(expected("Kms.Encrypt", 1, "DynamoDb.TransactWriteItems", 1), prime(handler));
+      assertEquals(0, pco.tokenCalls().get() + pco.meCalls().get(), "priming called PCO");
+    }
+  }
+
+  /** pco-complete's environment in a token mode, with Planning Center's simulator as PCO. */
+  static Map<String, String> pcoCompleteEnvironment(PcoSimulator pco, String mode) {
+    return stack.environmentFor(
+        "PcoCompleteFunction",
+        ISSUER,
+        Map.of(
+            "PcoBaseUrl",
+            pco.baseUrl(),
+            "PcoClientId",
+            Scenarios.PCO_CLIENT_ID,
+            "PcoOAuthApplicationId",
+            Scenarios.PCO_APPLICATION_ID,
+            "PcoTokenMode",
+            mode));
   }
 }
