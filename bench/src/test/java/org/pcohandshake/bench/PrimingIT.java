@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.pcohandshake.fn.authorizedecision.AuthorizeDecisionHandler;
 import org.pcohandshake.fn.authorizeprompt.AuthorizePromptHandler;
 import org.pcohandshake.fn.pcocomplete.PcoCompleteHandler;
+import org.pcohandshake.fn.revoke.RevokeHandler;
 import org.pcohandshake.fn.token.TokenHandler;
 import org.pcohandshake.log.Log;
 import org.pcohandshake.metrics.Metrics;
@@ -124,6 +125,13 @@ class PrimingIT {
       assertEquals(expected("Kms.Encrypt", 1, "DynamoDb.TransactWriteItems", 1), prime(handler));
       assertEquals(0, pco.tokenCalls().get() + pco.meCalls().get(), "priming called PCO");
     }
+  }
+
+  @Test
+  void revokePriming_readsATokenThatWasNeverIssued_andTriesARevocationThatIsRefused()
+      throws Exception {
+    var handler = new RevokeHandler(stack.environmentFor("RevokeFunction", ISSUER));
+    assertEquals(expected("DynamoDb.GetItem", 1, "DynamoDb.UpdateItem", 1), prime(handler));
   }
 
   /** pco-complete's environment in a token mode, with Planning Center's simulator as PCO. */
