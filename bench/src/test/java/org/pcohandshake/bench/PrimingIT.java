@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,8 +15,10 @@ import org.crac.Resource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.pcohandshake.config.Config;
 import org.pcohandshake.fn.authorizedecision.AuthorizeDecisionHandler;
 import org.pcohandshake.fn.authorizeprompt.AuthorizePromptHandler;
+import org.pcohandshake.fn.exampleapi.ExampleApiHandler;
 import org.pcohandshake.fn.pcocomplete.PcoCompleteHandler;
 import org.pcohandshake.fn.revoke.RevokeHandler;
 import org.pcohandshake.fn.token.TokenHandler;
@@ -132,6 +135,18 @@ class PrimingIT {
       throws Exception {
     var handler = new RevokeHandler(stack.environmentFor("RevokeFunction", ISSUER));
     assertEquals(expected("DynamoDb.GetItem", 1, "DynamoDb.UpdateItem", 1), prime(handler));
+  }
+
+  @Test
+  void exampleApiPriming_readsAGrantThatWasNeverIssued_andFetchesNoKeys() throws Exception {
+    try (JwksServer jwks = new JwksServer("{\"keys\":[]}")) {
+      Map<String, String> env =
+          new LinkedHashMap<>(stack.environmentFor("ExampleApiFunction", ISSUER));
+      env.put(Config.JWKS_URL, jwks.url().toString());
+      var handler = new ExampleApiHandler(env);
+      assertEquals(expected("DynamoDb.GetItem", 1), prime(handler));
+      assertEquals(0, jwks.requests(), "priming fetched the JWKS");
+    }
   }
 
   /** pco-complete's environment in a token mode, with Planning Center's simulator as PCO. */
