@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.pcohandshake.config.Config;
 import org.pcohandshake.fn.authorizedecision.AuthorizeDecisionHandler;
 import org.pcohandshake.fn.authorizeprompt.AuthorizePromptHandler;
+import org.pcohandshake.fn.discovery.DiscoveryHandler;
 import org.pcohandshake.fn.exampleapi.ExampleApiHandler;
 import org.pcohandshake.fn.pcocomplete.PcoCompleteHandler;
 import org.pcohandshake.fn.revoke.RevokeHandler;
@@ -28,6 +29,7 @@ import org.pcohandshake.testkit.aws.AwsCallCounter;
 import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
 import org.pcohandshake.testkit.aws.Provisioner;
+import org.pcohandshake.testkit.events.TestEvent;
 import org.pcohandshake.testkit.pco.PcoSimulator;
 import org.pcohandshake.testkit.sam.SamTemplate;
 
@@ -135,6 +137,17 @@ class PrimingIT {
       throws Exception {
     var handler = new RevokeHandler(stack.environmentFor("RevokeFunction", ISSUER));
     assertEquals(expected("DynamoDb.GetItem", 1, "DynamoDb.UpdateItem", 1), prime(handler));
+  }
+
+  @Test
+  void discoveryPriming_readsThePublicKeysOnce_andKeepsThem() throws Exception {
+    var handler = new DiscoveryHandler(stack.environmentFor("DiscoveryFunction", ISSUER));
+    assertEquals(expected("Kms.GetPublicKey", 1), prime(handler));
+    // what priming kept is what the first request after a restore serves, with no call of its own
+    AwsCallCounter.reset();
+    var jwks = handler.handleRequest(TestEvent.get(Config.JWKS_PATH).build(), null);
+    assertEquals(200, jwks.getStatusCode(), jwks.getBody());
+    assertEquals(expected(), AwsCallCounter.counts());
   }
 
   @Test
