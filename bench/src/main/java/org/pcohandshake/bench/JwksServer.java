@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.pcohandshake.config.Config;
 
 /**
@@ -21,6 +22,7 @@ final class JwksServer implements AutoCloseable {
 
   private final HttpServer server;
   private final byte[] document;
+  private final AtomicInteger requests = new AtomicInteger();
 
   /**
    * @param jwks the JWKS as JSON
@@ -37,7 +39,13 @@ final class JwksServer implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + Config.JWKS_PATH);
   }
 
+  /** How many requests it has answered. */
+  int requests() {
+    return requests.get();
+  }
+
   private void serve(HttpExchange exchange) throws IOException {
+    requests.incrementAndGet();
     try (exchange) {
       if (!"GET".equals(exchange.getRequestMethod())
           || !Config.JWKS_PATH.equals(exchange.getRequestURI().getPath())) {

@@ -12,6 +12,7 @@ import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.store.Items;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
@@ -50,7 +51,30 @@ public final class LinkStore {
 
   /** Prepares a link for {@link Prepared#put()} inside the caller's transaction. */
   public Prepared prepare(PcoLink link) {
-    String cookie = Tokens.random();
+    return prepare(Tokens.random(), link, null);
+  }
+
+  /**
+   * SnapStart priming: {@link #prepare}'s link for a cookie value that was never issued (so no
+   * random value is drawn), its put conditioned on its record being there already: the table
+   * refuses it, alone or inside a transaction, and nothing is stored.
+   */
+  public Prepared prepareRefused(String neverIssued, PcoLink link) {
+    return prepare(neverIssued, link, "attribute_exists(pk)");
+  }
+
+  /** SnapStart priming: {@link #put}'s write of {@link #prepareRefused}'s link, refused. */
+  public void putRefused(String neverIssued, PcoLink link) {
+    Put put = prepareRefused(neverIssued, link).put().put();
+    try {
+      dynamo.putItem(
+          r -> r.tableName(table).item(put.item()).conditionExpression(put.conditionExpression()));
+    } catch (ConditionalCheckFailedException refused) {
+      // what priming expects: the link was never issued
+    }
+  }
+
+  private Prepared prepare(String cookie, PcoLink link, String condition) {
     Map<String, AttributeValue> record =
         item(PREFIX, Tokens.hash(cookie), clock.instant().plus(ttl));
     record.put("org", s(link.organizationId()));
@@ -59,7 +83,7 @@ public final class LinkStore {
     return new Prepared(
         cookie,
         TransactWriteItem.builder()
-            .put(Put.builder().tableName(table).item(record).build())
+            .put(Put.builder().tableName(table).item(record).conditionExpression(condition).build())
             .build());
   }
 

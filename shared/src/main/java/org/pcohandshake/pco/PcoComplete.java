@@ -1,5 +1,6 @@
 package org.pcohandshake.pco;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -14,6 +15,8 @@ import org.pcohandshake.link.LinkStore;
 import org.pcohandshake.link.PcoLink;
 import org.pcohandshake.log.Log;
 import org.pcohandshake.metrics.Metrics;
+import org.pcohandshake.store.StoreFailures;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * {@code GET /oauth/pco/complete} (step 2): Planning Center returns the browser with a code (or an
@@ -144,6 +147,52 @@ public final class PcoComplete {
               + (e.status() > 0 ? "_" + e.status() : ""));
     }
   }
+
+  /**
+   * SnapStart priming: what follows Planning Center's two answers, run once without calling
+   * Planning Center and without storing anything. Sample answers of PCO's token endpoint and of
+   * {@code /people/v2/me} are parsed; the link's write (in store mode with the tokens' encryption,
+   * one KMS {@code Encrypt} of the sample, and the transaction) is made for a cookie value that was
+   * never issued, on a condition the table refuses; and the redirect to {@code /advance} with the
+   * link cookie is written. No secret is read (the PCO client secret is read only by the code
+   * exchange, which does not run) and no random value is drawn.
+   *
+   * @param neverIssued a well-formed cookie value that was never issued
+   */
+  public void prime(String neverIssued) {
+    HttpResponse response = HttpResponse.redirect(302, advanceUrl);
+    if (!(mode instanceof Mode.Skip)) {
+      PcoTokens tokens = PcoClient.parseTokens("exchange", 200, SAMPLE_TOKENS, Instant.EPOCH);
+      PcoIdentity identity = PcoClient.parseMe(200, SAMPLE_ME);
+      if (mode instanceof Mode.Store store) {
+        try {
+          store
+              .vault()
+              .store(identity, tokens, links.prepareRefused(neverIssued, link(identity)).put());
+        } catch (TransactionCanceledException refused) {
+          // what priming expects: the link's put (item 1) failed its condition; anything else is a
+          // failure to report
+          if (!StoreFailures.conditionFailed(refused, 1)) {
+            throw refused;
+          }
+        }
+      } else {
+        links.putRefused(neverIssued, link(identity));
+      }
+      response = response.withCookie(Cookies.set(Cookies.PCO_LINK, neverIssued, links.ttl()));
+    }
+    response.toEventJson();
+  }
+
+  /** A token endpoint answer as PCO gives one, for {@link #prime}. */
+  private static final String SAMPLE_TOKENS =
+      "{\"access_token\":\"priming\",\"token_type\":\"bearer\",\"expires_in\":7200,"
+          + "\"refresh_token\":\"priming\",\"scope\":\"people\",\"created_at\":0}";
+
+  /** A {@code /people/v2/me} answer (JSON:API) as PCO gives one, for {@link #prime}. */
+  private static final String SAMPLE_ME =
+      "{\"data\":{\"type\":\"Person\",\"id\":\"priming\",\"attributes\":{\"name\":\"Priming\"}},"
+          + "\"meta\":{\"parent\":{\"type\":\"Organization\",\"id\":\"priming\"}}}";
 
   private static PcoLink link(PcoIdentity identity) {
     return new PcoLink(identity.organizationId(), identity.personId(), identity.name());

@@ -34,12 +34,15 @@ public final class Priming {
   /** A second one, where a flow needs two. */
   public static final String NEVER_ISSUED_TOO = "priming-value-never-issued-000000000000000B";
 
+  /** The id of {@link #grant}'s grant: grant ids are random, so no grant has this one. */
+  public static final String GRANT_ID = "priming";
+
   private Priming() {}
 
   /** A grant that is never issued (fixed id, already expired), for priming stores and tokens. */
   public static Grant grant(String clientId) {
     return new Grant(
-        "priming", clientId, "priming", "", new PcoLink("priming", "priming", ""), Instant.EPOCH);
+        GRANT_ID, clientId, "priming", "", new PcoLink("priming", "priming", ""), Instant.EPOCH);
   }
 
   /**

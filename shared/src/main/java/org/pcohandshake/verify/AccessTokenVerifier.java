@@ -9,11 +9,14 @@ import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKMatcher;
 import com.nimbusds.jose.jwk.JWKSelector;
+import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyType;
 import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.Base64URL;
@@ -21,12 +24,22 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.net.URI;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.ECParameterSpec;
+import java.security.spec.ECPublicKeySpec;
+import java.security.spec.RSAPublicKeySpec;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,7 +50,9 @@ import org.pcohandshake.config.Config;
 import org.pcohandshake.config.Config.AccessTokenAlgorithm;
 import org.pcohandshake.grant.GrantStore;
 import org.pcohandshake.http.HttpRequest;
+import org.pcohandshake.json.Json;
 import org.pcohandshake.log.Log;
+import org.pcohandshake.snapstart.Priming;
 
 /**
  * Verifies our access tokens (RFC 9068) for a resource server, in one call: {@link
@@ -265,6 +280,82 @@ public final class AccessTokenVerifier {
       return invalid(Verification.Reason.REVOKED);
     }
     return new Verification.Valid(result);
+  }
+
+  /**
+   * SnapStart priming: the verification path run once with no key fetched, nothing accepted and
+   * nothing unique. A sample token that names no key is parsed and refused before the key set is
+   * asked for; its constant signature is checked, and fails, against a key that is nobody's (the
+   * curve's base point for ES256, a constant modulus for RS256); its claims, dated 1970, are
+   * checked and refused as expired; and the revocation check, when the policy has one, looks for a
+   * grant that was never issued (a read that misses).
+   */
+  public void prime() {
+    String token = primingToken();
+    verify(token);
+    try {
+      SignedJWT signed = SignedJWT.parse(token);
+      JWK key = JWKSet.parse(new JWKSet(primingKey()).toString()).getKeys().get(0);
+      signatureVerifies(signed, List.of(key));
+      checkClaims(signed.getJWTClaimsSet());
+    } catch (ParseException | GeneralSecurityException e) {
+      throw new IllegalStateException("the priming sample does not parse", e);
+    }
+    grants.alive(Priming.GRANT_ID);
+  }
+
+  /** A token of the configured algorithm with no {@code kid} and a signature of constant bytes. */
+  private String primingToken() {
+    Map<String, Object> claims = new LinkedHashMap<>();
+    claims.put("iss", issuer);
+    claims.put("sub", "priming");
+    claims.put("aud", audience);
+    claims.put("client_id", "priming");
+    claims.put("iat", 0);
+    claims.put("nbf", 0);
+    claims.put("exp", 60);
+    claims.put("jti", "priming");
+    claims.put("scope", "");
+    claims.put("sid", Priming.GRANT_ID);
+    byte[] signature =
+        new byte
+            [switch (algorithm) {
+              case ES256 -> 64;
+              case RS256 -> MIN_RSA_KEY_BITS / 8;
+            }];
+    Arrays.fill(signature, (byte) 1);
+    String header = "{\"alg\":\"" + algorithm.jwsAlgorithm().getName() + "\",\"typ\":\"at+jwt\"}";
+    return Base64URL.encode(header)
+        + "."
+        + Base64URL.encode(Json.write(claims))
+        + "."
+        + Base64URL.encode(signature);
+  }
+
+  /** A public key of the configured algorithm's kind that belongs to no one, made of constants. */
+  private JWK primingKey() throws GeneralSecurityException {
+    return switch (algorithm) {
+      case ES256 -> {
+        ECParameterSpec p256 = Curve.P_256.toECParameterSpec();
+        yield new ECKey.Builder(
+                Curve.P_256,
+                (ECPublicKey)
+                    KeyFactory.getInstance("EC")
+                        .generatePublic(new ECPublicKeySpec(p256.getGenerator(), p256)))
+            .build();
+      }
+      case RS256 ->
+          new RSAKey.Builder(
+                  (RSAPublicKey)
+                      KeyFactory.getInstance("RSA")
+                          .generatePublic(
+                              new RSAPublicKeySpec(
+                                  BigInteger.ONE
+                                      .shiftLeft(MIN_RSA_KEY_BITS)
+                                      .subtract(BigInteger.ONE),
+                                  BigInteger.valueOf(65_537))))
+              .build();
+    };
   }
 
   /** The JWKS keys named {@code kid} that can verify the configured algorithm, and only those. */

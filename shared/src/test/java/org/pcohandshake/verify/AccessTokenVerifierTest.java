@@ -41,6 +41,7 @@ import org.junit.jupiter.api.Test;
 import org.pcohandshake.config.Config.AccessTokenAlgorithm;
 import org.pcohandshake.http.HttpRequest;
 import org.pcohandshake.http.HttpResponse;
+import org.pcohandshake.snapstart.Priming;
 
 /** Every access-token case of the OAuth rules, each refused for its own reason. */
 class AccessTokenVerifierTest {
@@ -394,5 +395,29 @@ class AccessTokenVerifierTest {
       assertFalse(invalid.response().body().contains(token));
     }
     assertEquals(List.of(), checkedGrants);
+  }
+
+  // ---- SnapStart priming
+
+  @Test
+  void priming_fetchesNoKeys_andLooksUpOnlyAGrantThatWasNeverIssued() {
+    for (AccessTokenAlgorithm algorithm : AccessTokenAlgorithm.values()) {
+      List<String> grants = new ArrayList<>();
+      new AccessTokenVerifier(
+              (selector, context) -> {
+                throw new AssertionError("priming asked for the keys");
+              },
+              algorithm,
+              ISSUER,
+              AUDIENCE,
+              Duration.ofSeconds(60),
+              grantId -> {
+                grants.add(grantId);
+                return false;
+              },
+              CLOCK)
+          .prime();
+      assertEquals(List.of(Priming.GRANT_ID), grants, algorithm.name());
+    }
   }
 }

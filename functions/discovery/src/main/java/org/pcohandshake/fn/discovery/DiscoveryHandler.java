@@ -8,12 +8,16 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.List;
 import java.util.Map;
+import org.crac.Core;
+import org.crac.Resource;
 import org.pcohandshake.aws.AwsClients;
 import org.pcohandshake.config.Config;
 import org.pcohandshake.discovery.DiscoveryEndpoint;
 import org.pcohandshake.discovery.KmsPublicKeys;
 import org.pcohandshake.http.Endpoint;
+import org.pcohandshake.snapstart.Priming;
 
 /**
  * {@code GET /.well-known/oauth-authorization-server}, {@code GET
@@ -21,13 +25,15 @@ import org.pcohandshake.http.Endpoint;
  */
 public final class DiscoveryHandler
     implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>,
-        RequestStreamHandler {
+        RequestStreamHandler,
+        Resource {
 
   private final DiscoveryEndpoint endpoint;
 
-  /** Lambda's entry: configuration from the process environment. */
+  /** Lambda's entry: configuration from the process environment; primed before a snapshot. */
   public DiscoveryHandler() {
     this(System.getenv());
+    Core.getGlobalContext().register(this);
   }
 
   /** Builds the real dependencies once (nothing here depends on time). */
@@ -59,5 +65,34 @@ public final class DiscoveryHandler
   @Override
   public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
     return Endpoint.handle(event, Endpoint.Style.JSON, endpoint::handle);
+  }
+
+  /**
+   * SnapStart priming: both documents served once. The JWKS reads the signing keys' public halves
+   * from KMS ({@code GetPublicKey}, one per configured key) and {@link KmsPublicKeys} keeps the
+   * set, so it is in the snapshot and a restored instance serves it without a call: public keys,
+   * not secrets. That is what a long-running instance keeps, only for the version's life instead of
+   * the instance's: a KMS key's public key never changes and the key list is the version's
+   * environment, but a previous key that KMS does not serve at publication (disabled, pending
+   * deletion) stays left out until the next version. A failed read of the current key keeps
+   * nothing, and the first request reads again.
+   */
+  @Override
+  public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+    Priming.run(
+        "discovery",
+        () -> {
+          for (String path : List.of(DiscoveryEndpoint.OAUTH_METADATA_PATH, Config.JWKS_PATH)) {
+            Priming.invoke(
+                this,
+                Priming.event(
+                    "GET", path, "", Map.of("accept", "application/json"), List.of(), ""));
+          }
+        });
+  }
+
+  @Override
+  public void afterRestore(org.crac.Context<? extends Resource> context) {
+    // nothing to renew: the public keys are the same for as long as the version lives
   }
 }

@@ -11,9 +11,12 @@ import java.io.OutputStream;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import org.crac.Core;
+import org.crac.Resource;
 import org.pcohandshake.config.Config;
 import org.pcohandshake.cors.CorsPolicy;
 import org.pcohandshake.http.Endpoint;
+import org.pcohandshake.snapstart.Priming;
 import org.pcohandshake.verify.AccessTokenVerifier;
 
 /**
@@ -22,13 +25,17 @@ import org.pcohandshake.verify.AccessTokenVerifier;
  */
 public final class ExampleApiHandler
     implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>,
-        RequestStreamHandler {
+        RequestStreamHandler,
+        Resource {
 
+  private final AccessTokenVerifier verifier;
+  private final String origin;
   private final MeEndpoint endpoint;
 
-  /** Lambda's entry: configuration from the process environment. */
+  /** Lambda's entry: configuration from the process environment; primed before a snapshot. */
   public ExampleApiHandler() {
     this(System.getenv());
+    Core.getGlobalContext().register(this);
   }
 
   public ExampleApiHandler(Map<String, String> environment) {
@@ -42,9 +49,15 @@ public final class ExampleApiHandler
    */
   public ExampleApiHandler(Map<String, String> environment, Clock clock) {
     Config config = Config.fromEnvironment(environment);
+    this.verifier = AccessTokenVerifier.from(config, clock);
+    // an origin the policy allows (a wildcard's label filled in), for the priming requests
+    this.origin =
+        config.allowedOrigins().isEmpty()
+            ? "https://priming.invalid"
+            : config.allowedOrigins().get(0).replace("://*.", "://priming.");
     this.endpoint =
         new MeEndpoint(
-            AccessTokenVerifier.from(config, clock),
+            verifier,
             // browsers may call GET with an Authorization header; add methods and headers here
             // (e.g. POST and Content-Type) for endpoints that need them
             new CorsPolicy(config.allowedOrigins(), List.of("GET"), List.of("Authorization")));
@@ -65,5 +78,51 @@ public final class ExampleApiHandler
   @Override
   public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
     return Endpoint.handle(event, Endpoint.Style.JSON, endpoint::handle);
+  }
+
+  /**
+   * SnapStart priming: the browser's preflight, then a call whose bearer token is not a token (the
+   * event, the 401 with its challenge, the CORS headers), then the verifier's own priming ({@link
+   * AccessTokenVerifier#prime()}): a signature check against no one's key, the claims checks, and
+   * the revocation check's read of a grant that was never issued, which misses. The JWKS is not
+   * fetched: the verifier would hold it for minutes, far less than a snapshot lives, and a fetch
+   * would make publishing a version depend on the issuer's API answering.
+   */
+  @Override
+  public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+    Priming.run(
+        "example-api",
+        () -> {
+          Priming.invoke(
+              this,
+              Priming.event(
+                  "OPTIONS",
+                  "/api/me",
+                  "",
+                  Map.of(
+                      "origin",
+                      origin,
+                      "access-control-request-method",
+                      "GET",
+                      "access-control-request-headers",
+                      "authorization"),
+                  List.of(),
+                  ""));
+          Priming.invoke(
+              this,
+              Priming.event(
+                  "GET",
+                  "/api/me",
+                  "",
+                  Map.of("authorization", "Bearer " + Priming.NEVER_ISSUED, "origin", origin),
+                  List.of(),
+                  ""));
+          verifier.prime();
+        });
+  }
+
+  @Override
+  public void afterRestore(org.crac.Context<? extends Resource> context) {
+    // nothing to renew: no key was fetched, no token was accepted
   }
 }

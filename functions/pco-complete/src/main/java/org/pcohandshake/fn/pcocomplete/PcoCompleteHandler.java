@@ -9,7 +9,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import org.crac.Core;
+import org.crac.Resource;
 import org.pcohandshake.aws.AwsClients;
 import org.pcohandshake.config.Config;
 import org.pcohandshake.http.Endpoint;
@@ -18,18 +21,21 @@ import org.pcohandshake.pco.PcoClient;
 import org.pcohandshake.pco.PcoComplete;
 import org.pcohandshake.pco.PcoTokenVault;
 import org.pcohandshake.secrets.SecretCache;
+import org.pcohandshake.snapstart.Priming;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** {@code GET /oauth/pco/complete}. */
 public final class PcoCompleteHandler
     implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>,
-        RequestStreamHandler {
+        RequestStreamHandler,
+        Resource {
 
   private final PcoComplete complete;
 
-  /** Lambda's entry: configuration from the process environment. */
+  /** Lambda's entry: configuration from the process environment; primed before a snapshot. */
   public PcoCompleteHandler() {
     this(System.getenv());
+    Core.getGlobalContext().register(this);
   }
 
   public PcoCompleteHandler(Map<String, String> environment) {
@@ -89,5 +95,35 @@ public final class PcoCompleteHandler
   @Override
   public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
     return Endpoint.handle(event, Endpoint.Style.PAGE, complete::handle);
+  }
+
+  /**
+   * SnapStart priming: Planning Center's return without a code (the event, the query, the error
+   * page from the catalog), then what follows PCO's answers on samples, with no call to Planning
+   * Center: the answers parsed, the link's write refused by the table (in store mode with the
+   * tokens' encryption and the transaction), the redirect with the link cookie. The PCO client
+   * secret is not read: no secret belongs in a snapshot.
+   */
+  @Override
+  public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+    Priming.run(
+        "pco-complete",
+        () -> {
+          Priming.invoke(
+              this,
+              Priming.event(
+                  "GET",
+                  PcoComplete.PATH,
+                  "state=priming",
+                  Map.of("accept", "text/html"),
+                  List.of(),
+                  ""));
+          complete.prime(Priming.NEVER_ISSUED);
+        });
+  }
+
+  @Override
+  public void afterRestore(org.crac.Context<? extends Resource> context) {
+    // nothing to renew: the secret cache was never filled, and link cookies are drawn per request
   }
 }

@@ -9,14 +9,19 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import org.crac.Core;
+import org.crac.Resource;
 import org.pcohandshake.aws.AwsClients;
 import org.pcohandshake.config.Config;
+import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.discovery.KmsPublicKeys;
 import org.pcohandshake.grant.GrantStore;
 import org.pcohandshake.http.Endpoint;
 import org.pcohandshake.revoke.RevocationEndpoint;
 import org.pcohandshake.secrets.SecretCache;
+import org.pcohandshake.snapstart.Priming;
 import org.pcohandshake.token.ClientAuthenticator;
 import org.pcohandshake.verify.AccessTokenVerifier;
 import org.pcohandshake.verify.CachedJwks;
@@ -25,13 +30,17 @@ import org.pcohandshake.verify.GrantCheck;
 /** {@code POST /oauth/revoke}. */
 public final class RevokeHandler
     implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>,
-        RequestStreamHandler {
+        RequestStreamHandler,
+        Resource {
 
+  private final GrantStore grants;
+  private final AccessTokenVerifier accessTokens;
   private final RevocationEndpoint endpoint;
 
-  /** Lambda's entry: configuration from the process environment. */
+  /** Lambda's entry: configuration from the process environment; primed before a snapshot. */
   public RevokeHandler() {
     this(System.getenv());
+    Core.getGlobalContext().register(this);
   }
 
   public RevokeHandler(Map<String, String> environment) {
@@ -60,19 +69,21 @@ public final class RevokeHandler
             config.signingKeyId(),
             config.previousSigningKeyIds(),
             config.accessTokenAlgorithm());
+    this.grants = new GrantStore(aws.dynamoDb(), config.tableName(), clock);
+    this.accessTokens =
+        new AccessTokenVerifier(
+            new CachedJwks(keys::jwkSet, CachedJwks.TTL, CachedJwks.MIN_REFRESH_INTERVAL, clock),
+            config.accessTokenAlgorithm(),
+            config.issuer(),
+            config.audience(),
+            config.clockSkew(),
+            GrantCheck.none(),
+            clock);
     this.endpoint =
         new RevocationEndpoint(
             new ClientAuthenticator(config.clientId(), secret::current, secret::values),
-            new GrantStore(aws.dynamoDb(), config.tableName(), clock),
-            new AccessTokenVerifier(
-                new CachedJwks(
-                    keys::jwkSet, CachedJwks.TTL, CachedJwks.MIN_REFRESH_INTERVAL, clock),
-                config.accessTokenAlgorithm(),
-                config.issuer(),
-                config.audience(),
-                config.clockSkew(),
-                GrantCheck.none(),
-                clock));
+            grants,
+            accessTokens);
   }
 
   /**
@@ -90,5 +101,37 @@ public final class RevokeHandler
   @Override
   public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
     return Endpoint.handle(event, Endpoint.Style.JSON, endpoint::handle);
+  }
+
+  /**
+   * SnapStart priming: a revocation refused before client authentication (which would read the
+   * client secret, and no secret belongs in a snapshot), then, on values never issued, the refresh
+   * token's lookup, which misses, and the grant's revocation, which the table refuses (no such
+   * grant), and the access token's checks without a key read from KMS ({@link
+   * AccessTokenVerifier#prime()}).
+   */
+  @Override
+  public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+    Priming.run(
+        "revoke",
+        () -> {
+          Priming.invoke(
+              this,
+              Priming.event(
+                  "POST",
+                  "/oauth/revoke",
+                  "",
+                  Map.of("content-type", "application/x-www-form-urlencoded"),
+                  List.of(),
+                  "token=" + Priming.NEVER_ISSUED + "&token=" + Priming.NEVER_ISSUED));
+          grants.findRefresh(Tokens.hash(Priming.NEVER_ISSUED));
+          grants.revokeGrant(Priming.GRANT_ID, "priming");
+          accessTokens.prime();
+        });
+  }
+
+  @Override
+  public void afterRestore(org.crac.Context<? extends Resource> context) {
+    // nothing to renew: the secret cache was never filled, no signing key was read
   }
 }
