@@ -1,13 +1,5 @@
 package org.pcohandshake.fn.authorizedecision;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -24,15 +16,15 @@ import org.pcohandshake.grant.AuthorizationCode;
 import org.pcohandshake.grant.GrantStore;
 import org.pcohandshake.http.Cookies;
 import org.pcohandshake.http.Endpoint;
+import org.pcohandshake.http.HttpFunction;
+import org.pcohandshake.http.HttpRequest;
+import org.pcohandshake.http.HttpResponse;
 import org.pcohandshake.session.SessionStore;
 import org.pcohandshake.snapstart.Priming;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** {@code POST /oauth/authorize}. */
-public final class AuthorizeDecisionHandler
-    implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>,
-        RequestStreamHandler,
-        Resource {
+public final class AuthorizeDecisionHandler extends HttpFunction {
 
   private final Config config;
   private final ConsentStore consents;
@@ -51,6 +43,7 @@ public final class AuthorizeDecisionHandler
 
   /** Builds the real dependencies once; the clock is a parameter so tests can move time. */
   public AuthorizeDecisionHandler(Map<String, String> environment, Clock clock) {
+    super(Endpoint.Style.PAGE);
     this.config =
         Config.fromEnvironment(environment)
             .require(
@@ -70,21 +63,9 @@ public final class AuthorizeDecisionHandler
             clock);
   }
 
-  /**
-   * What Lambda calls: the event's JSON read and the response's JSON written without the runtime's
-   * reflective mapper (see {@link Endpoint#handle(InputStream, OutputStream, Endpoint.Style,
-   * java.util.function.Function)}).
-   */
   @Override
-  public void handleRequest(InputStream input, OutputStream output, Context context)
-      throws IOException {
-    Endpoint.handle(input, output, Endpoint.Style.PAGE, decision::handle);
-  }
-
-  /** The same request as an event object: for tests and the local stack. */
-  @Override
-  public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-    return Endpoint.handle(event, Endpoint.Style.PAGE, decision::handle);
+  protected HttpResponse serve(HttpRequest request) {
+    return decision.handle(request);
   }
 
   /**
@@ -92,6 +73,9 @@ public final class AuthorizeDecisionHandler
    * session read, which misses, the expired-consent page), then the consent read and the
    * transaction that consumes a consent and stores a code, on values never issued: the read misses
    * and the transaction is refused by its conditions, so nothing is stored.
+   *
+   * <p>Nothing to renew after a restore: no code, session or random value was made before the
+   * snapshot.
    */
   @Override
   public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
@@ -124,10 +108,5 @@ public final class AuthorizeDecisionHandler
           RequestValidator.redirectTo(
               redirectUri, "code", Priming.NEVER_ISSUED_TOO, "state", "priming");
         });
-  }
-
-  @Override
-  public void afterRestore(org.crac.Context<? extends Resource> context) {
-    // nothing to renew: no code, session or random value was made before the snapshot
   }
 }

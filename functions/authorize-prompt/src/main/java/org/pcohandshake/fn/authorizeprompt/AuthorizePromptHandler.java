@@ -1,14 +1,6 @@
 package org.pcohandshake.fn.authorizeprompt;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.nimbusds.jwt.SignedJWT;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +14,9 @@ import org.pcohandshake.aws.AwsClients;
 import org.pcohandshake.config.Config;
 import org.pcohandshake.http.Cookies;
 import org.pcohandshake.http.Endpoint;
+import org.pcohandshake.http.HttpFunction;
+import org.pcohandshake.http.HttpRequest;
+import org.pcohandshake.http.HttpResponse;
 import org.pcohandshake.http.Params;
 import org.pcohandshake.link.LinkStore;
 import org.pcohandshake.link.PcoLink;
@@ -33,10 +28,7 @@ import org.pcohandshake.snapstart.Priming;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** {@code GET /oauth/authorize}. */
-public final class AuthorizePromptHandler
-    implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>,
-        RequestStreamHandler,
-        Resource {
+public final class AuthorizePromptHandler extends HttpFunction {
 
   private final Config config;
   private final AuthorizePrompt prompt;
@@ -53,6 +45,7 @@ public final class AuthorizePromptHandler
 
   /** Builds the real dependencies once; the clock is a parameter so tests can move time. */
   public AuthorizePromptHandler(Map<String, String> environment, Clock clock) {
+    super(Endpoint.Style.PAGE);
     this.config =
         Config.fromEnvironment(environment)
             .require(
@@ -85,21 +78,9 @@ public final class AuthorizePromptHandler
             new LinkStore(dynamo, config.tableName(), config.pcoLinkTtl(), clock));
   }
 
-  /**
-   * What Lambda calls: the event's JSON read and the response's JSON written without the runtime's
-   * reflective mapper (see {@link Endpoint#handle(InputStream, OutputStream, Endpoint.Style,
-   * java.util.function.Function)}).
-   */
   @Override
-  public void handleRequest(InputStream input, OutputStream output, Context context)
-      throws IOException {
-    Endpoint.handle(input, output, Endpoint.Style.PAGE, prompt::handle);
-  }
-
-  /** The same request as an event object: for tests and the local stack. */
-  @Override
-  public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-    return Endpoint.handle(event, Endpoint.Style.PAGE, prompt::handle);
+  protected HttpResponse serve(HttpRequest request) {
+    return prompt.handle(request);
   }
 
   /**
@@ -107,6 +88,9 @@ public final class AuthorizePromptHandler
    * validation, the session read, which misses, and the login redirect), the consent page rendered
    * for a sample, and the login token's parsing. The login bridge key is not read: no secret
    * belongs in a snapshot.
+   *
+   * <p>Nothing to renew after a restore: the login bridge key was never read, no session was
+   * opened.
    */
   @Override
   public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
@@ -144,11 +128,6 @@ public final class AuthorizePromptHandler
             throw new IllegalStateException(e);
           }
         });
-  }
-
-  @Override
-  public void afterRestore(org.crac.Context<? extends Resource> context) {
-    // nothing to renew: the login bridge key was never read, no session was opened
   }
 
   /**

@@ -1,13 +1,5 @@
 package org.pcohandshake.fn.discovery;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
 import org.crac.Core;
@@ -17,16 +9,16 @@ import org.pcohandshake.config.Config;
 import org.pcohandshake.discovery.DiscoveryEndpoint;
 import org.pcohandshake.discovery.KmsPublicKeys;
 import org.pcohandshake.http.Endpoint;
+import org.pcohandshake.http.HttpFunction;
+import org.pcohandshake.http.HttpRequest;
+import org.pcohandshake.http.HttpResponse;
 import org.pcohandshake.snapstart.Priming;
 
 /**
  * {@code GET /.well-known/oauth-authorization-server}, {@code GET
  * /.well-known/openid-configuration} and {@code GET /.well-known/jwks.json}.
  */
-public final class DiscoveryHandler
-    implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>,
-        RequestStreamHandler,
-        Resource {
+public final class DiscoveryHandler extends HttpFunction {
 
   private final DiscoveryEndpoint endpoint;
 
@@ -38,6 +30,7 @@ public final class DiscoveryHandler
 
   /** Builds the real dependencies once (nothing here depends on time). */
   public DiscoveryHandler(Map<String, String> environment) {
+    super(Endpoint.Style.JSON);
     Config config =
         Config.fromEnvironment(environment).require(Config.ISSUER, Config.SIGNING_KEY_ID);
     this.endpoint =
@@ -50,21 +43,9 @@ public final class DiscoveryHandler
                 config.accessTokenAlgorithm()));
   }
 
-  /**
-   * What Lambda calls: the event's JSON read and the response's JSON written without the runtime's
-   * reflective mapper (see {@link Endpoint#handle(InputStream, OutputStream, Endpoint.Style,
-   * java.util.function.Function)}).
-   */
   @Override
-  public void handleRequest(InputStream input, OutputStream output, Context context)
-      throws IOException {
-    Endpoint.handle(input, output, Endpoint.Style.JSON, endpoint::handle);
-  }
-
-  /** The same request as an event object: for tests and the local stack. */
-  @Override
-  public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-    return Endpoint.handle(event, Endpoint.Style.JSON, endpoint::handle);
+  protected HttpResponse serve(HttpRequest request) {
+    return endpoint.handle(request);
   }
 
   /**
@@ -76,6 +57,9 @@ public final class DiscoveryHandler
    * environment, but a previous key that KMS does not serve at publication (disabled, pending
    * deletion) stays left out until the next version. A failed read of the current key keeps
    * nothing, and the first request reads again.
+   *
+   * <p>Nothing to renew after a restore: the public keys are the same for as long as the version
+   * lives.
    */
   @Override
   public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
@@ -89,10 +73,5 @@ public final class DiscoveryHandler
                     "GET", path, "", Map.of("accept", "application/json"), List.of(), ""));
           }
         });
-  }
-
-  @Override
-  public void afterRestore(org.crac.Context<? extends Resource> context) {
-    // nothing to renew: the public keys are the same for as long as the version lives
   }
 }

@@ -1,13 +1,5 @@
 package org.pcohandshake.fn.exampleapi;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +8,9 @@ import org.crac.Resource;
 import org.pcohandshake.config.Config;
 import org.pcohandshake.cors.CorsPolicy;
 import org.pcohandshake.http.Endpoint;
+import org.pcohandshake.http.HttpFunction;
+import org.pcohandshake.http.HttpRequest;
+import org.pcohandshake.http.HttpResponse;
 import org.pcohandshake.snapstart.Priming;
 import org.pcohandshake.verify.AccessTokenVerifier;
 
@@ -23,10 +18,7 @@ import org.pcohandshake.verify.AccessTokenVerifier;
  * {@code GET /api/me} and its CORS preflight {@code OPTIONS /api/me}: what Planning Center's {@code
  * authenticatedIntegratorFetch} calls. Copy this module for your own endpoints.
  */
-public final class ExampleApiHandler
-    implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>,
-        RequestStreamHandler,
-        Resource {
+public final class ExampleApiHandler extends HttpFunction {
 
   private final AccessTokenVerifier verifier;
   private final String origin;
@@ -48,6 +40,7 @@ public final class ExampleApiHandler
    * and ALLOWED_ORIGINS.
    */
   public ExampleApiHandler(Map<String, String> environment, Clock clock) {
+    super(Endpoint.Style.JSON);
     Config config = Config.fromEnvironment(environment);
     this.verifier = AccessTokenVerifier.from(config, clock);
     // an origin the policy allows (a wildcard's label filled in), for the priming requests
@@ -63,21 +56,9 @@ public final class ExampleApiHandler
             new CorsPolicy(config.allowedOrigins(), List.of("GET"), List.of("Authorization")));
   }
 
-  /**
-   * What Lambda calls: the event's JSON read and the response's JSON written without the runtime's
-   * reflective mapper (see {@link Endpoint#handle(InputStream, OutputStream, Endpoint.Style,
-   * java.util.function.Function)}).
-   */
   @Override
-  public void handleRequest(InputStream input, OutputStream output, Context context)
-      throws IOException {
-    Endpoint.handle(input, output, Endpoint.Style.JSON, endpoint::handle);
-  }
-
-  /** The same request as an event object: for tests and the local stack. */
-  @Override
-  public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-    return Endpoint.handle(event, Endpoint.Style.JSON, endpoint::handle);
+  protected HttpResponse serve(HttpRequest request) {
+    return endpoint.handle(request);
   }
 
   /**
@@ -87,6 +68,8 @@ public final class ExampleApiHandler
    * the revocation check's read of a grant that was never issued, which misses. The JWKS is not
    * fetched: the verifier would hold it for minutes, far less than a snapshot lives, and a fetch
    * would make publishing a version depend on the issuer's API answering.
+   *
+   * <p>Nothing to renew after a restore: no key was fetched, no token was accepted.
    */
   @Override
   public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
@@ -119,10 +102,5 @@ public final class ExampleApiHandler
                   ""));
           verifier.prime();
         });
-  }
-
-  @Override
-  public void afterRestore(org.crac.Context<? extends Resource> context) {
-    // nothing to renew: no key was fetched, no token was accepted
   }
 }

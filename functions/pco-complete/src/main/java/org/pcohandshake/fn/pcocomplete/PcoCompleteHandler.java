@@ -1,13 +1,5 @@
 package org.pcohandshake.fn.pcocomplete;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +8,9 @@ import org.crac.Resource;
 import org.pcohandshake.aws.AwsClients;
 import org.pcohandshake.config.Config;
 import org.pcohandshake.http.Endpoint;
+import org.pcohandshake.http.HttpFunction;
+import org.pcohandshake.http.HttpRequest;
+import org.pcohandshake.http.HttpResponse;
 import org.pcohandshake.link.LinkStore;
 import org.pcohandshake.pco.PcoClient;
 import org.pcohandshake.pco.PcoComplete;
@@ -25,10 +20,7 @@ import org.pcohandshake.snapstart.Priming;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** {@code GET /oauth/pco/complete}. */
-public final class PcoCompleteHandler
-    implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>,
-        RequestStreamHandler,
-        Resource {
+public final class PcoCompleteHandler extends HttpFunction {
 
   private final PcoComplete complete;
 
@@ -47,6 +39,7 @@ public final class PcoCompleteHandler
    * clients the configured {@code PCO_TOKEN_MODE} needs are built.
    */
   public PcoCompleteHandler(Map<String, String> environment, Clock clock) {
+    super(Endpoint.Style.PAGE);
     Config config =
         Config.fromEnvironment(environment)
             .require(Config.ISSUER, Config.TABLE_NAME, Config.PCO_OAUTH_APPLICATION_ID);
@@ -80,21 +73,9 @@ public final class PcoCompleteHandler
         config.pcoBaseUrl(), config.pcoClientId(), secret::current, config.pcoHttpTimeout(), clock);
   }
 
-  /**
-   * What Lambda calls: the event's JSON read and the response's JSON written without the runtime's
-   * reflective mapper (see {@link Endpoint#handle(InputStream, OutputStream, Endpoint.Style,
-   * java.util.function.Function)}).
-   */
   @Override
-  public void handleRequest(InputStream input, OutputStream output, Context context)
-      throws IOException {
-    Endpoint.handle(input, output, Endpoint.Style.PAGE, complete::handle);
-  }
-
-  /** The same request as an event object: for tests and the local stack. */
-  @Override
-  public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-    return Endpoint.handle(event, Endpoint.Style.PAGE, complete::handle);
+  protected HttpResponse serve(HttpRequest request) {
+    return complete.handle(request);
   }
 
   /**
@@ -103,6 +84,9 @@ public final class PcoCompleteHandler
    * Center: the answers parsed, the link's write refused by the table (in store mode with the
    * tokens' encryption and the transaction), the redirect with the link cookie. The PCO client
    * secret is not read: no secret belongs in a snapshot.
+   *
+   * <p>Nothing to renew after a restore: the secret cache was never filled, and link cookies are
+   * drawn per request.
    */
   @Override
   public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
@@ -120,10 +104,5 @@ public final class PcoCompleteHandler
                   ""));
           complete.prime(Priming.NEVER_ISSUED);
         });
-  }
-
-  @Override
-  public void afterRestore(org.crac.Context<? extends Resource> context) {
-    // nothing to renew: the secret cache was never filled, and link cookies are drawn per request
   }
 }

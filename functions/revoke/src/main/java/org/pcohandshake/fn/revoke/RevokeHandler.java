@@ -1,13 +1,5 @@
 package org.pcohandshake.fn.revoke;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +11,9 @@ import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.discovery.KmsPublicKeys;
 import org.pcohandshake.grant.GrantStore;
 import org.pcohandshake.http.Endpoint;
+import org.pcohandshake.http.HttpFunction;
+import org.pcohandshake.http.HttpRequest;
+import org.pcohandshake.http.HttpResponse;
 import org.pcohandshake.revoke.RevocationEndpoint;
 import org.pcohandshake.secrets.SecretCache;
 import org.pcohandshake.snapstart.Priming;
@@ -28,10 +23,7 @@ import org.pcohandshake.verify.CachedJwks;
 import org.pcohandshake.verify.GrantCheck;
 
 /** {@code POST /oauth/revoke}. */
-public final class RevokeHandler
-    implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>,
-        RequestStreamHandler,
-        Resource {
+public final class RevokeHandler extends HttpFunction {
 
   private final GrantStore grants;
   private final AccessTokenVerifier accessTokens;
@@ -53,6 +45,7 @@ public final class RevokeHandler
    * JWKS: same keys, one network hop less, and no call from the API back into itself.
    */
   public RevokeHandler(Map<String, String> environment, Clock clock) {
+    super(Endpoint.Style.JSON);
     Config config =
         Config.fromEnvironment(environment)
             .require(
@@ -86,21 +79,9 @@ public final class RevokeHandler
             accessTokens);
   }
 
-  /**
-   * What Lambda calls: the event's JSON read and the response's JSON written without the runtime's
-   * reflective mapper (see {@link Endpoint#handle(InputStream, OutputStream, Endpoint.Style,
-   * java.util.function.Function)}).
-   */
   @Override
-  public void handleRequest(InputStream input, OutputStream output, Context context)
-      throws IOException {
-    Endpoint.handle(input, output, Endpoint.Style.JSON, endpoint::handle);
-  }
-
-  /** The same request as an event object: for tests and the local stack. */
-  @Override
-  public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-    return Endpoint.handle(event, Endpoint.Style.JSON, endpoint::handle);
+  protected HttpResponse serve(HttpRequest request) {
+    return endpoint.handle(request);
   }
 
   /**
@@ -109,6 +90,9 @@ public final class RevokeHandler
    * token's lookup, which misses, and the grant's revocation, which the table refuses (no such
    * grant), and the access token's checks without a key read from KMS ({@link
    * AccessTokenVerifier#prime()}).
+   *
+   * <p>Nothing to renew after a restore: the secret cache was never filled, no signing key was
+   * read.
    */
   @Override
   public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
@@ -128,10 +112,5 @@ public final class RevokeHandler
           grants.revokeGrant(Priming.GRANT_ID, "priming");
           accessTokens.prime();
         });
-  }
-
-  @Override
-  public void afterRestore(org.crac.Context<? extends Resource> context) {
-    // nothing to renew: the secret cache was never filled, no signing key was read
   }
 }

@@ -1,13 +1,5 @@
 package org.pcohandshake.fn.token;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +11,9 @@ import org.pcohandshake.crypto.KmsJwsSigner;
 import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.grant.GrantStore;
 import org.pcohandshake.http.Endpoint;
+import org.pcohandshake.http.HttpFunction;
+import org.pcohandshake.http.HttpRequest;
+import org.pcohandshake.http.HttpResponse;
 import org.pcohandshake.secrets.SecretCache;
 import org.pcohandshake.snapstart.Priming;
 import org.pcohandshake.token.AccessTokens;
@@ -26,10 +21,7 @@ import org.pcohandshake.token.ClientAuthenticator;
 import org.pcohandshake.token.TokenEndpoint;
 
 /** {@code POST /oauth/token}. */
-public final class TokenHandler
-    implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>,
-        RequestStreamHandler,
-        Resource {
+public final class TokenHandler extends HttpFunction {
 
   private final String clientId;
   private final GrantStore grants;
@@ -48,6 +40,7 @@ public final class TokenHandler
 
   /** Builds the real dependencies once; the clock is a parameter so tests can move time. */
   public TokenHandler(Map<String, String> environment, Clock clock) {
+    super(Endpoint.Style.JSON);
     Config config =
         Config.fromEnvironment(environment)
             .require(
@@ -80,21 +73,9 @@ public final class TokenHandler
             clock);
   }
 
-  /**
-   * What Lambda calls: the event's JSON read and the response's JSON written without the runtime's
-   * reflective mapper (see {@link Endpoint#handle(InputStream, OutputStream, Endpoint.Style,
-   * java.util.function.Function)}).
-   */
   @Override
-  public void handleRequest(InputStream input, OutputStream output, Context context)
-      throws IOException {
-    Endpoint.handle(input, output, Endpoint.Style.JSON, endpoint::handle);
-  }
-
-  /** The same request as an event object: for tests and the local stack. */
-  @Override
-  public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-    return Endpoint.handle(event, Endpoint.Style.JSON, endpoint::handle);
+  protected HttpResponse serve(HttpRequest request) {
+    return endpoint.handle(request);
   }
 
   /**
@@ -102,6 +83,9 @@ public final class TokenHandler
    * secret, and no secret belongs in a snapshot), then the code lookup, the access token's claims
    * and signature, and the redemption transaction, all on values never issued: the read misses, the
    * signature is of a constant, the transaction is refused by its conditions.
+   *
+   * <p>Nothing to renew after a restore: the secret cache was never filled, and random values are
+   * drawn per request.
    */
   @Override
   public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
@@ -122,10 +106,5 @@ public final class TokenHandler
           accessTokens.prime(Priming.grant(clientId));
           grants.redeem(codeHash, Priming.grant(clientId), Tokens.hash(Priming.NEVER_ISSUED_TOO));
         });
-  }
-
-  @Override
-  public void afterRestore(org.crac.Context<? extends Resource> context) {
-    // nothing to renew: the secret cache was never filled, and random values are drawn per request
   }
 }
