@@ -24,9 +24,10 @@ import org.pcohandshake.testkit.sam.SamResource;
 
 /**
  * Runs every function's real request path through the local deployment (the whole two-leg handshake
- * with Planning Center's simulator, a refresh, the API call, discovery, revocation) while recording
- * the AWS calls each function makes, then checks each function's IAM role in template.yaml grants
- * exactly the actions those calls need: nothing missing, nothing extra.
+ * with Planning Center's simulator, a refresh, the API call, discovery, revocation) and every
+ * function's priming hook while recording the AWS calls each function makes, then checks each
+ * function's IAM role in template.yaml grants exactly the actions those calls need: nothing
+ * missing, nothing extra.
  */
 class LeastPrivilegeIT {
 
@@ -36,6 +37,22 @@ class LeastPrivilegeIT {
   static void deploy() throws Exception {
     deployment = new LocalDeployment();
     runEveryFlow();
+    primeEveryFunction();
+  }
+
+  /**
+   * Runs each function's SnapStart priming hook, as Lambda does before it takes a snapshot, so that
+   * a hook calling an action its role lacks (where the hook would fail quietly and the snapshot be
+   * left cold) shows up as a mismatch too.
+   */
+  static void primeEveryFunction() throws Exception {
+    for (SamFunction function : deployment.template.functions().values()) {
+      Object handler =
+          Class.forName(function.handlerClass())
+              .getConstructor(Map.class)
+              .newInstance(deployment.environment(function.logicalId()));
+      ((org.crac.Resource) handler).beforeCheckpoint(null);
+    }
   }
 
   @AfterAll
