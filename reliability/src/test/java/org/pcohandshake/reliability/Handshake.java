@@ -3,6 +3,7 @@ package org.pcohandshake.reliability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import java.io.IOException;
@@ -36,6 +37,7 @@ import org.pcohandshake.testkit.aws.ProvisionedStack;
 import org.pcohandshake.testkit.aws.Provisioner;
 import org.pcohandshake.testkit.events.TestEvent;
 import org.pcohandshake.testkit.fault.FaultProxy;
+import org.pcohandshake.testkit.lambda.LocalContext;
 import org.pcohandshake.testkit.login.LoginTokens;
 import org.pcohandshake.testkit.pco.PcoSimulator;
 import org.pcohandshake.testkit.sam.SamTemplate;
@@ -79,7 +81,7 @@ final class Handshake implements AutoCloseable {
 
   Handshake() {
     stack =
-        new Provisioner(SamTemplate.fromProjectRoot(), Emulator.shared())
+        new Provisioner(TEMPLATE, Emulator.shared())
             .provision(Map.of("PcoClientSecret", PCO_CLIENT_SECRET));
     try {
       pco =
@@ -152,6 +154,13 @@ final class Handshake implements AutoCloseable {
         Clock.systemUTC());
   }
 
+  static final SamTemplate TEMPLATE = SamTemplate.fromProjectRoot();
+
+  /** The Lambda context of one invocation of the template's function: its timeout counts down. */
+  static Context invocation(String functionLogicalId) {
+    return LocalContext.forFunction(TEMPLATE.function(functionLogicalId));
+  }
+
   /** Every item of the table, rendered and sorted, for before/after comparisons. */
   List<String> table() {
     return stack.scanTable("Table").stream().map(Object::toString).sorted().toList();
@@ -189,7 +198,8 @@ final class Handshake implements AutoCloseable {
 
   /** Step 2: {@code GET /oauth/pco/complete?code=…}. */
   APIGatewayV2HTTPResponse complete(String code) {
-    return pcoComplete.handleRequest(completeEvent(code).build(), null);
+    return pcoComplete.handleRequest(
+        completeEvent(code).build(), invocation("PcoCompleteFunction"));
   }
 
   // ---- step 4: the authorize prompt -------------------------------------------------------------
@@ -214,7 +224,8 @@ final class Handshake implements AutoCloseable {
 
   /** The login bridge's return: {@code GET /oauth/authorize?…&login_token=…}. */
   APIGatewayV2HTTPResponse login(String loginToken) {
-    return prompt.handleRequest(loginEvent(loginToken).build(), null);
+    return prompt.handleRequest(
+        loginEvent(loginToken).build(), invocation("AuthorizePromptFunction"));
   }
 
   TestEvent promptEvent(String session, String link) {
@@ -230,7 +241,8 @@ final class Handshake implements AutoCloseable {
 
   /** The consent page: {@code GET /oauth/authorize} with the session (and link) cookie. */
   APIGatewayV2HTTPResponse consentPage(String session, String link) {
-    return prompt.handleRequest(promptEvent(session, link).build(), null);
+    return prompt.handleRequest(
+        promptEvent(session, link).build(), invocation("AuthorizePromptFunction"));
   }
 
   // ---- step 4b: the decision --------------------------------------------------------------------
@@ -243,7 +255,8 @@ final class Handshake implements AutoCloseable {
   }
 
   APIGatewayV2HTTPResponse decide(String session, String formToken, String choice) {
-    return decision.handleRequest(decisionEvent(session, formToken, choice).build(), null);
+    return decision.handleRequest(
+        decisionEvent(session, formToken, choice).build(), invocation("AuthorizeDecisionFunction"));
   }
 
   // ---- step 6 and refreshes: the token endpoint
@@ -264,7 +277,7 @@ final class Handshake implements AutoCloseable {
   }
 
   APIGatewayV2HTTPResponse exchange(String code) {
-    return token.handleRequest(exchangeEvent(code).build(), null);
+    return token.handleRequest(exchangeEvent(code).build(), invocation("TokenFunction"));
   }
 
   TestEvent refreshEvent(String refreshToken) {
@@ -274,7 +287,7 @@ final class Handshake implements AutoCloseable {
   }
 
   APIGatewayV2HTTPResponse refresh(String refreshToken) {
-    return token.handleRequest(refreshEvent(refreshToken).build(), null);
+    return token.handleRequest(refreshEvent(refreshToken).build(), invocation("TokenFunction"));
   }
 
   // ---- whole flows ------------------------------------------------------------------------------

@@ -8,12 +8,15 @@ import static org.pcohandshake.testkit.fault.Operations.TRANSACT_WRITE_ITEMS;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.pcohandshake.error.ErrorCatalog;
+import org.pcohandshake.fn.pcocomplete.PcoCompleteHandler;
 import org.pcohandshake.http.Cookies;
 import org.pcohandshake.testkit.fault.Fault;
 
@@ -112,6 +115,31 @@ class PcoCompleteFaultIT extends FaultCase {
     assertPcoUnavailablePage(hs.complete(code));
     assertEquals(before, hs.table());
     assertAdvances(hs.complete(code));
+  }
+
+  /**
+   * Planning Center slow but answering (each call 4.5 s, inside a 6 s PCO timeout): its 9 s of
+   * waiting leave the writes that follow the time Lambda's clock still gives them (20 s timeout),
+   * so the connection is stored and the browser advances. A deadline that counted from a fixed
+   * budget smaller than the function timeout would refuse them after PCO had spent the code.
+   */
+  @Test
+  void pcoSlowButAnswering_theWritesAfterItStillRun_advances() {
+    Map<String, String> env = new HashMap<>(hs.environment("PcoCompleteFunction"));
+    env.put("PCO_HTTP_TIMEOUT_MS", "6000");
+    PcoCompleteHandler patientHandler = new PcoCompleteHandler(env, hs.clock);
+    String code = hs.pcoCode();
+    List<String> before = hs.table();
+    Duration slow = Duration.ofMillis(4500);
+    hs.pco.failNextTokenCalls(1, org.pcohandshake.testkit.pco.Fault.delay(slow));
+    hs.pco.failNextMeCalls(1, org.pcohandshake.testkit.pco.Fault.delay(slow));
+
+    APIGatewayV2HTTPResponse response =
+        patientHandler.handleRequest(
+            hs.completeEvent(code).build(), Handshake.invocation("PcoCompleteFunction"));
+
+    assertAdvances(response);
+    assertTrue(hs.table().size() > before.size(), "the connection and its link were stored");
   }
 
   @Test

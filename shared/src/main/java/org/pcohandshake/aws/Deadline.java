@@ -1,25 +1,26 @@
 package org.pcohandshake.aws;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The time the current request may still spend in AWS calls. Each call is bounded on its own
- * ({@link AwsClients#CALL_TIMEOUT}); a request makes up to four of them, so without a bound on
- * their sum a degraded (not down) AWS could keep a request past the function timeout, where API
- * Gateway answers with its own bare 5xx instead of ours. {@link org.pcohandshake.http.Endpoint}
- * starts a deadline of {@link #REQUEST_BUDGET} for every request; {@link DeadlineInterceptor}
- * shortens each call's timeout to what is left and refuses to start a call when almost nothing is,
- * and the caller answers 503 as for any dependency that does not answer in time.
+ * The time the current invocation may still spend in AWS calls: what Lambda says is left of the
+ * function timeout ({@link Context#getRemainingTimeInMillis()}) less {@link #MARGIN} to answer.
+ * Each call is bounded on its own ({@link AwsClients#CALL_TIMEOUT}), but a request makes several,
+ * and step 2 and the PCO token vault also wait for Planning Center; without a bound on the sum, a
+ * degraded (not down) dependency could keep a request past the function timeout, where Lambda stops
+ * it mid-work and API Gateway answers with its own bare 5xx instead of ours. {@link
+ * org.pcohandshake.http.Endpoint} starts the deadline for every invocation; {@link
+ * DeadlineInterceptor} shortens each AWS call's timeout to what is left and refuses to start a call
+ * when almost nothing is, and the caller answers 503 as for any dependency that does not answer in
+ * time. Time spent elsewhere (Planning Center, our own work) counts too, since Lambda's clock does,
+ * but only the function timeout limits it: nothing is cut short before it has to be.
  */
 public final class Deadline {
 
-  /**
-   * What one request may spend in AWS calls altogether: inside the template's function timeout (10
-   * s; 20 s for step 2, whose calls to Planning Center have their own bounds), with time left to
-   * answer.
-   */
-  public static final Duration REQUEST_BUDGET = Duration.ofSeconds(8);
+  /** Kept back from the function timeout to write the answer and its log lines. */
+  public static final Duration MARGIN = Duration.ofSeconds(1);
 
   /** A call is not started with less than this left: it could not finish. */
   public static final Duration MIN_CALL = Duration.ofMillis(250);
@@ -31,6 +32,8 @@ public final class Deadline {
   }
 
   private static final ThreadLocal<Long> ENDS_AT_NANOS = new ThreadLocal<>();
+
+  private static final Scope NONE = () -> {};
 
   private Deadline() {}
 
@@ -45,6 +48,19 @@ public final class Deadline {
         ENDS_AT_NANOS.set(outer);
       }
     };
+  }
+
+  /**
+   * The invocation's deadline: Lambda's remaining time less {@link #MARGIN}. No deadline when there
+   * is no context or it tells no time (a direct call from a test or a tool).
+   */
+  public static Scope forInvocation(Context context) {
+    int remainingMillis = context == null ? 0 : context.getRemainingTimeInMillis();
+    if (remainingMillis <= 0) {
+      return NONE;
+    }
+    Duration budget = Duration.ofMillis(remainingMillis).minus(MARGIN);
+    return start(budget.isNegative() ? Duration.ZERO : budget);
   }
 
   /** The time left, or empty outside a request (no deadline). */

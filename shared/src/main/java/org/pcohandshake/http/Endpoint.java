@@ -1,5 +1,6 @@
 package org.pcohandshake.http;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import java.io.IOException;
@@ -31,12 +32,16 @@ public final class Endpoint {
   private Endpoint() {}
 
   public static APIGatewayV2HTTPResponse handle(
-      APIGatewayV2HTTPEvent event, Style style, Function<HttpRequest, HttpResponse> service) {
+      APIGatewayV2HTTPEvent event,
+      Style style,
+      Context context,
+      Function<HttpRequest, HttpResponse> service) {
     String requestId =
         event.getRequestContext() == null || event.getRequestContext().getRequestId() == null
             ? "local-" + java.util.UUID.randomUUID()
             : event.getRequestContext().getRequestId();
-    return respond(requestId, event.getRouteKey(), style, () -> HttpRequest.from(event), service)
+    return respond(
+            requestId, event.getRouteKey(), style, context, () -> HttpRequest.from(event), service)
         .toEvent();
   }
 
@@ -48,7 +53,11 @@ public final class Endpoint {
    * @throws IOException when the input is not an event's JSON (Lambda reports it as a failure)
    */
   public static void handle(
-      InputStream in, OutputStream out, Style style, Function<HttpRequest, HttpResponse> service)
+      InputStream in,
+      OutputStream out,
+      Style style,
+      Context context,
+      Function<HttpRequest, HttpResponse> service)
       throws IOException {
     Map<String, Object> event;
     try {
@@ -56,13 +65,15 @@ public final class Endpoint {
     } catch (IllegalArgumentException e) {
       throw new IOException("the input is not an API Gateway event", e);
     }
-    Map<String, Object> context = HttpRequest.object(event, "requestContext");
-    String requestId = context == null ? null : HttpRequest.string(context, "requestId");
+    Map<String, Object> requestContext = HttpRequest.object(event, "requestContext");
+    String requestId =
+        requestContext == null ? null : HttpRequest.string(requestContext, "requestId");
     HttpResponse response =
         respond(
             requestId == null ? "local-" + java.util.UUID.randomUUID() : requestId,
             HttpRequest.string(event, "routeKey"),
             style,
+            context,
             () -> HttpRequest.fromEvent(event),
             service);
     out.write(response.toEventJson().getBytes(StandardCharsets.UTF_8));
@@ -72,12 +83,13 @@ public final class Endpoint {
       String requestId,
       String routeKey,
       Style style,
+      Context context,
       Supplier<HttpRequest> request,
       Function<HttpRequest, HttpResponse> service) {
     // every log line of this invocation, wherever it is written, carries the request id; its AWS
-    // calls together end within the request's budget
+    // calls end in time for our answer, before the function timeout
     try (Log.Scope scope = Log.request(requestId);
-        Deadline.Scope deadline = Deadline.start(Deadline.REQUEST_BUDGET)) {
+        Deadline.Scope deadline = Deadline.forInvocation(context)) {
       return respondInScope(requestId, routeKey, style, request, service);
     }
   }

@@ -16,9 +16,9 @@ import org.crac.Resource;
  * the handler's no-argument constructor, the one Lambda calls). A handler builds its dependencies
  * in its constructors and says what serves a request ({@link #serve}).
  *
- * <p>After a restore nothing is renewed: priming hooks draw no random value, read no secret and
- * store nothing (the bench module's {@code PrimingIT} pins it for every hook), so there is nothing
- * in a snapshot that a restored instance would have to replace.
+ * <p>After a restore nothing is renewed: priming hooks read no secret and store nothing (the bench
+ * module's {@code PrimingIT} pins both for every hook) and, by their rule, draw no random value and
+ * make no token, so there is nothing in a snapshot that a restored instance would have to replace.
  */
 public abstract class HttpFunction
     implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>,
@@ -40,23 +40,22 @@ public abstract class HttpFunction
   /**
    * What Lambda calls: the event's JSON read and the response's JSON written without the runtime's
    * reflective mapper (see {@link Endpoint#handle(InputStream, OutputStream, Endpoint.Style,
-   * java.util.function.Function)}).
+   * Context, java.util.function.Function)}).
    */
   @Override
   public final void handleRequest(InputStream input, OutputStream output, Context context)
       throws IOException {
-    Endpoint.handle(input, output, style, this::serve);
+    Endpoint.handle(input, output, style, context, this::serve);
   }
 
   /** The same request as an event object: for tests and the local stack. */
   @Override
   public final APIGatewayV2HTTPResponse handleRequest(
       APIGatewayV2HTTPEvent event, Context context) {
-    return Endpoint.handle(event, style, this::serve);
+    return Endpoint.handle(event, style, context, this::serve);
   }
 
+  /** Nothing to renew (see the class comment); a function that keeps more may override it. */
   @Override
-  public final void afterRestore(org.crac.Context<? extends Resource> context) {
-    // nothing to renew (see the class comment)
-  }
+  public void afterRestore(org.crac.Context<? extends Resource> context) {}
 }

@@ -12,13 +12,10 @@ import java.util.UUID;
 
 /**
  * The Lambda {@link Context} of one local invocation: a fresh request id, the function's logical id
- * as its name, a 30 s deadline (API Gateway's integration timeout), and a logger that writes to
- * stderr prefixed with the function name and request id.
+ * as its name, the function's timeout counting down from now (as Lambda's remaining time does), and
+ * a logger that writes to stderr prefixed with the function name and request id.
  */
 public final class LocalContext implements Context {
-
-  /** How long an invocation may take, as API Gateway allows. */
-  public static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private final String requestId;
   private final String functionName;
@@ -27,12 +24,18 @@ public final class LocalContext implements Context {
   private final LambdaLogger logger;
 
   /** A context for one invocation of {@code functionName}, starting now. */
-  public LocalContext(String functionName, int memoryLimitInMb) {
+  public LocalContext(String functionName, int memoryLimitInMb, Duration timeout) {
     this.requestId = UUID.randomUUID().toString();
     this.functionName = Objects.requireNonNull(functionName, "functionName");
     this.memoryLimitInMb = memoryLimitInMb;
-    this.deadlineNanos = System.nanoTime() + TIMEOUT.toNanos();
+    this.deadlineNanos = System.nanoTime() + timeout.toNanos();
     this.logger = new StderrLogger("[" + functionName + " " + requestId + "] ");
+  }
+
+  /** A context for one invocation of the template's function, with its memory and timeout. */
+  public static LocalContext forFunction(org.pcohandshake.testkit.sam.SamFunction function) {
+    return new LocalContext(
+        function.logicalId(), function.memorySize(), Duration.ofSeconds(function.timeoutSeconds()));
   }
 
   @Override

@@ -76,7 +76,7 @@ public final class LocalFunction {
 
   /** A fresh Lambda context for one invocation of this function. */
   public LocalContext newContext() {
-    return new LocalContext(function.logicalId(), function.memorySize());
+    return LocalContext.forFunction(function);
   }
 
   /** True once the handler has been instantiated. */
