@@ -19,7 +19,7 @@ if ! python3 -m venv .venv >&2; then
   echo "python3 cannot create a virtual environment: install python3-venv, or set AWS_ENDPOINT_URL to a running emulator." >&2
   exit 1
 fi
-if ! .venv/bin/pip install --quiet 'moto[server]>=5.0' >&2; then
+if ! .venv/bin/pip install --quiet 'moto[server]==5.2.1' >&2; then
   echo "pip could not install moto[server] (no access to PyPI?). Install it another way, or set AWS_ENDPOINT_URL to a running emulator." >&2
   exit 1
 fi

@@ -338,6 +338,7 @@ class AwsCallCountsIT {
   void oneApiCall_coldAndWarm_isOneGrantRead_theKeysComeFromTheJwksOncePerContainer() {
     String accessToken = (String) issuedTokens(new TokenHandler(tokenEnv)).get("access_token");
     ExampleApiHandler api = new ExampleApiHandler(apiEnv);
+    int jwksRequestsBefore = jwks.requests();
     APIGatewayV2HTTPEvent call =
         TestEvent.get("/api/me")
             .header("authorization", "Bearer " + accessToken)
@@ -359,6 +360,7 @@ class AwsCallCountsIT {
     // the grant, strongly consistent (REVOCATION_CHECK=grant, the template's default); no KMS call
     assertEquals(expected("DynamoDb.GetItem", 1), cold);
     assertEquals(expected("DynamoDb.GetItem", 1), warm);
+    assertEquals(jwksRequestsBefore + 1, jwks.requests(), "the JWKS, once for the container");
   }
 
   @Test

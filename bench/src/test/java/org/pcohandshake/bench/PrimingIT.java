@@ -36,9 +36,8 @@ import org.pcohandshake.testkit.sam.SamTemplate;
 /**
  * The SnapStart priming hooks run the request path and leave no trace: nothing stored, no secret
  * read (a secret must never be in a snapshot), no metric counted, no failure swallowed; and the AWS
- * calls they make are pinned like the flows' calls. Each of those calls must be one the function's
- * role in template.yaml already grants: LeastPrivilegeIT builds the handlers without their hooks,
- * so it does not see these calls.
+ * calls they make are pinned like the flows' calls. That each of those calls is one the function's
+ * role in template.yaml grants is LeastPrivilegeIT's part: it runs every hook too.
  */
 class PrimingIT {
 

@@ -149,14 +149,29 @@ class LateAnswerIT extends FaultCase {
   }
 
   @Test
-  void pcoComplete_connectionTransaction_advances() {
+  void pcoComplete_connectionTransaction_advances_storedOnce() {
     String pcoCode = hs.pcoCode();
+    long versionBefore = connectionVersion();
+    Map<String, Integer> before = kinds();
     lateOnce(TRANSACT_WRITE_ITEMS, "\"PCOCONN#");
 
     APIGatewayV2HTTPResponse completed = hs.complete(pcoCode);
 
     PcoCompleteFaultIT.assertAdvances(completed);
     assertRetriedOnce(TRANSACT_WRITE_ITEMS);
+    // the store counts the connection's versions up by one per write: applied twice, it says 2
+    assertEquals(versionBefore + 1, connectionVersion(), "the connection was written once");
+    assertEquals(gained(before, "PCOCONN", versionBefore == 0 ? 1 : 0, "PCOLINK", 1), kinds());
+  }
+
+  /** The stored version of the test person's PCO connection, 0 when there is none. */
+  static long connectionVersion() {
+    return hs.stack.scanTable("Table").stream()
+        .filter(item -> item.get("pk").s().startsWith("PCOCONN#"))
+        .filter(item -> item.get("pk").s().contains(VaultFaultIT.ORG + "#" + VaultFaultIT.PERSON))
+        .mapToLong(item -> Long.parseLong(item.get("version").n()))
+        .findFirst()
+        .orElse(0L);
   }
 
   @Test

@@ -285,10 +285,11 @@ public final class AccessTokenVerifier {
   /**
    * SnapStart priming: the verification path run once with no key fetched, nothing accepted and
    * nothing unique. A sample token that names no key is parsed and refused before the key set is
-   * asked for; its constant signature is checked, and fails, against a key that is nobody's (the
-   * curve's base point for ES256, a constant modulus for RS256); its claims, dated 1970, are
-   * checked and refused as expired; and the revocation check, when the policy has one, looks for a
-   * grant that was never issued (a read that misses).
+   * asked for; its constant signature is checked, and fails, against a key made of constants that
+   * is never in a key set (the curve's base point for ES256, whose private key is 1, so it must
+   * never be trusted; a constant modulus for RS256); its claims, dated 1970, are checked and
+   * refused as expired; and the revocation check, when the policy has one, looks for a grant that
+   * was never issued (a read that misses).
    */
   public void prime() {
     String token = primingToken();
@@ -332,7 +333,11 @@ public final class AccessTokenVerifier {
         + Base64URL.encode(signature);
   }
 
-  /** A public key of the configured algorithm's kind that belongs to no one, made of constants. */
+  /**
+   * A public key of the configured algorithm's kind made of constants, used only to run the
+   * signature check once: it is never in a key set and must never be (the P-256 base point's
+   * private key is 1).
+   */
   private JWK primingKey() throws GeneralSecurityException {
     return switch (algorithm) {
       case ES256 -> {

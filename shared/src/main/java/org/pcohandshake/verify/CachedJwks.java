@@ -130,6 +130,9 @@ public final class CachedJwks implements JWKSource<SecurityContext> {
       snapshot = fetched;
       return fetched;
     } catch (IOException | ParseException | RuntimeException e) {
+      // counted from when the failed fetch ended: callers that queued on this lock behind a slow
+      // failure answer from what is held (or fail) instead of each trying again in turn
+      lastAttempt = clock.instant();
       Log.warn(
           "-",
           "jwks_fetch_failed",

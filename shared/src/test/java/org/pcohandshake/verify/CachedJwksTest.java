@@ -148,6 +148,24 @@ class CachedJwksTest {
   }
 
   @Test
+  void noKeys_aSlowFailedFetch_isNotRetriedAtOnceByTheCallersQueuedBehindIt() throws Exception {
+    CachedJwks slow =
+        new CachedJwks(
+            () -> {
+              fetches.incrementAndGet();
+              clock.advance(Duration.ofSeconds(4)); // the fetch hangs until its read timeout
+              throw new IOException("read timed out");
+            },
+            Duration.ofMinutes(5),
+            Duration.ofSeconds(30),
+            clock);
+    JWKSelector any = new JWKSelector(new JWKMatcher.Builder().keyID("A").build());
+    assertThrows(KeySourceException.class, () -> slow.get(any, null));
+    assertThrows(KeySourceException.class, () -> slow.get(any, null));
+    assertEquals(1, fetches.get(), "the next caller does not start another 4 s fetch at once");
+  }
+
+  @Test
   void heldKeys_aFailedRefreshIsNotRetriedWithinTheInterval() throws Exception {
     find("A");
     outage.set(new IOException("connection refused"));

@@ -28,7 +28,7 @@ import java.util.function.Supplier;
 public sealed interface EmulatorChoice {
 
   /** The command that installs moto into the project's virtual environment. */
-  String MOTO_INSTALL = "python3 -m venv .venv && .venv/bin/pip install 'moto[server]'";
+  String MOTO_INSTALL = "python3 -m venv .venv && .venv/bin/pip install 'moto[server]==5.2.1'";
 
   /** The values {@code pco.emulator} / {@code PCO_EMULATOR} take. */
   enum Kind {

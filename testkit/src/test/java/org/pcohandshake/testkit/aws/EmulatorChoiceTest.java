@@ -133,7 +133,7 @@ class EmulatorChoiceTest {
             + " the PATH nor in <project root>/.venv/bin, and no Docker engine answers (tried"
             + " unix:///var/run/docker.sock: no such socket). Do one of these:\n"
             + "  - install moto, in the project root (the directory holding template.yaml):"
-            + " python3 -m venv .venv && .venv/bin/pip install 'moto[server]'\n"
+            + " python3 -m venv .venv && .venv/bin/pip install 'moto[server]==5.2.1'\n"
             + "  - or install and start Docker: the tests then run LocalStack"
             + " (localstack/localstack:4.12.0) through Testcontainers\n"
             + "  - or set AWS_ENDPOINT_URL to an AWS emulator that is already running, e.g."
@@ -189,7 +189,7 @@ class EmulatorChoiceTest {
             + " but no Docker engine answers (tried unix:///var/run/docker.sock: no such socket)."
             + " Install and start Docker (or point DOCKER_HOST at a running engine), or drop"
             + " PCO_EMULATOR=localstack to use moto (python3 -m venv .venv && .venv/bin/pip"
-            + " install 'moto[server]') or AWS_ENDPOINT_URL.",
+            + " install 'moto[server]==5.2.1') or AWS_ENDPOINT_URL.",
         assertInstanceOf(EmulatorChoice.Unavailable.class, choice).message());
   }
 
@@ -223,7 +223,7 @@ class EmulatorChoiceTest {
     assertEquals(
         "PCO_EMULATOR=moto asks for moto, but moto_server is neither on the PATH nor in <project"
             + " root>/.venv/bin. Install it in the project root (the directory holding"
-            + " template.yaml): python3 -m venv .venv && .venv/bin/pip install 'moto[server]', or"
+            + " template.yaml): python3 -m venv .venv && .venv/bin/pip install 'moto[server]==5.2.1', or"
             + " put moto_server on the PATH.",
         assertInstanceOf(EmulatorChoice.Unavailable.class, choice).message());
   }

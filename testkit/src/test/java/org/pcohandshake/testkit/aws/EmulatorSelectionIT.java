@@ -77,7 +77,7 @@ class EmulatorSelectionIT {
             + socket
             + ": no such socket). Install and start Docker (or point DOCKER_HOST at a running"
             + " engine), or drop PCO_EMULATOR=localstack to use moto (python3 -m venv .venv &&"
-            + " .venv/bin/pip install 'moto[server]') or AWS_ENDPOINT_URL.",
+            + " .venv/bin/pip install 'moto[server]==5.2.1') or AWS_ENDPOINT_URL.",
         e.getMessage());
   }
 

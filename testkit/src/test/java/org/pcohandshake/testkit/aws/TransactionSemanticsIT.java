@@ -3,10 +3,15 @@ package org.pcohandshake.testkit.aws;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -112,6 +117,29 @@ class TransactionSemanticsIT {
                     r.clientRequestToken(token)
                         .transactItems(put(run + "other", "attribute_not_exists(pk)"))));
     assertEquals(Map.of(run + "counted", "2", run + "once", "-"), itemsOf(run));
+  }
+
+  /**
+   * The moto launcher's changes reach into moto's internals: with a moto they do not fit, it runs
+   * without them (slower transactions, tokens ignored) and says so in its log. Only for a moto the
+   * tests started themselves.
+   */
+  @Test
+  void motoLauncher_appliedItsChanges() throws IOException {
+    Emulator emulator = Emulator.shared();
+    Optional<Path> log = emulator.logFile();
+    assumeTrue(
+        emulator.startedProcess()
+            && log.isPresent()
+            && log.get().getFileName().toString().startsWith("moto-"),
+        "not a moto started by the tests");
+    List<String> notApplied =
+        Files.readAllLines(log.get()).stream().filter(l -> l.contains("not applied")).toList();
+    assertTrue(
+        notApplied.isEmpty(),
+        "the moto launcher could not apply its changes to this moto (docs/emulators.md; install"
+            + " moto[server]==5.2.1): "
+            + notApplied);
   }
 
   private static TransactWriteItem increment(String pk) {
