@@ -96,7 +96,8 @@ class LocalApiTest {
     assertEquals("$default", context.get("stage").getAsString());
     assertEquals("EchoFunction", echo.getAsJsonObject("context").get("functionName").getAsString());
     int remaining = echo.getAsJsonObject("context").get("remainingTimeInMillis").getAsInt();
-    assertTrue(remaining > 20_000 && remaining <= 25_000, "the fixture's Timeout, 25 s: " + remaining);
+    assertTrue(
+        remaining > 20_000 && remaining <= 25_000, "the fixture's Timeout, 25 s: " + remaining);
   }
 
   @Test
