@@ -37,9 +37,7 @@ public final class Endpoint {
       Context context,
       Function<HttpRequest, HttpResponse> service) {
     String requestId =
-        event.getRequestContext() == null || event.getRequestContext().getRequestId() == null
-            ? "local-" + java.util.UUID.randomUUID()
-            : event.getRequestContext().getRequestId();
+        event.getRequestContext() == null ? null : event.getRequestContext().getRequestId();
     return respond(
             requestId, event.getRouteKey(), style, context, () -> HttpRequest.from(event), service)
         .toEvent();
@@ -70,7 +68,7 @@ public final class Endpoint {
         requestContext == null ? null : HttpRequest.string(requestContext, "requestId");
     HttpResponse response =
         respond(
-            requestId == null ? "local-" + java.util.UUID.randomUUID() : requestId,
+            requestId,
             HttpRequest.string(event, "routeKey"),
             style,
             context,
@@ -79,13 +77,16 @@ public final class Endpoint {
     out.write(response.toEventJson().getBytes(StandardCharsets.UTF_8));
   }
 
+  /** {@code eventRequestId} is API Gateway's, or null outside it (a local id is made then). */
   private static HttpResponse respond(
-      String requestId,
+      String eventRequestId,
       String routeKey,
       Style style,
       Context context,
       Supplier<HttpRequest> request,
       Function<HttpRequest, HttpResponse> service) {
+    String requestId =
+        eventRequestId == null ? "local-" + java.util.UUID.randomUUID() : eventRequestId;
     // every log line of this invocation, wherever it is written, carries the request id; its AWS
     // calls end in time for our answer, before the function timeout
     try (Log.Scope scope = Log.request(requestId);
