@@ -90,7 +90,9 @@ class LocalStackProcessIT {
     Run run = launch(Map.of("PORT", "0"));
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(READY_SECONDS);
-      while (!text(run.out()).contains("\nREADY ") && System.nanoTime() < deadline) {
+      // the READY block is read while it is being written: wait for its last line, whole
+      Pattern startedLine = Pattern.compile("(?m)^Started in .*\\R");
+      while (!startedLine.matcher(text(run.out())).find() && System.nanoTime() < deadline) {
         assertTrue(run.process().isAlive(), text(run.out()) + "\n" + text(run.err()));
         Thread.sleep(50);
       }
