@@ -76,6 +76,13 @@ public enum ErrorCatalog {
       "We could not sign you in",
       "Your sign-in could not be confirmed: it may have expired or been used already.",
       "Close this window and start the connection again from Planning Center."),
+  PAGE_LOGIN_NOT_BOUND(
+      400,
+      "",
+      "This sign-in did not start here",
+      "The sign-in that brought you here was not started in this browser, or a newer one replaced"
+          + " it, so we did not sign you in. If someone sent you this link, do not continue.",
+      "Close this window and start the connection again from Planning Center."),
   PAGE_CONSENT_EXPIRED(
       400,
       "",
