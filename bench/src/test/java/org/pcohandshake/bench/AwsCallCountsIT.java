@@ -185,8 +185,7 @@ class AwsCallCountsIT {
             () -> {
               var r =
                   prompt.handleRequest(
-                      authorize()
-                          .query("login_token", loginTokens.sign("user-1", "Ada"))
+                      LoginTokens.bound(authorize(), loginTokens.sign("user-1", "Ada"))
                           .cookie(Cookies.PCO_LINK, linkCookie[0])
                           .build(),
                       null);
@@ -502,7 +501,7 @@ class AwsCallCountsIT {
     AuthorizeDecisionHandler decision = new AuthorizeDecisionHandler(decisionEnv);
     var login =
         prompt.handleRequest(
-            authorize().query("login_token", loginTokens.sign("user-2", "Bo")).build(), null);
+            LoginTokens.bound(authorize(), loginTokens.sign("user-2", "Bo")).build(), null);
     String session = cookie(login, Cookies.SESSION);
     var page = prompt.handleRequest(authorize().cookie(Cookies.SESSION, session).build(), null);
     Matcher m = Pattern.compile("name=\"form_token\" value=\"([^\"]+)\"").matcher(page.getBody());

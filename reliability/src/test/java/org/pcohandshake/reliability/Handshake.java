@@ -219,7 +219,7 @@ final class Handshake implements AutoCloseable {
   }
 
   TestEvent loginEvent(String loginToken) {
-    return authorizeEvent().query("login_token", loginToken);
+    return LoginTokens.bound(authorizeEvent(), loginToken);
   }
 
   /** The login bridge's return: {@code GET /oauth/authorize?…&login_token=…}. */
