@@ -249,7 +249,42 @@ class LeastPrivilegeIT {
       Map<String, Object> document =
           (Map<String, Object>) ((Map<String, Object>) policy).get("PolicyDocument");
       for (Object statement : (List<Object>) document.get("Statement")) {
-        statements.add((Map<String, Object>) statement);
+        statements.addAll(branches((Map<String, Object>) statement));
+      }
+    }
+    return statements;
+  }
+
+  /**
+   * A statement, or both branches of a statement chosen by {@code Fn::If} (the role may hold
+   * either, depending on the parameters), without {@code AWS::NoValue}.
+   */
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> branches(Map<String, Object> statement) {
+    if (!(statement.get("Fn::If") instanceof List<?> choice)) {
+      return List.of(statement);
+    }
+    List<Map<String, Object>> branches = new ArrayList<>();
+    for (Object branch : choice.subList(1, choice.size())) {
+      if (branch instanceof Map<?, ?> map && !Map.of("Ref", "AWS::NoValue").equals(map)) {
+        branches.addAll(branches((Map<String, Object>) map));
+      }
+    }
+    return branches;
+  }
+
+  /** The statements of the template's KMS key policies that name the role as their principal. */
+  @SuppressWarnings("unchecked")
+  static List<Map<String, Object>> keyPolicyStatements(String roleId) {
+    Map<String, Object> principal = Map.of("AWS", Map.of("Fn::GetAtt", List.of(roleId, "Arn")));
+    List<Map<String, Object>> statements = new ArrayList<>();
+    for (SamResource key : deployment.template.resourcesOfType("AWS::KMS::Key").values()) {
+      Map<String, Object> policy = (Map<String, Object>) key.properties().get("KeyPolicy");
+      for (Object statement : (List<Object>) policy.get("Statement")) {
+        Map<String, Object> s = (Map<String, Object>) statement;
+        if ("Allow".equals(s.get("Effect")) && principal.equals(s.get("Principal"))) {
+          statements.add(s);
+        }
       }
     }
     return statements;
@@ -264,14 +299,19 @@ class LeastPrivilegeIT {
     return actions;
   }
 
-  /** The role's AWS service actions (its own log group aside), from template.yaml. */
+  /**
+   * The role's AWS service actions (its own log group aside), from template.yaml: its policies' and
+   * those the stack's key policies grant it by name (kms:Sign, for the token role).
+   */
   static Set<String> grantedActions(String functionLogicalId) {
+    String roleId = roleOf(functionLogicalId);
     Set<String> actions = new TreeSet<>();
-    for (Map<String, Object> statement : statements(roleOf(functionLogicalId))) {
+    for (Map<String, Object> statement : statements(roleId)) {
       if (!"OwnLogGroup".equals(statement.get("Sid"))) {
         actions.addAll(actionsOf(statement));
       }
     }
+    keyPolicyStatements(roleId).forEach(statement -> actions.addAll(actionsOf(statement)));
     return actions;
   }
 }
