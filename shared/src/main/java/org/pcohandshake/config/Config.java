@@ -23,6 +23,7 @@ public record Config(
     String pcoOAuthApplicationId,
     String clientId,
     String clientSecretId,
+    Duration previousSecretOverlap,
     String loginUrl,
     String loginIssuer,
     String loginJwksUrl,
@@ -60,6 +61,7 @@ public record Config(
   public static final String PCO_OAUTH_APPLICATION_ID = "PCO_OAUTH_APPLICATION_ID";
   public static final String CLIENT_ID = "CLIENT_ID";
   public static final String CLIENT_SECRET_ID = "CLIENT_SECRET_ID";
+  public static final String PREVIOUS_SECRET_OVERLAP_SECONDS = "PREVIOUS_SECRET_OVERLAP_SECONDS";
   public static final String LOGIN_URL = "LOGIN_URL";
   public static final String LOGIN_ISSUER = "LOGIN_ISSUER";
   public static final String LOGIN_JWKS_URL = "LOGIN_JWKS_URL";
@@ -171,6 +173,7 @@ public record Config(
             get(env, PCO_OAUTH_APPLICATION_ID, ""),
             get(env, CLIENT_ID, ""),
             get(env, CLIENT_SECRET_ID, ""),
+            seconds(env, PREVIOUS_SECRET_OVERLAP_SECONDS, 86_400, 0, 7 * 86_400, problems),
             get(env, LOGIN_URL, ""),
             get(env, LOGIN_ISSUER, ""),
             get(env, LOGIN_JWKS_URL, ""),

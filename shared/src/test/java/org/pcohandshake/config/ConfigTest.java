@@ -52,6 +52,19 @@ class ConfigTest {
   }
 
   @Test
+  void previousSecretOverlap_isADayByDefault_zeroDisablesIt_andAWeekAtMost() {
+    assertEquals(Duration.ofDays(1), TestConfigs.config().previousSecretOverlap());
+    assertEquals(
+        Duration.ZERO,
+        TestConfigs.with(Config.PREVIOUS_SECRET_OVERLAP_SECONDS, "0").previousSecretOverlap());
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> TestConfigs.with(Config.PREVIOUS_SECRET_OVERLAP_SECONDS, "604801"));
+    assertTrue(e.getMessage().contains(Config.PREVIOUS_SECRET_OVERLAP_SECONDS), e.getMessage());
+  }
+
+  @Test
   void trailingSlashOfIssuer_isDropped() {
     assertEquals(
         "https://x.example", TestConfigs.with(Config.ISSUER, "https://x.example/").issuer());
