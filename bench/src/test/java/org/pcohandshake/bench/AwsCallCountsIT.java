@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.nimbusds.jose.util.JSONObjectUtils;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -572,5 +573,48 @@ class AwsCallCountsIT {
             });
     // the current version, then current and previous together (no previous here: never rotated)
     assertEquals(expected("SecretsManager.GetSecretValue", 3), calls);
+  }
+
+  @Test
+  void
+      withTheOverlapOver_aWrongSecretIsNeverComparedWithThePrevious_andCostsOneReadPerCacheLifetime() {
+    Map<String, String> noOverlap = new HashMap<>(tokenEnv);
+    noOverlap.put(Config.PREVIOUS_SECRET_OVERLAP_SECONDS, "0");
+    TokenHandler token = new TokenHandler(noOverlap);
+    Map<String, Long> calls =
+        calls(
+            () -> {
+              for (int i = 0; i < 3; i++) {
+                var r =
+                    token.handleRequest(
+                        TestEvent.post("/oauth/token")
+                            .basic(tokenEnv.get("CLIENT_ID"), "not-the-current-secret")
+                            .form("grant_type", "refresh_token", "refresh_token", "x".repeat(43))
+                            .build(),
+                        null);
+                assertEquals(401, r.getStatusCode(), r.getBody());
+              }
+            });
+    // the current version, then the current version alone again: AWSPREVIOUS is not read
+    assertEquals(expected("SecretsManager.GetSecretValue", 2), calls);
+  }
+
+  @Test
+  void aLogin_inAWarmPromptFunction_readsTheLoginKeyNoMore() {
+    AuthorizePromptHandler prompt = new AuthorizePromptHandler(promptEnv);
+    var first =
+        prompt.handleRequest(
+            LoginTokens.bound(authorize(), loginTokens.sign("user-3", "Cy")).build(), null);
+    assertEquals(303, first.getStatusCode(), first.getBody());
+    Map<String, Long> calls =
+        calls(
+            () -> {
+              var r =
+                  prompt.handleRequest(
+                      LoginTokens.bound(authorize(), loginTokens.sign("user-3", "Cy")).build(),
+                      null);
+              assertEquals(303, r.getStatusCode(), r.getBody());
+            });
+    assertEquals(expected("DynamoDb.TransactWriteItems", 1), calls);
   }
 }
