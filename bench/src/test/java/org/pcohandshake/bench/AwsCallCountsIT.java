@@ -559,25 +559,25 @@ class AwsCallCountsIT {
   @Test
   void aClientStillHoldingThePreviousSecret_costsOneMoreReadPerCacheLifetime() {
     TokenHandler token = new TokenHandler(tokenEnv);
-    Map<String, Long> calls =
-        calls(
-            () -> {
-              var r =
-                  token.handleRequest(
-                      TestEvent.post("/oauth/token")
-                          .basic(tokenEnv.get("CLIENT_ID"), "not-the-current-secret")
-                          .form("grant_type", "refresh_token", "refresh_token", "x".repeat(43))
-                          .build(),
-                      null);
-              assertEquals(401, r.getStatusCode(), r.getBody());
-            });
+    Map<String, Long> calls = calls(() -> refusedWithAWrongSecret(token));
     // the current version, then current and previous together (no previous here: never rotated)
     assertEquals(expected("SecretsManager.GetSecretValue", 3), calls);
   }
 
+  /** A refresh with a wrong client secret, refused before any grant logic. */
+  private static void refusedWithAWrongSecret(TokenHandler token) {
+    var r =
+        token.handleRequest(
+            TestEvent.post("/oauth/token")
+                .basic(tokenEnv.get("CLIENT_ID"), "not-the-current-secret")
+                .form("grant_type", "refresh_token", "refresh_token", "x".repeat(43))
+                .build(),
+            null);
+    assertEquals(401, r.getStatusCode(), r.getBody());
+  }
+
   @Test
-  void
-      withTheOverlapOver_aWrongSecretIsNeverComparedWithThePrevious_andCostsOneReadPerCacheLifetime() {
+  void withoutOverlap_wrongSecretsCostOneReadPerCacheLifetime_andNeverReadThePrevious() {
     Map<String, String> noOverlap = new HashMap<>(tokenEnv);
     noOverlap.put(Config.PREVIOUS_SECRET_OVERLAP_SECONDS, "0");
     TokenHandler token = new TokenHandler(noOverlap);
@@ -585,14 +585,7 @@ class AwsCallCountsIT {
         calls(
             () -> {
               for (int i = 0; i < 3; i++) {
-                var r =
-                    token.handleRequest(
-                        TestEvent.post("/oauth/token")
-                            .basic(tokenEnv.get("CLIENT_ID"), "not-the-current-secret")
-                            .form("grant_type", "refresh_token", "refresh_token", "x".repeat(43))
-                            .build(),
-                        null);
-                assertEquals(401, r.getStatusCode(), r.getBody());
+                refusedWithAWrongSecret(token);
               }
             });
     // the current version, then the current version alone again: AWSPREVIOUS is not read
