@@ -75,6 +75,28 @@ public final class Html {
             + "</p>");
   }
 
+  /**
+   * A page that tells a person what happened and what to do next, with a link to do it.
+   *
+   * @param href where the link goes (escaped here)
+   */
+  public static String message(
+      String title, String message, String nextStep, String href, String linkText) {
+    return page(
+        title,
+        "<h1>"
+            + text(title)
+            + "</h1><p>"
+            + text(message)
+            + "</p><p class=\"muted\">"
+            + text(nextStep)
+            + "</p><p><a id=\"restart\" href=\""
+            + text(href)
+            + "\">"
+            + text(linkText)
+            + "</a></p>");
+  }
+
   private static String sha256Base64(String value) {
     try {
       return Base64.getEncoder()

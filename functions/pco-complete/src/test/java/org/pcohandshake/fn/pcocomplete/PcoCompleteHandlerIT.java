@@ -35,6 +35,7 @@ import org.pcohandshake.error.ErrorCatalog;
 import org.pcohandshake.http.Cookies;
 import org.pcohandshake.link.LinkStore;
 import org.pcohandshake.link.PcoLink;
+import org.pcohandshake.link.PendingLink;
 import org.pcohandshake.log.Log;
 import org.pcohandshake.testkit.events.TestEvent;
 import org.pcohandshake.testkit.lambda.HttpApiEventJson;
@@ -131,7 +132,9 @@ class PcoCompleteHandlerIT {
             config.tableName(),
             config.pcoLinkTtl(),
             Clock.systemUTC());
-    assertEquals(new PcoLink("2002", "1001", "Pat Example"), links.find(cookieValue).orElseThrow());
+    PendingLink found = links.find(cookieValue).orElseThrow();
+    assertEquals(new PcoLink("2002", "1001", "Pat Example"), found.link());
+    assertEquals("Example Church", found.organizationName(), "read once, for the consent page");
 
     List<Map<String, AttributeValue>> written = new ArrayList<>(local.scan());
     written.removeAll(before);
@@ -143,6 +146,7 @@ class PcoCompleteHandlerIT {
         "no ciphertext either");
     assertEquals(1, local.pco.authorizationCodeCalls().get());
     assertEquals(1, local.pco.meCalls().get());
+    assertEquals(1, local.pco.organizationCalls().get());
 
     String logged = logs.toString(StandardCharsets.UTF_8);
     assertTrue(logged.contains("\"event\":\"pco_complete\""), logged);
