@@ -64,15 +64,7 @@ public final class Html {
 
   /** A page that tells a person what happened and what to do next. */
   public static String message(String title, String message, String nextStep) {
-    return page(
-        title,
-        "<h1>"
-            + text(title)
-            + "</h1><p>"
-            + text(message)
-            + "</p><p class=\"muted\">"
-            + text(nextStep)
-            + "</p>");
+    return page(title, messageBody(title, message, nextStep));
   }
 
   /**
@@ -84,17 +76,22 @@ public final class Html {
       String title, String message, String nextStep, String href, String linkText) {
     return page(
         title,
-        "<h1>"
-            + text(title)
-            + "</h1><p>"
-            + text(message)
-            + "</p><p class=\"muted\">"
-            + text(nextStep)
-            + "</p><p><a id=\"restart\" href=\""
+        messageBody(title, message, nextStep)
+            + "<p><a id=\"restart\" href=\""
             + text(href)
             + "\">"
             + text(linkText)
             + "</a></p>");
+  }
+
+  private static String messageBody(String title, String message, String nextStep) {
+    return "<h1>"
+        + text(title)
+        + "</h1><p>"
+        + text(message)
+        + "</p><p class=\"muted\">"
+        + text(nextStep)
+        + "</p>";
   }
 
   private static String sha256Base64(String value) {
