@@ -263,12 +263,14 @@ class AwsCallCountsIT {
     pco.resetCounters();
     Map<String, Map<String, Long>> steps = handshake();
 
-    // the PCO client secret (then cached 5 min) and the link; PCO itself: the code, then /me
+    // the PCO client secret (then cached 5 min) and the link; PCO itself: the code, /me, then the
+    // organization (its name for the consent page)
     assertEquals(
         expected("SecretsManager.GetSecretValue", 1, "DynamoDb.PutItem", 1),
         steps.get("pco complete"));
     assertEquals(1, pco.authorizationCodeCalls().get());
     assertEquals(1, pco.meCalls().get());
+    assertEquals(1, pco.organizationCalls().get());
     assertEquals(expected(), steps.get("prompt without session"));
     assertEquals(
         expected("SecretsManager.GetSecretValue", 1, "DynamoDb.TransactWriteItems", 1),
@@ -496,15 +498,23 @@ class AwsCallCountsIT {
     return (String) issuedTokens(token).get("refresh_token");
   }
 
-  /** Runs a handshake (steps 4 to 6) through the given token handler; its token response. */
+  /** Runs a handshake (steps 2 to 6) through the given token handler; its token response. */
   private static Map<String, Object> issuedTokens(TokenHandler token) {
     AuthorizePromptHandler prompt = new AuthorizePromptHandler(promptEnv);
     AuthorizeDecisionHandler decision = new AuthorizeDecisionHandler(decisionEnv);
+    // step 2's link: step 4 requires it (identify mode), and each link yields one code
+    String link =
+        cookie(
+            new PcoCompleteHandler(pcoCompleteEnv).handleRequest(pcoComplete(), null),
+            Cookies.PCO_LINK);
     var login =
         prompt.handleRequest(
             LoginTokens.bound(authorize(), loginTokens.sign("user-2", "Bo")).build(), null);
     String session = cookie(login, Cookies.SESSION);
-    var page = prompt.handleRequest(authorize().cookie(Cookies.SESSION, session).build(), null);
+    var page =
+        prompt.handleRequest(
+            authorize().cookie(Cookies.SESSION, session).cookie(Cookies.PCO_LINK, link).build(),
+            null);
     Matcher m = Pattern.compile("name=\"form_token\" value=\"([^\"]+)\"").matcher(page.getBody());
     assertTrue(m.find(), page.getBody());
     var approved =

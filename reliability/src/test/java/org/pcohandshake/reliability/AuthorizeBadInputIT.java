@@ -95,7 +95,8 @@ class AuthorizeBadInputIT {
     Arbitrary<String> good =
         Arbitraries.oneOf(
             Arbitraries.of("approve", "deny"),
-            Arbitraries.create(() -> Handshake.formToken(hs.consentPage(session, link))));
+            // a fresh link for each form: an approval uses its link up
+            Arbitraries.create(() -> Handshake.formToken(hs.consentPage(session, hs.freshLink()))));
     return Combinators.combine(
             BadInput.rawPairs(Arbitraries.of("form_token", "decision"), good),
             BadInput.headers(

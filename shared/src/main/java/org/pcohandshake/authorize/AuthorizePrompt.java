@@ -14,7 +14,7 @@ import org.pcohandshake.http.HttpRequest;
 import org.pcohandshake.http.HttpResponse;
 import org.pcohandshake.http.Params;
 import org.pcohandshake.link.LinkStore;
-import org.pcohandshake.link.PcoLink;
+import org.pcohandshake.link.PendingLink;
 import org.pcohandshake.log.Log;
 import org.pcohandshake.session.LoginBinding;
 import org.pcohandshake.session.LoginIdentity;
@@ -90,7 +90,21 @@ public final class AuthorizePrompt {
     if (session.isEmpty()) {
       return loginRedirect(authorizeUrl, LoginBinding.begin());
     }
-    PcoLink link = http.cookie(Cookies.PCO_LINK).flatMap(links::find).orElse(PcoLink.NONE);
+    PendingLink link = http.cookie(Cookies.PCO_LINK).flatMap(links::find).orElse(PendingLink.NONE);
+    if (!link.present() && config.pcoTokenMode() != Config.PcoTokenMode.SKIP) {
+      // no identity from step 2: not reached through Planning Center's popup, or too late
+      Log.warn(http.requestId(), "pco_link_missing", java.util.Map.of());
+      return ErrorCatalog.PAGE_PCO_LINK_MISSING.page(
+          RequestValidator.redirectTo(
+              request.redirectUri(),
+              "error",
+              ErrorCatalog.PCO_LINK_MISSING.code(),
+              "error_description",
+              ErrorCatalog.PCO_LINK_MISSING.description(),
+              "state",
+              request.state()),
+          "Back to Planning Center");
+    }
     String formToken =
         consents.put(new Consent(session.get().idHash(), session.get().subject(), request, link));
     return ConsentPage.render(

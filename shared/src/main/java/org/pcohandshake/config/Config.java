@@ -193,7 +193,8 @@ public record Config(
             seconds(env, CODE_TTL_SECONDS, 300, 60, 600, problems),
             seconds(env, SESSION_TTL_SECONDS, 3_600, 300, 86_400, problems),
             seconds(env, CONSENT_TTL_SECONDS, 900, 60, 3_600, problems),
-            seconds(env, PCO_LINK_TTL_SECONDS, 900, 60, 3_600, problems),
+            // from step 2 to the click on Allow: PCO's popup takes seconds, a sign-in a minute
+            seconds(env, PCO_LINK_TTL_SECONDS, 120, 30, 600, problems),
             Duration.ofMillis(number(env, PCO_HTTP_TIMEOUT_MS, 4_000, 100, 10_000, problems)),
             words(get(env, PREVIOUS_SIGNING_KEY_IDS, "")),
             get(env, JWKS_URL, issuer.isEmpty() ? "" : issuer + JWKS_PATH),

@@ -65,15 +65,34 @@ public final class Html {
 
   /** A page that tells a person what happened and what to do next. */
   public static String message(String title, String message, String nextStep) {
+    return page(title, messageBody(title, message, nextStep));
+  }
+
+  /**
+   * A page that tells a person what happened and what to do next, with a link to do it.
+   *
+   * @param href where the link goes (escaped here)
+   */
+  public static String message(
+      String title, String message, String nextStep, String href, String linkText) {
     return page(
         title,
-        "<h1>"
-            + text(title)
-            + "</h1><p>"
-            + text(message)
-            + "</p><p class=\"muted\">"
-            + text(nextStep)
-            + "</p>");
+        messageBody(title, message, nextStep)
+            + "<p><a id=\"restart\" href=\""
+            + text(href)
+            + "\">"
+            + text(linkText)
+            + "</a></p>");
+  }
+
+  private static String messageBody(String title, String message, String nextStep) {
+    return "<h1>"
+        + text(title)
+        + "</h1><p>"
+        + text(message)
+        + "</p><p class=\"muted\">"
+        + text(nextStep)
+        + "</p>";
   }
 
   private static String sha256Base64(String value) {

@@ -22,6 +22,15 @@ class ConfigTest {
   }
 
   @Test
+  void pcoLink_lives120SecondsByDefault_within30To600() {
+    assertEquals(Duration.ofSeconds(120), Config.fromEnvironment(Map.of()).pcoLinkTtl());
+    assertEquals(
+        Duration.ofSeconds(600), TestConfigs.with(Config.PCO_LINK_TTL_SECONDS, "600").pcoLinkTtl());
+    assertThrows(ConfigException.class, () -> TestConfigs.with(Config.PCO_LINK_TTL_SECONDS, "601"));
+    assertThrows(ConfigException.class, () -> TestConfigs.with(Config.PCO_LINK_TTL_SECONDS, "29"));
+  }
+
+  @Test
   void allowList_isPcoAddonUrlPlusExtras() {
     Config config =
         TestConfigs.with(Config.EXTRA_REDIRECT_URIS, "https://a.example/cb https://b.example/cb");

@@ -20,6 +20,7 @@ import org.pcohandshake.http.HttpResponse;
 import org.pcohandshake.http.Params;
 import org.pcohandshake.link.LinkStore;
 import org.pcohandshake.link.PcoLink;
+import org.pcohandshake.link.PendingLink;
 import org.pcohandshake.secrets.SecretCache;
 import org.pcohandshake.session.LoginTokenVerifier;
 import org.pcohandshake.session.Session;
@@ -125,7 +126,8 @@ public final class AuthorizePromptHandler extends HttpFunction {
               config.appName(),
               new Session("priming", "priming", "Priming"),
               request,
-              new PcoLink("priming", "priming", "Priming"),
+              new PendingLink(
+                  Priming.NEVER_ISSUED, new PcoLink("priming", "priming", "Priming"), "Priming"),
               Priming.NEVER_ISSUED);
           try {
             SignedJWT.parse(SAMPLE_LOGIN_TOKEN).getJWTClaimsSet();

@@ -15,6 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.http.Cookies;
 import org.pcohandshake.link.LinkStore;
 import org.pcohandshake.link.PcoLink;
@@ -89,6 +90,16 @@ class AuthorizePromptIT {
         .anyMatch(c -> c.startsWith(name + "=") && !c.contains("Max-Age=0"));
   }
 
+  /** A live link from step 2, as pco-complete stores it: its cookie value. */
+  static String link() {
+    return new LinkStore(
+            Emulator.shared().dynamoDb(),
+            stack.physicalId("Table"),
+            Duration.ofMinutes(2),
+            Clock.systemUTC())
+        .put(new PcoLink("org-77", "person-55", "Pat Example"), "Example Church");
+  }
+
   static List<String> items() {
     return stack.scanTable("Table").stream().map(Object::toString).sorted().toList();
   }
@@ -151,7 +162,8 @@ class AuthorizePromptIT {
   @Test
   void session_showsConsentPage_withOneTimeFormToken_andSecurityHeaders() {
     String session = login();
-    APIGatewayV2HTTPResponse page = call(authorize("st").cookie(Cookies.SESSION, session));
+    APIGatewayV2HTTPResponse page =
+        call(authorize("st").cookie(Cookies.SESSION, session).cookie(Cookies.PCO_LINK, link()));
     assertEquals(200, page.getStatusCode(), page.getBody());
     Map<String, String> h = page.getHeaders();
     assertEquals("no-store", h.get("cache-control"));
@@ -167,21 +179,53 @@ class AuthorizePromptIT {
   }
 
   @Test
-  void consentPage_namesLinkedPcoPersonAndOrganization() {
+  void consentPage_namesLinkedPcoPersonAndOrganization_andOffersDenyToWhoDidNotStartIt() {
     String session = login();
-    String link =
-        new LinkStore(
-                Emulator.shared().dynamoDb(),
-                stack.physicalId("Table"),
-                Duration.ofMinutes(5),
-                Clock.systemUTC())
-            .put(new PcoLink("org-77", "person-55", "Pat Example"));
     APIGatewayV2HTTPResponse page =
-        call(authorize("st").cookie(Cookies.SESSION, session).cookie(Cookies.PCO_LINK, link));
+        call(authorize("st").cookie(Cookies.SESSION, session).cookie(Cookies.PCO_LINK, link()));
     assertEquals(200, page.getStatusCode());
     assertTrue(page.getBody().contains("Pat Example"));
     assertTrue(page.getBody().contains("person-55"));
-    assertTrue(page.getBody().contains("org-77"));
+    assertTrue(page.getBody().contains("Example Church (id org-77)"), page.getBody());
+    assertTrue(
+        page.getBody().contains("Didn't start this from Planning Center? Deny."), page.getBody());
+  }
+
+  @Test
+  void noLink_inIdentifyMode_isTheRestartPage_linkingBackToPco_andStoresNoConsent() {
+    assertEquals("identify", env.get("PCO_TOKEN_MODE"));
+    String session = login();
+    List<String> before = items();
+    for (String cookie : List.of("", "never-issued", Tokens.random())) {
+      TestEvent event = authorize("st-9").cookie(Cookies.SESSION, session);
+      if (!cookie.isEmpty()) {
+        event.cookie(Cookies.PCO_LINK, cookie);
+      }
+      APIGatewayV2HTTPResponse page = call(event);
+      assertEquals(400, page.getStatusCode(), page.getBody());
+      assertNull(page.getHeaders().get("location"), "a page, not a redirect");
+      assertFalse(page.getBody().contains("form_token"));
+      Matcher href = Pattern.compile("id=\"restart\" href=\"([^\"]+)\"").matcher(page.getBody());
+      assertTrue(href.find(), page.getBody());
+      String back = href.group(1).replace("&amp;", "&");
+      assertTrue(back.startsWith(redirect + "?"), back);
+      assertEquals("access_denied", TestEvent.queryOf(back).get("error"));
+      assertEquals("st-9", TestEvent.queryOf(back).get("state"));
+    }
+    assertEquals(before, items(), "no consent stored");
+  }
+
+  @Test
+  void noLink_inSkipMode_isTheConsentPage_asBefore() {
+    Map<String, String> skipEnv = new java.util.HashMap<>(env);
+    skipEnv.put("PCO_TOKEN_MODE", "skip");
+    AuthorizePromptHandler skip = new AuthorizePromptHandler(skipEnv);
+    String session = login();
+    APIGatewayV2HTTPResponse page =
+        skip.handleRequest(authorize("st").cookie(Cookies.SESSION, session).build(), null);
+    assertEquals(200, page.getStatusCode(), page.getBody());
+    assertTrue(page.getBody().contains("name=\"form_token\""));
+    assertFalse(page.getBody().contains("pco-identity"));
   }
 
   @Test
@@ -331,7 +375,8 @@ class AuthorizePromptIT {
     assertEquals("no-store", page.getHeaders().get("cache-control"));
     assertEquals("DENY", page.getHeaders().get("x-frame-options"));
     // the victim's session is untouched: the consent page still names the victim
-    APIGatewayV2HTTPResponse consent = call(authorize("st").cookie(Cookies.SESSION, victim));
+    APIGatewayV2HTTPResponse consent =
+        call(authorize("st").cookie(Cookies.SESSION, victim).cookie(Cookies.PCO_LINK, link()));
     assertTrue(consent.getBody().contains("Victoria"), consent.getBody());
   }
 
@@ -364,7 +409,10 @@ class AuthorizePromptIT {
     assertEquals(303, switched.getStatusCode(), switched.getBody());
     String bob = cookieValue(switched, Cookies.SESSION);
     assertFalse(switched.getHeaders().get("location").contains("login_"));
-    assertTrue(call(authorize("st2").cookie(Cookies.SESSION, bob)).getBody().contains("Bob"));
+    assertTrue(
+        call(authorize("st2").cookie(Cookies.SESSION, bob).cookie(Cookies.PCO_LINK, link()))
+            .getBody()
+            .contains("Bob"));
   }
 
   @Test
