@@ -1,7 +1,6 @@
 package org.pcohandshake.config;
 
 import com.nimbusds.jose.JWSAlgorithm;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -200,14 +199,6 @@ public record Config(
             get(env, AWS_REGION, "us-east-1"),
             get(env, AWS_ENDPOINT_URL, ""),
             env);
-    for (String uri : config.extraRedirectUris) {
-      if (!isAbsoluteHttpUrl(uri)) {
-        problems.add(EXTRA_REDIRECT_URIS + " holds a value that is not an absolute http(s) URL");
-      }
-    }
-    if (!config.jwksUrl.isEmpty() && !isAbsoluteHttpUrl(config.jwksUrl)) {
-      problems.add(JWKS_URL + " must be an absolute http(s) URL");
-    }
     List<String> keyIds = new ArrayList<>(config.previousSigningKeyIds);
     keyIds.add(config.signingKeyId);
     if (keyIds.stream().anyMatch(id -> id.startsWith("alias/") || id.contains(":alias/"))) {
@@ -224,9 +215,7 @@ public record Config(
                 + " or https://*.example.com");
       }
     }
-    if (!isAbsoluteHttpUrl(config.pcoBaseUrl)) {
-      problems.add(PCO_BASE_URL + " must be an absolute http(s) URL");
-    }
+    problems.addAll(ConfigUrls.problems(config));
     if (!problems.isEmpty()) {
       throw new ConfigException(String.join("; ", problems));
     }
@@ -247,9 +236,6 @@ public record Config(
           "missing environment variable(s): "
               + String.join(", ", missing)
               + " (see the configuration table in README.md)");
-    }
-    if (Arrays.asList(names).contains(ISSUER) && !isAbsoluteHttpUrl(issuer)) {
-      throw new ConfigException(ISSUER + " must be an absolute http(s) URL");
     }
     return this;
   }
@@ -280,16 +266,6 @@ public record Config(
 
   private static List<String> words(String value) {
     return value.isBlank() ? List.of() : List.of(value.trim().split("[\\s,]+"));
-  }
-
-  private static boolean isAbsoluteHttpUrl(String value) {
-    try {
-      URI uri = new URI(value);
-      return ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
-          && uri.getHost() != null;
-    } catch (Exception e) {
-      return false;
-    }
   }
 
   private static PcoTokenMode mode(String value, List<String> problems) {
