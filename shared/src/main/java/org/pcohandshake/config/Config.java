@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.pcohandshake.log.Log;
 
 /**
  * The whole configuration of a function, read once from the environment.
@@ -236,6 +237,28 @@ public record Config(
           "missing environment variable(s): "
               + String.join(", ", missing)
               + " (see the configuration table in README.md)");
+    }
+    return this;
+  }
+
+  /**
+   * Says, at WARN, that an empty {@code SCOPES} lets PCO ask for any well-formed scope, which is
+   * then granted and signed into access tokens. Call once, at the init of a function that enforces
+   * {@code SCOPES}: once per function instance (with SnapStart, once per published version).
+   *
+   * @return this, for chaining at init
+   */
+  public Config warnIfAnyScopeAllowed() {
+    if (scopes.isEmpty()) {
+      Log.warn(
+          "-",
+          "config_any_scope_allowed",
+          Map.of(
+              "setting",
+              SCOPES,
+              "meaning",
+              "SCOPES is empty: any well-formed scope PCO asks for is granted; list the scopes"
+                  + " your API knows to allow only those"));
     }
     return this;
   }
