@@ -216,39 +216,13 @@ public record LocalStackOptions(
 
   /** These options with an emulator the caller owns and keeps running. */
   public LocalStackOptions withEmulator(Emulator value) {
-    return new LocalStackOptions(
-        port,
-        pcoBaseUrl,
-        pcoOAuthApplicationId,
-        pcoClientId,
-        pcoClientSecret,
-        loginUrl,
-        loginBridgeKey,
-        loginIssuer,
-        integratorClientId,
-        integratorClientSecret,
-        Optional.of(value),
-        simulatorSettings,
-        functionSettings);
+    return with(Optional.of(value), simulatorSettings, functionSettings);
   }
 
   /** These options with one more change to the simulator's settings. */
   public LocalStackOptions withSimulatorSettings(UnaryOperator<PcoSimulator.Settings> change) {
     UnaryOperator<PcoSimulator.Settings> before = simulatorSettings;
-    return new LocalStackOptions(
-        port,
-        pcoBaseUrl,
-        pcoOAuthApplicationId,
-        pcoClientId,
-        pcoClientSecret,
-        loginUrl,
-        loginBridgeKey,
-        loginIssuer,
-        integratorClientId,
-        integratorClientSecret,
-        emulator,
-        s -> change.apply(before.apply(s)),
-        functionSettings);
+    return with(emulator, s -> change.apply(before.apply(s)), functionSettings);
   }
 
   /**
@@ -256,6 +230,14 @@ public record LocalStackOptions(
    * environment.
    */
   public LocalStackOptions withFunctionSettings(Map<String, String> settings) {
+    return with(emulator, simulatorSettings, FunctionSettings.fromEnvironment(settings));
+  }
+
+  /** These options with what tests change: the emulator, the simulator, function settings. */
+  private LocalStackOptions with(
+      Optional<Emulator> emulatorValue,
+      UnaryOperator<PcoSimulator.Settings> simulatorValue,
+      Map<String, String> settingsValue) {
     return new LocalStackOptions(
         port,
         pcoBaseUrl,
@@ -267,9 +249,9 @@ public record LocalStackOptions(
         loginIssuer,
         integratorClientId,
         integratorClientSecret,
-        emulator,
-        simulatorSettings,
-        FunctionSettings.fromEnvironment(settings));
+        emulatorValue,
+        simulatorValue,
+        settingsValue);
   }
 
   /** The simulator's port: {@code port + 1}, or a free one when {@code port} is 0. */
