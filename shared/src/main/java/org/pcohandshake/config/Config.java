@@ -251,7 +251,7 @@ public record Config(
   public Config warnIfAnyScopeAllowed() {
     if (scopes.isEmpty()) {
       Log.warn(
-          "-",
+          "init", // no request yet: the line belongs to the function's init
           "config_any_scope_allowed",
           Map.of(
               "setting",

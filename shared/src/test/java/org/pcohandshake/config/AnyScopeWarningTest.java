@@ -40,6 +40,8 @@ class AnyScopeWarningTest {
     assertEquals(1, lines.size(), lines.toString());
     assertTrue(lines.get(0).contains("\"level\":\"WARN\""), lines.get(0));
     assertTrue(lines.get(0).contains("\"setting\":\"SCOPES\""), lines.get(0));
+    // logged at init, outside any request: its own id, so every line still has one
+    assertTrue(lines.get(0).contains("\"requestId\":\"init\""), lines.get(0));
     assertTrue(lines.get(0).contains("any"), lines.get(0));
   }
 
