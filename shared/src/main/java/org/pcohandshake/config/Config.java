@@ -1,12 +1,12 @@
 package org.pcohandshake.config;
 
 import com.nimbusds.jose.JWSAlgorithm;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.pcohandshake.log.Log;
 
 /**
  * The whole configuration of a function, read once from the environment.
@@ -204,14 +204,6 @@ public record Config(
             get(env, AWS_REGION, "us-east-1"),
             get(env, AWS_ENDPOINT_URL, ""),
             env);
-    for (String uri : config.extraRedirectUris) {
-      if (!isAbsoluteHttpUrl(uri)) {
-        problems.add(EXTRA_REDIRECT_URIS + " holds a value that is not an absolute http(s) URL");
-      }
-    }
-    if (!config.jwksUrl.isEmpty() && !isAbsoluteHttpUrl(config.jwksUrl)) {
-      problems.add(JWKS_URL + " must be an absolute http(s) URL");
-    }
     List<String> keyIds = new ArrayList<>(config.previousSigningKeyIds);
     keyIds.add(config.signingKeyId);
     if (keyIds.stream().anyMatch(id -> id.startsWith("alias/") || id.contains(":alias/"))) {
@@ -228,9 +220,7 @@ public record Config(
                 + " or https://*.example.com");
       }
     }
-    if (!isAbsoluteHttpUrl(config.pcoBaseUrl)) {
-      problems.add(PCO_BASE_URL + " must be an absolute http(s) URL");
-    }
+    problems.addAll(ConfigUrls.problems(config));
     if (!problems.isEmpty()) {
       throw new ConfigException(String.join("; ", problems));
     }
@@ -252,8 +242,27 @@ public record Config(
               + String.join(", ", missing)
               + " (see the configuration table in README.md)");
     }
-    if (Arrays.asList(names).contains(ISSUER) && !isAbsoluteHttpUrl(issuer)) {
-      throw new ConfigException(ISSUER + " must be an absolute http(s) URL");
+    return this;
+  }
+
+  /**
+   * Says, at WARN, that an empty {@code SCOPES} lets PCO ask for any well-formed scope, which is
+   * then granted and signed into access tokens. Call once, at the init of a function that enforces
+   * {@code SCOPES}: once per function instance (with SnapStart, once per published version).
+   *
+   * @return this, for chaining at init
+   */
+  public Config warnIfAnyScopeAllowed() {
+    if (scopes.isEmpty()) {
+      Log.warn(
+          "init", // no request yet: the line belongs to the function's init
+          "config_any_scope_allowed",
+          Map.of(
+              "setting",
+              SCOPES,
+              "meaning",
+              "SCOPES is empty: any well-formed scope PCO asks for is granted; list the scopes"
+                  + " your API knows to allow only those"));
     }
     return this;
   }
@@ -284,16 +293,6 @@ public record Config(
 
   private static List<String> words(String value) {
     return value.isBlank() ? List.of() : List.of(value.trim().split("[\\s,]+"));
-  }
-
-  private static boolean isAbsoluteHttpUrl(String value) {
-    try {
-      URI uri = new URI(value);
-      return ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
-          && uri.getHost() != null;
-    } catch (Exception e) {
-      return false;
-    }
   }
 
   private static PcoTokenMode mode(String value, List<String> problems) {

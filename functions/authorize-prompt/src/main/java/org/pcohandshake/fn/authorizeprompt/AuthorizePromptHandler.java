@@ -55,7 +55,8 @@ public final class AuthorizePromptHandler extends HttpFunction {
                 Config.CLIENT_ID,
                 Config.PCO_OAUTH_APPLICATION_ID,
                 Config.LOGIN_URL,
-                Config.LOGIN_ISSUER);
+                Config.LOGIN_ISSUER)
+            .warnIfAnyScopeAllowed();
     AwsClients aws = new AwsClients(config);
     DynamoDbClient dynamo = aws.dynamoDb();
     LoginTokenVerifier verifier;

@@ -6,19 +6,25 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.pcohandshake.config.Config;
 import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.http.Cookies;
 import org.pcohandshake.link.LinkStore;
 import org.pcohandshake.link.PcoLink;
+import org.pcohandshake.log.Log;
 import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
 import org.pcohandshake.testkit.aws.Provisioner;
@@ -46,6 +52,34 @@ class AuthorizePromptIT {
     loginTokens =
         new LoginTokens(stack.secretValue("LoginBridgeKey"), env.get("LOGIN_ISSUER"), ISSUER);
     redirect = PCO + "/addons/authorizations/" + env.get("PCO_OAUTH_APPLICATION_ID");
+  }
+
+  /** The log lines written while {@code action} runs. */
+  static List<String> logged(Runnable action) {
+    ByteArrayOutputStream logs = new ByteArrayOutputStream();
+    Log.to(new PrintStream(logs, true, StandardCharsets.UTF_8));
+    try {
+      action.run();
+    } finally {
+      Log.to(System.out);
+    }
+    return logs.toString(StandardCharsets.UTF_8).lines().toList();
+  }
+
+  @Test
+  void init_withEmptyScopes_warnsOnceThatAnyScopeIsAllowed() {
+    HashMap<String, String> anyScope = new HashMap<>(env);
+    anyScope.put(Config.SCOPES, "");
+    List<String> lines = logged(() -> new AuthorizePromptHandler(anyScope));
+    List<String> warnings =
+        lines.stream().filter(l -> l.contains("\"setting\":\"SCOPES\"")).toList();
+    assertEquals(1, warnings.size(), lines.toString());
+    assertTrue(warnings.get(0).contains("\"level\":\"WARN\""), warnings.get(0));
+
+    HashMap<String, String> listed = new HashMap<>(env);
+    listed.put(Config.SCOPES, "people");
+    List<String> quiet = logged(() -> new AuthorizePromptHandler(listed));
+    assertTrue(quiet.stream().noneMatch(l -> l.contains("SCOPES")), quiet.toString());
   }
 
   static TestEvent authorize(String state) {
