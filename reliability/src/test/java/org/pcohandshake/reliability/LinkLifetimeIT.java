@@ -1,0 +1,83 @@
+package org.pcohandshake.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.pcohandshake.http.Cookies;
+import org.pcohandshake.testkit.login.LoginTokens;
+
+/**
+ * The step-2 link's lifetime as a person meets it: it must reach step 4 within {@code
+ * PCO_LINK_TTL_SECONDS} (120 s), but a person who then takes minutes to sign in and to read the
+ * consent page is not sent back to the start; a link that never reached step 4 in time still dies.
+ */
+class LinkLifetimeIT {
+
+  static Handshake hs;
+
+  @BeforeAll
+  static void start() {
+    hs = new Handshake();
+  }
+
+  @AfterAll
+  static void stop() {
+    hs.close();
+  }
+
+  @Test
+  void slowSignIn_linkClaimedAtItsFirstStep4_outlivesIts120Seconds_andYieldsOneCode() {
+    String link = hs.freshLink();
+    hs.clock.advance(Duration.ofSeconds(5));
+    // step 4 without a session: off to the login app, the link claimed for the round trip
+    APIGatewayV2HTTPResponse toLogin =
+        hs.prompt.handleRequest(
+            hs.promptEvent(null, link).build(), Handshake.invocation("AuthorizePromptFunction"));
+    assertEquals(302, toLogin.getStatusCode(), toLogin.getBody());
+    String roundTrip = Handshake.cookie(toLogin, Cookies.LOGIN);
+    // seven minutes at the login app, then the login returns
+    hs.clock.advance(Duration.ofMinutes(7));
+    APIGatewayV2HTTPResponse loggedIn =
+        hs.prompt.handleRequest(
+            LoginTokens.bound(hs.authorizeEvent(), hs.loginToken(), roundTrip)
+                .cookie(Cookies.PCO_LINK, link)
+                .build(),
+            Handshake.invocation("AuthorizePromptFunction"));
+    assertEquals(303, loggedIn.getStatusCode(), loggedIn.getBody());
+    String session = Handshake.cookie(loggedIn, Cookies.SESSION);
+    APIGatewayV2HTTPResponse page = hs.consentPage(session, link);
+    assertEquals(200, page.getStatusCode(), page.getBody());
+    assertTrue(page.getBody().contains("pco-identity"), page.getBody());
+    // and ten minutes reading the page
+    hs.clock.advance(Duration.ofMinutes(10));
+    APIGatewayV2HTTPResponse approved = hs.decide(session, Handshake.formToken(page), "approve");
+    assertEquals(303, approved.getStatusCode(), approved.getBody());
+    Handshake.code(approved);
+  }
+
+  @Test
+  void signedInAlready_slowReadingOfTheConsentPage_stillApproves() {
+    String session = Handshake.cookie(hs.login(hs.loginToken()), Cookies.SESSION);
+    String link = hs.freshLink();
+    APIGatewayV2HTTPResponse page = hs.consentPage(session, link);
+    assertEquals(200, page.getStatusCode(), page.getBody());
+    hs.clock.advance(Duration.ofMinutes(5));
+    APIGatewayV2HTTPResponse approved = hs.decide(session, Handshake.formToken(page), "approve");
+    assertEquals(303, approved.getStatusCode(), approved.getBody());
+  }
+
+  @Test
+  void linkThatNeverReachedStep4InTime_isGone() {
+    String session = Handshake.cookie(hs.login(hs.loginToken()), Cookies.SESSION);
+    String link = hs.freshLink();
+    hs.clock.advance(Duration.ofSeconds(121));
+    APIGatewayV2HTTPResponse page = hs.consentPage(session, link);
+    assertEquals(400, page.getStatusCode(), page.getBody());
+    assertTrue(page.getBody().contains("Start again from Planning Center"), page.getBody());
+  }
+}
