@@ -271,11 +271,15 @@ class AwsCallCountsIT {
     assertEquals(1, pco.authorizationCodeCalls().get());
     assertEquals(1, pco.meCalls().get());
     assertEquals(1, pco.organizationCalls().get());
-    assertEquals(expected(), steps.get("prompt without session"));
+    // the link reached step 4: claimed (held) for the sign-in, no read
+    assertEquals(expected("DynamoDb.UpdateItem", 1), steps.get("prompt without session"));
     assertEquals(
         expected("SecretsManager.GetSecretValue", 1, "DynamoDb.TransactWriteItems", 1),
         steps.get("prompt with login token"));
-    assertEquals(expected("DynamoDb.GetItem", 2, "DynamoDb.PutItem", 1), steps.get("consent page"));
+    // the session read, the link's claim (which reads it), the consent
+    assertEquals(
+        expected("DynamoDb.GetItem", 1, "DynamoDb.UpdateItem", 1, "DynamoDb.PutItem", 1),
+        steps.get("consent page"));
     assertEquals(
         expected("DynamoDb.GetItem", 2, "DynamoDb.TransactWriteItems", 1), steps.get("approve"));
     assertEquals(
@@ -290,8 +294,9 @@ class AwsCallCountsIT {
     steps.values().forEach(step -> step.forEach((name, n) -> total.merge(name, n, Long::sum)));
     assertEquals(
         expected(
-            "DynamoDb.GetItem", 5,
+            "DynamoDb.GetItem", 4,
             "DynamoDb.PutItem", 2,
+            "DynamoDb.UpdateItem", 2,
             "DynamoDb.TransactWriteItems", 3,
             "Kms.Sign", 1,
             "SecretsManager.GetSecretValue", 3),

@@ -91,10 +91,10 @@ class PrimingIT {
   }
 
   @Test
-  void authorizePromptPriming_readsASessionThatWasNeverIssued_andNothingElse() throws Exception {
+  void authorizePromptPriming_readsASessionAndClaimsALinkThatWereNeverIssued() throws Exception {
     var handler =
         new AuthorizePromptHandler(stack.environmentFor("AuthorizePromptFunction", ISSUER));
-    assertEquals(expected("DynamoDb.GetItem", 1), prime(handler));
+    assertEquals(expected("DynamoDb.GetItem", 1, "DynamoDb.UpdateItem", 1), prime(handler));
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.pcohandshake.testkit.fault.Operations.GET_ITEM;
 import static org.pcohandshake.testkit.fault.Operations.GET_SECRET_VALUE;
 import static org.pcohandshake.testkit.fault.Operations.PUT_ITEM;
 import static org.pcohandshake.testkit.fault.Operations.TRANSACT_WRITE_ITEMS;
+import static org.pcohandshake.testkit.fault.Operations.UPDATE_ITEM;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import java.util.List;
@@ -69,8 +70,8 @@ class AuthorizeFaultIT extends FaultCase {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("faults")
-  void consentPage_linkUnreadable_is503Page_writesNothing_worksAfter(Fault fault) {
-    consentPageFails(GET_ITEM, "\"PCOLINK#", fault);
+  void consentPage_linkUnclaimable_is503Page_writesNothing_worksAfter(Fault fault) {
+    consentPageFails(UPDATE_ITEM, "\"PCOLINK#", fault);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -86,9 +87,18 @@ class AuthorizeFaultIT extends FaultCase {
 
     assertUnavailablePage(hs.consentPage(browser.session(), browser.link()));
     assertTriedBeyondRetries(operation, fault);
-    assertEquals(before, hs.table());
+    // the link's claim (its hold for the sign-in and the consent page) may have been applied
+    // before the consent's write failed: it is idempotent, and no consent exists
+    assertEquals(withoutHold(before), withoutHold(hs.table()));
     APIGatewayV2HTTPResponse retried = hs.consentPage(browser.session(), browser.link());
     assertEquals(200, retried.getStatusCode(), retried.getBody());
     Handshake.formToken(retried);
+  }
+
+  private static List<String> withoutHold(List<String> items) {
+    String hold = "holdUntil=AttributeValue\\([^)]*\\)";
+    return items.stream()
+        .map(item -> item.replaceAll(", " + hold, "").replaceAll(hold + ", ", ""))
+        .toList();
   }
 }

@@ -88,9 +88,14 @@ public final class AuthorizePrompt {
 
     Optional<Session> session = http.cookie(Cookies.SESSION).flatMap(sessions::find);
     if (session.isEmpty()) {
+      // the link reached step 4 in time: held for the sign-in and the consent page
+      http.cookie(Cookies.PCO_LINK).ifPresent(cookie -> links.claim(cookie, linkHold()));
       return loginRedirect(authorizeUrl, LoginBinding.begin());
     }
-    PendingLink link = http.cookie(Cookies.PCO_LINK).flatMap(links::find).orElse(PendingLink.NONE);
+    PendingLink link =
+        http.cookie(Cookies.PCO_LINK)
+            .flatMap(cookie -> links.claim(cookie, linkHold()))
+            .orElse(PendingLink.NONE);
     if (!link.present() && config.pcoTokenMode() != Config.PcoTokenMode.SKIP) {
       // no identity from step 2: not reached through Planning Center's popup, or too late
       Log.warn(http.requestId(), "pco_link_missing", java.util.Map.of());
@@ -114,6 +119,11 @@ public final class AuthorizePrompt {
         request,
         link,
         formToken);
+  }
+
+  /** How long a link that reached step 4 is held: a whole sign-in, then a whole consent page. */
+  private java.time.Duration linkHold() {
+    return LoginBinding.LIFETIME.plus(config.consentTtl());
   }
 
   /**

@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
@@ -27,6 +28,12 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 public final class LinkStore {
 
   static final String PREFIX = "PCOLINK";
+
+  /** Set by the first {@link #claim} at step 4: how long the link is held after its own expiry. */
+  static final String HOLD = "holdUntil";
+
+  /** Present, and either within its own lifetime or held by a claim at step 4. */
+  private static final String LIVE = "attribute_exists(pk) AND (exp > :now OR #hold > :now)";
 
   private final DynamoDbClient dynamo;
   private final String table;
@@ -92,18 +99,35 @@ public final class LinkStore {
             .build());
   }
 
-  /** The live link a cookie value refers to. */
-  public Optional<PendingLink> find(String cookieValue) {
+  /**
+   * Claims a link at step 4 and returns it, if it is live. A link must reach step 4 within its own
+   * lifetime ({@code PCO_LINK_TTL_SECONDS}, seconds after step 2 in Planning Center's popup); the
+   * first arrival there holds it for {@code hold} more (the sign-in and the consent page), once:
+   * later claims keep the first hold. One conditional update, so the read is as consistent as a
+   * write and a link that never arrived in time cannot be revived.
+   */
+  public Optional<PendingLink> claim(String cookieValue, Duration hold) {
     if (!Tokens.wellFormed(cookieValue)) {
       return Optional.empty();
     }
     String keyHash = Tokens.hash(cookieValue);
-    // consistent: step 4 follows step 2's write by a second, and a missed link is now an error
-    Map<String, AttributeValue> found =
-        dynamo
-            .getItem(r -> r.tableName(table).key(key(PREFIX, keyHash)).consistentRead(true))
-            .item();
-    if (!Items.live(found, clock.instant())) {
+    long now = clock.instant().getEpochSecond();
+    Map<String, AttributeValue> found;
+    try {
+      found =
+          dynamo
+              .updateItem(
+                  r ->
+                      r.tableName(table)
+                          .key(key(PREFIX, keyHash))
+                          .updateExpression("SET #hold = if_not_exists(#hold, :until)")
+                          .conditionExpression(LIVE)
+                          .expressionAttributeNames(Map.of("#hold", HOLD))
+                          .expressionAttributeValues(
+                              Map.of(":now", n(now), ":until", n(now + hold.toSeconds())))
+                          .returnValues(ReturnValue.ALL_NEW))
+              .attributes();
+    } catch (ConditionalCheckFailedException goneOrLate) {
       return Optional.empty();
     }
     return Optional.of(
@@ -125,7 +149,8 @@ public final class LinkStore {
             Delete.builder()
                 .tableName(table)
                 .key(key(PREFIX, keyHash))
-                .conditionExpression("attribute_exists(pk) AND exp > :now")
+                .conditionExpression(LIVE)
+                .expressionAttributeNames(Map.of("#hold", HOLD))
                 .expressionAttributeValues(Map.of(":now", n(clock.instant().getEpochSecond())))
                 .build())
         .build();

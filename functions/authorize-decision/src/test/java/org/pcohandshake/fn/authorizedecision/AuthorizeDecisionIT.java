@@ -81,7 +81,7 @@ class AuthorizeDecisionIT {
             sessions.find(session).orElseThrow().idHash(),
             "user-1",
             new AuthorizationRequest(env.get("CLIENT_ID"), redirect, state, "people", challenge),
-            links.find(link).orElseThrow()));
+            links.claim(link, Duration.ZERO).orElseThrow()));
   }
 
   static Pending pending(String state, String challenge) {
@@ -91,7 +91,7 @@ class AuthorizeDecisionIT {
   }
 
   static void assertLinkConsumedAndCleared(Pending p, APIGatewayV2HTTPResponse response) {
-    assertTrue(links.find(p.link()).isEmpty(), "the link is used up");
+    assertTrue(links.claim(p.link(), Duration.ZERO).isEmpty(), "the link is used up");
     assertTrue(
         response.getCookies().contains(Cookies.clear(Cookies.PCO_LINK)),
         String.valueOf(response.getCookies()));

@@ -33,6 +33,7 @@ public final class AuthorizePromptHandler extends HttpFunction {
 
   private final Config config;
   private final AuthorizePrompt prompt;
+  private final LinkStore links;
 
   /** Lambda's entry: configuration from the process environment; primed before a snapshot. */
   public AuthorizePromptHandler() {
@@ -71,13 +72,14 @@ public final class AuthorizePromptHandler extends HttpFunction {
       verifier =
           LoginTokenVerifier.hmac(key::current, config.loginIssuer(), config.issuer(), clock);
     }
+    this.links = new LinkStore(dynamo, config.tableName(), config.pcoLinkTtl(), clock);
     this.prompt =
         new AuthorizePrompt(
             config,
             verifier,
             new SessionStore(dynamo, config.tableName(), config.sessionTtl(), clock),
             new ConsentStore(dynamo, config.tableName(), config.consentTtl(), clock),
-            new LinkStore(dynamo, config.tableName(), config.pcoLinkTtl(), clock));
+            links);
   }
 
   @Override
@@ -89,8 +91,9 @@ public final class AuthorizePromptHandler extends HttpFunction {
    * SnapStart priming: a login return that did not start in this browser, with a session cookie
    * that was never issued (the validation, the session read, which misses, the round trip's check,
    * which refuses it before the token is verified), the login redirect built for a round trip that
-   * was never started (no random value is drawn), the consent page rendered for a sample, and the
-   * login token's parsing. The login bridge key is not read: no secret belongs in a snapshot.
+   * was never started (no random value is drawn), the claim of a link that was never issued (the
+   * table refuses it), the consent page rendered for a sample, and the login token's parsing. The
+   * login bridge key is not read: no secret belongs in a snapshot.
    *
    * <p>Nothing to renew after a restore: the login bridge key was never read, no session was
    * opened.
@@ -122,6 +125,7 @@ public final class AuthorizePromptHandler extends HttpFunction {
                       Cookies.PCO_LINK + "=" + Priming.NEVER_ISSUED),
                   ""));
           prompt.loginRedirect(config.issuer() + "/oauth/authorize?" + query, Priming.NEVER_ISSUED);
+          links.claim(Priming.NEVER_ISSUED, java.time.Duration.ZERO); // refused: never issued
           ConsentPage.render(
               config.issuer() + "/oauth/authorize",
               config.appName(),

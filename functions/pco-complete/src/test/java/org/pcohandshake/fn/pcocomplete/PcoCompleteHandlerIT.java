@@ -132,7 +132,7 @@ class PcoCompleteHandlerIT {
             config.tableName(),
             config.pcoLinkTtl(),
             Clock.systemUTC());
-    PendingLink found = links.find(cookieValue).orElseThrow();
+    PendingLink found = links.claim(cookieValue, Duration.ZERO).orElseThrow();
     assertEquals(new PcoLink("2002", "1001", "Pat Example"), found.link());
     assertEquals("Example Church", found.organizationName(), "read once, for the consent page");
 
@@ -246,9 +246,10 @@ class PcoCompleteHandlerIT {
         new LinkStore(
             new AwsClients(config).dynamoDb(), config.tableName(), config.pcoLinkTtl(), clock);
     clock.advance(Duration.ofSeconds(110));
-    assertTrue(links.find(cookieValue).isPresent(), "still live a little under 120 s");
+    assertTrue(
+        links.claim(cookieValue, Duration.ZERO).isPresent(), "still live a little under 120 s");
     clock.advance(Duration.ofSeconds(11));
-    assertTrue(links.find(cookieValue).isEmpty(), "gone after 120 s");
+    assertTrue(links.claim(cookieValue, Duration.ZERO).isEmpty(), "gone after 120 s");
   }
 
   /** Codes no OAuth server issues: empty, over 1,024 characters, outside VSCHAR (%x20-7E). */
