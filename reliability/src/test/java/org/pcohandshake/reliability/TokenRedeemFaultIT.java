@@ -6,9 +6,12 @@ import static org.pcohandshake.testkit.fault.Operations.UPDATE_ITEM;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.testkit.fault.Fault;
+import org.pcohandshake.testkit.fault.Rule;
 
 /**
  * {@code POST /oauth/token}, redeeming the code and revoking on a replay, with the write failing
@@ -48,5 +51,40 @@ class TokenRedeemFaultIT extends FaultCase {
     assertEquals(400, replay.getStatusCode());
     assertEquals("invalid_grant", Handshake.json(replay).get("error"));
     assertEquals(400, hs.refresh(refreshToken).getStatusCode(), "the family is revoked");
+  }
+
+  @Test
+  void twoExchangesOverlapping_theLoserSeesAConflict_theGrantEndsRevoked() {
+    String code = hs.toCode();
+    // another exchange of the same code is in flight: DynamoDB cancels this one's transaction
+    // with TransactionConflict on the code, before the other has written the grant
+    hs.aws.add(
+        Rule.on(TRANSACT_WRITE_ITEMS)
+            .whereBodyContains("\"CODE#")
+            .times(1)
+            .answer(Fault.transactionCanceled(0, "TransactionConflict")));
+    APIGatewayV2HTTPResponse loser = hs.exchange(code);
+    assertEquals(400, loser.getStatusCode(), loser.getBody());
+    assertEquals("invalid_grant", Handshake.json(loser).get("error"));
+
+    // then the other exchange's transaction goes through: whatever it answers, the replay was
+    // detected, so no token of this code may work
+    APIGatewayV2HTTPResponse other = hs.exchange(code);
+    if (other.getStatusCode() == 200) {
+      assertEquals(400, hs.refresh(Handshake.refreshToken(other)).getStatusCode());
+    } else {
+      assertEquals("invalid_grant", Handshake.json(other).get("error"), other.getBody());
+    }
+    String grantId = attribute("CODE#" + Tokens.hash(code), "grantId");
+    assertEquals("code_replay", attribute("GRANT#" + grantId, "revokedFor"), hs.table().toString());
+  }
+
+  /** A string attribute of the item with this key, empty when the item or attribute is absent. */
+  static String attribute(String pk, String name) {
+    return hs.stack.scanTable("Table").stream()
+        .filter(item -> item.get("pk").s().equals(pk) && item.containsKey(name))
+        .map(item -> item.get(name).s())
+        .findFirst()
+        .orElse("");
   }
 }

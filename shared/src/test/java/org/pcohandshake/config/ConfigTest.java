@@ -52,6 +52,17 @@ class ConfigTest {
   }
 
   @Test
+  void refreshGrace_isAtMostTwoMinutes() {
+    assertEquals(
+        Duration.ofSeconds(120),
+        TestConfigs.with(Config.REFRESH_GRACE_SECONDS, "120").refreshGrace());
+    ConfigException e =
+        assertThrows(
+            ConfigException.class, () -> TestConfigs.with(Config.REFRESH_GRACE_SECONDS, "121"));
+    assertTrue(e.getMessage().contains(Config.REFRESH_GRACE_SECONDS));
+  }
+
+  @Test
   void trailingSlashOfIssuer_isDropped() {
     assertEquals(
         "https://x.example", TestConfigs.with(Config.ISSUER, "https://x.example/").issuer());
