@@ -79,6 +79,32 @@ class TokenRedeemFaultIT extends FaultCase {
     assertEquals("code_replay", attribute("GRANT#" + grantId, "revokedFor"), hs.table().toString());
   }
 
+  @Test
+  void twoExchangesOverlapping_theLosersRevocationMeetsTheOtherTransaction_isRetried() {
+    String code = hs.toCode();
+    hs.aws.add(
+        Rule.on(TRANSACT_WRITE_ITEMS)
+            .whereBodyContains("\"CODE#")
+            .times(1)
+            .answer(Fault.transactionCanceled(0, "TransactionConflict")));
+    // the grant is still being written by the other transaction: DynamoDB refuses the update of
+    // it with TransactionConflictException, which the SDK does not retry
+    hs.aws.add(
+        Rule.on(UPDATE_ITEM)
+            .whereBodyContains("\"GRANT#")
+            .times(1)
+            .answer(Fault.throttling("TransactionConflictException")));
+    APIGatewayV2HTTPResponse loser = hs.exchange(code);
+    assertEquals(400, loser.getStatusCode(), loser.getBody());
+    assertEquals("invalid_grant", Handshake.json(loser).get("error"));
+    assertEquals(2, hs.aws.faulted(UPDATE_ITEM) + hs.aws.faulted(TRANSACT_WRITE_ITEMS));
+
+    APIGatewayV2HTTPResponse other = hs.exchange(code);
+    assertEquals(400, other.getStatusCode(), other.getBody());
+    String grantId = attribute("CODE#" + Tokens.hash(code), "grantId");
+    assertEquals("code_replay", attribute("GRANT#" + grantId, "revokedFor"));
+  }
+
   /** A string attribute of the item with this key, empty when the item or attribute is absent. */
   static String attribute(String pk, String name) {
     return hs.stack.scanTable("Table").stream()
