@@ -5,7 +5,12 @@ import static org.pcohandshake.testkit.fault.Operations.TRANSACT_WRITE_ITEMS;
 import static org.pcohandshake.testkit.fault.Operations.UPDATE_ITEM;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -58,11 +63,7 @@ class TokenRedeemFaultIT extends FaultCase {
     String code = hs.toCode();
     // another exchange of the same code is in flight: DynamoDB cancels this one's transaction
     // with TransactionConflict on the code, before the other has written the grant
-    hs.aws.add(
-        Rule.on(TRANSACT_WRITE_ITEMS)
-            .whereBodyContains("\"CODE#")
-            .times(1)
-            .answer(Fault.transactionCanceled(0, "TransactionConflict")));
+    conflictOnTheCode();
     APIGatewayV2HTTPResponse loser = hs.exchange(code);
     assertEquals(400, loser.getStatusCode(), loser.getBody());
     assertEquals("invalid_grant", Handshake.json(loser).get("error"));
@@ -82,11 +83,7 @@ class TokenRedeemFaultIT extends FaultCase {
   @Test
   void twoExchangesOverlapping_theLosersRevocationMeetsTheOtherTransaction_isRetried() {
     String code = hs.toCode();
-    hs.aws.add(
-        Rule.on(TRANSACT_WRITE_ITEMS)
-            .whereBodyContains("\"CODE#")
-            .times(1)
-            .answer(Fault.transactionCanceled(0, "TransactionConflict")));
+    conflictOnTheCode();
     // the grant is still being written by the other transaction: DynamoDB refuses the update of
     // it with TransactionConflictException, which the SDK does not retry
     hs.aws.add(
@@ -103,6 +100,44 @@ class TokenRedeemFaultIT extends FaultCase {
     assertEquals(400, other.getStatusCode(), other.getBody());
     String grantId = attribute("CODE#" + Tokens.hash(code), "grantId");
     assertEquals("code_replay", attribute("GRANT#" + grantId, "revokedFor"));
+  }
+
+  @Test
+  void tenConcurrentExchanges_theFirstMeetingAConflict_noTokenOfTheCodeWorks() throws Exception {
+    String code = hs.toCode();
+    conflictOnTheCode();
+    ExecutorService pool = Executors.newFixedThreadPool(10);
+    List<APIGatewayV2HTTPResponse> answers = new ArrayList<>();
+    try {
+      List<Callable<APIGatewayV2HTTPResponse>> calls = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        calls.add(() -> hs.exchange(code));
+      }
+      for (Future<APIGatewayV2HTTPResponse> answer : pool.invokeAll(calls)) {
+        answers.add(answer.get());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    for (APIGatewayV2HTTPResponse answer : answers) {
+      if (answer.getStatusCode() == 200) {
+        // issued before the conflicted one revoked: its family must be dead now
+        assertEquals(400, hs.refresh(Handshake.refreshToken(answer)).getStatusCode());
+      } else {
+        assertEquals("invalid_grant", Handshake.json(answer).get("error"), answer.getBody());
+      }
+    }
+    String grantId = attribute("CODE#" + Tokens.hash(code), "grantId");
+    assertEquals("code_replay", attribute("GRANT#" + grantId, "revokedFor"));
+  }
+
+  /** The next redeeming transaction is cancelled as DynamoDB does while another holds the code. */
+  static void conflictOnTheCode() {
+    hs.aws.add(
+        Rule.on(TRANSACT_WRITE_ITEMS)
+            .whereBodyContains("\"CODE#")
+            .times(1)
+            .answer(Fault.transactionCanceled(0, "TransactionConflict")));
   }
 
   /** A string attribute of the item with this key, empty when the item or attribute is absent. */
