@@ -35,6 +35,7 @@ import org.pcohandshake.grant.GrantStore;
 import org.pcohandshake.http.Cookies;
 import org.pcohandshake.link.LinkStore;
 import org.pcohandshake.link.PcoLink;
+import org.pcohandshake.link.PendingLink;
 import org.pcohandshake.session.LoginIdentity;
 import org.pcohandshake.session.SessionStore;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
@@ -251,6 +252,7 @@ final class Scenarios {
   }
 
   private static final PcoLink LINK = new PcoLink("org-bench", "person-bench", "Pat Bench");
+  private static final String ORGANIZATION_NAME = "Bench Church";
 
   /** GET /oauth/authorize with a session and the PCO link cookie: the consent page. */
   private Scenario consentPage() {
@@ -260,7 +262,8 @@ final class Scenarios {
       @Override
       public void prepare(int invocations) {
         cookies[0] = session(env);
-        cookies[1] = new LinkStore(dynamo, table, Duration.ofHours(1), clock).put(LINK);
+        cookies[1] =
+            new LinkStore(dynamo, table, Duration.ofHours(1), clock).put(LINK, ORGANIZATION_NAME);
       }
 
       @Override
@@ -290,6 +293,7 @@ final class Scenarios {
     Map<String, String> env = env("AuthorizeDecisionFunction");
     String[] session = new String[1];
     ConsentStore consents = new ConsentStore(dynamo, table, Duration.ofHours(1), clock);
+    LinkStore links = new LinkStore(dynamo, table, Duration.ofHours(1), clock);
     AuthorizationRequest request =
         new AuthorizationRequest(
             env.get("CLIENT_ID"), redirectUri(env), "bench-state", "", CHALLENGE);
@@ -301,8 +305,15 @@ final class Scenarios {
         session[0] = session(env);
         formTokens.clear();
         for (int i = 0; i < invocations; i++) {
+          // each consent its own link: the decision consumes it with the code
+          String link = links.put(LINK, ORGANIZATION_NAME);
           formTokens.add(
-              consents.put(new Consent(Tokens.hash(session[0]), "bench-user", request, LINK)));
+              consents.put(
+                  new Consent(
+                      Tokens.hash(session[0]),
+                      "bench-user",
+                      request,
+                      new PendingLink(Tokens.hash(link), LINK, ORGANIZATION_NAME))));
         }
       }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.nimbusds.jose.util.JSONObjectUtils;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -185,8 +186,7 @@ class AwsCallCountsIT {
             () -> {
               var r =
                   prompt.handleRequest(
-                      authorize()
-                          .query("login_token", loginTokens.sign("user-1", "Ada"))
+                      LoginTokens.bound(authorize(), loginTokens.sign("user-1", "Ada"))
                           .cookie(Cookies.PCO_LINK, linkCookie[0])
                           .build(),
                       null);
@@ -263,12 +263,14 @@ class AwsCallCountsIT {
     pco.resetCounters();
     Map<String, Map<String, Long>> steps = handshake();
 
-    // the PCO client secret (then cached 5 min) and the link; PCO itself: the code, then /me
+    // the PCO client secret (then cached 5 min) and the link; PCO itself: the code, /me, then the
+    // organization (its name for the consent page)
     assertEquals(
         expected("SecretsManager.GetSecretValue", 1, "DynamoDb.PutItem", 1),
         steps.get("pco complete"));
     assertEquals(1, pco.authorizationCodeCalls().get());
     assertEquals(1, pco.meCalls().get());
+    assertEquals(1, pco.organizationCalls().get());
     assertEquals(expected(), steps.get("prompt without session"));
     assertEquals(
         expected("SecretsManager.GetSecretValue", 1, "DynamoDb.TransactWriteItems", 1),
@@ -525,15 +527,23 @@ class AwsCallCountsIT {
     return (String) issuedTokens(token).get("refresh_token");
   }
 
-  /** Runs a handshake (steps 4 to 6) through the given token handler; its token response. */
+  /** Runs a handshake (steps 2 to 6) through the given token handler; its token response. */
   private static Map<String, Object> issuedTokens(TokenHandler token) {
     AuthorizePromptHandler prompt = new AuthorizePromptHandler(promptEnv);
     AuthorizeDecisionHandler decision = new AuthorizeDecisionHandler(decisionEnv);
+    // step 2's link: step 4 requires it (identify mode), and each link yields one code
+    String link =
+        cookie(
+            new PcoCompleteHandler(pcoCompleteEnv).handleRequest(pcoComplete(), null),
+            Cookies.PCO_LINK);
     var login =
         prompt.handleRequest(
-            authorize().query("login_token", loginTokens.sign("user-2", "Bo")).build(), null);
+            LoginTokens.bound(authorize(), loginTokens.sign("user-2", "Bo")).build(), null);
     String session = cookie(login, Cookies.SESSION);
-    var page = prompt.handleRequest(authorize().cookie(Cookies.SESSION, session).build(), null);
+    var page =
+        prompt.handleRequest(
+            authorize().cookie(Cookies.SESSION, session).cookie(Cookies.PCO_LINK, link).build(),
+            null);
     Matcher m = Pattern.compile("name=\"form_token\" value=\"([^\"]+)\"").matcher(page.getBody());
     assertTrue(m.find(), page.getBody());
     var approved =
@@ -588,19 +598,55 @@ class AwsCallCountsIT {
   @Test
   void aClientStillHoldingThePreviousSecret_costsOneMoreReadPerCacheLifetime() {
     TokenHandler token = new TokenHandler(tokenEnv);
+    Map<String, Long> calls = calls(() -> refusedWithAWrongSecret(token));
+    // the current version, then current and previous together (no previous here: never rotated)
+    assertEquals(expected("SecretsManager.GetSecretValue", 3), calls);
+  }
+
+  /** A refresh with a wrong client secret, refused before any grant logic. */
+  private static void refusedWithAWrongSecret(TokenHandler token) {
+    var r =
+        token.handleRequest(
+            TestEvent.post("/oauth/token")
+                .basic(tokenEnv.get("CLIENT_ID"), "not-the-current-secret")
+                .form("grant_type", "refresh_token", "refresh_token", "x".repeat(43))
+                .build(),
+            null);
+    assertEquals(401, r.getStatusCode(), r.getBody());
+  }
+
+  @Test
+  void withoutOverlap_wrongSecretsCostOneReadPerCacheLifetime_andNeverReadThePrevious() {
+    Map<String, String> noOverlap = new HashMap<>(tokenEnv);
+    noOverlap.put(Config.PREVIOUS_SECRET_OVERLAP_SECONDS, "0");
+    TokenHandler token = new TokenHandler(noOverlap);
+    Map<String, Long> calls =
+        calls(
+            () -> {
+              for (int i = 0; i < 3; i++) {
+                refusedWithAWrongSecret(token);
+              }
+            });
+    // the current version, then the current version alone again: AWSPREVIOUS is not read
+    assertEquals(expected("SecretsManager.GetSecretValue", 2), calls);
+  }
+
+  @Test
+  void aLogin_inAWarmPromptFunction_readsTheLoginKeyNoMore() {
+    AuthorizePromptHandler prompt = new AuthorizePromptHandler(promptEnv);
+    var first =
+        prompt.handleRequest(
+            LoginTokens.bound(authorize(), loginTokens.sign("user-3", "Cy")).build(), null);
+    assertEquals(303, first.getStatusCode(), first.getBody());
     Map<String, Long> calls =
         calls(
             () -> {
               var r =
-                  token.handleRequest(
-                      TestEvent.post("/oauth/token")
-                          .basic(tokenEnv.get("CLIENT_ID"), "not-the-current-secret")
-                          .form("grant_type", "refresh_token", "refresh_token", "x".repeat(43))
-                          .build(),
+                  prompt.handleRequest(
+                      LoginTokens.bound(authorize(), loginTokens.sign("user-3", "Cy")).build(),
                       null);
-              assertEquals(401, r.getStatusCode(), r.getBody());
+              assertEquals(303, r.getStatusCode(), r.getBody());
             });
-    // the current version, then current and previous together (no previous here: never rotated)
-    assertEquals(expected("SecretsManager.GetSecretValue", 3), calls);
+    assertEquals(expected("DynamoDb.TransactWriteItems", 1), calls);
   }
 }

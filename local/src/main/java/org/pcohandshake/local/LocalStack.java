@@ -18,6 +18,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import org.pcohandshake.config.Config;
+import org.pcohandshake.config.ConfigException;
 import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
 import org.pcohandshake.testkit.aws.Provisioner;
@@ -77,6 +79,8 @@ public final class LocalStack implements AutoCloseable {
   private final Map<String, String> parameters;
   private final String integratorClientId;
   private final String integratorClientSecret;
+  private final boolean integratorClientSecretSupplied;
+  private final FunctionSettings settings;
 
   private LocalStack(
       Resources resources,
@@ -89,7 +93,9 @@ public final class LocalStack implements AutoCloseable {
       DevLoginApp loginApp,
       Map<String, String> parameters,
       String integratorClientId,
-      String integratorClientSecret) {
+      String integratorClientSecret,
+      boolean integratorClientSecretSupplied,
+      FunctionSettings settings) {
     this.resources = resources;
     this.template = template;
     this.emulator = emulator;
@@ -101,6 +107,8 @@ public final class LocalStack implements AutoCloseable {
     this.parameters = Map.copyOf(parameters);
     this.integratorClientId = integratorClientId;
     this.integratorClientSecret = integratorClientSecret;
+    this.integratorClientSecretSupplied = integratorClientSecretSupplied;
+    this.settings = settings;
   }
 
   // ---- command line ------------------------------------------------------------------------
@@ -156,50 +164,22 @@ public final class LocalStack implements AutoCloseable {
   }
 
   void printReady(PrintStream out, String elapsed) {
-    out.println("READY " + baseUrl);
-    if (simulator != null) {
-      out.println(
-          "  Open in a browser:        "
-              + startUrl().orElseThrow()
-              + "  (the simulated Planning Center; click \"Authorize add-on\")");
-    } else {
-      out.println(
-          "  Authorize the add-on in the Planning Center at "
-              + parameters.get(PARAM_PCO_BASE_URL)
-              + ", whose config.yaml integrator_oauth has:");
-    }
-    out.println("  Integrator client id:     " + integratorClientId);
-    out.println("  Integrator client secret: " + integratorClientSecret);
-    out.println(
-        "  (config.yaml integrator_oauth identifier and secret: what PCO sends to "
-            + baseUrl
-            + "/oauth/token)");
-    out.println(
-        "  authorize_url "
-            + baseUrl
-            + "/oauth/authorize, token_url "
-            + baseUrl
-            + "/oauth/token, redirect_url "
-            + baseUrl
-            + "/oauth/pco/complete");
-    if (loginApp != null) {
-      out.println(
-          "  Login: the development login app at "
-              + loginApp.loginUrl()
-              + " signs in whatever user id you type.");
-    } else {
-      out.println("  Login: your login app at " + parameters.get(PARAM_LOGIN_URL));
-    }
-    if (!hasExampleApi(template)) {
-      out.println(
-          "  (template.yaml has no "
-              + EXAMPLE_API_METHOD
-              + " "
-              + EXAMPLE_API_PATH
-              + " yet: the flow ends when PCO holds the integrator token.)");
-    }
-    out.println("Started in " + elapsed + ". Press Ctrl-C to stop.");
-    out.flush();
+    banner().print(out, elapsed);
+  }
+
+  /** The READY block: a supplied secret is named there, never printed. */
+  ReadyBanner banner() {
+    return new ReadyBanner(
+        baseUrl,
+        startUrl(),
+        parameters.get(PARAM_PCO_BASE_URL),
+        integratorClientId,
+        integratorClientSecretSupplied ? Optional.empty() : Optional.of(integratorClientSecret),
+        loginApp().map(DevLoginApp::loginUrl),
+        parameters.get(PARAM_LOGIN_URL),
+        hasExampleApi(template),
+        settings.applied(),
+        settings.undeclared());
   }
 
   // ---- start -------------------------------------------------------------------------------
@@ -271,6 +251,11 @@ public final class LocalStack implements AutoCloseable {
   /** config.yaml's {@code secret}. */
   public String integratorClientSecret() {
     return integratorClientSecret;
+  }
+
+  /** The function settings taken from the environment, and where they went. */
+  public FunctionSettings functionSettings() {
+    return settings;
   }
 
   /** Whether template.yaml declares the example API ({@code GET /api/me}). */
@@ -377,6 +362,7 @@ public final class LocalStack implements AutoCloseable {
 
     LocalStack start() {
       SamTemplate template = progress.step("template", this::loadTemplate);
+      FunctionSettings settings = FunctionSettings.resolve(template, options.functionSettings());
       Emulator emulator = progress.step("AWS emulator", this::startEmulator);
       String pcoClientSecret =
           options
@@ -397,7 +383,7 @@ public final class LocalStack implements AutoCloseable {
       AtomicReference<Map<String, String>> parameters = new AtomicReference<>();
       AtomicReference<String> issuer = new AtomicReference<>();
       LocalApi api =
-          progress.step("local API", () -> startApi(template, stack, parameters, issuer));
+          progress.step("local API", () -> startApi(template, stack, settings, parameters, issuer));
       String baseUrl = issuer.get();
 
       PcoSimulator simulator =
@@ -414,7 +400,7 @@ public final class LocalStack implements AutoCloseable {
                       integratorClientSecret));
       DevLoginApp loginApp = progress.step("login app", () -> startLoginApp(baseUrl, stack));
 
-      Map<String, String> values = new LinkedHashMap<>();
+      Map<String, String> values = new LinkedHashMap<>(settings.parameters());
       values.put(
           PARAM_PCO_BASE_URL,
           simulator != null ? simulator.baseUrl() : options.pcoBaseUrl().orElseThrow());
@@ -431,18 +417,45 @@ public final class LocalStack implements AutoCloseable {
         // the simulated add-on calls the example API from the simulator's origin
         values.put(
             PARAM_ALLOWED_ORIGINS,
-            (Objects.requireNonNullElse(defaults.get(PARAM_ALLOWED_ORIGINS), "")
+            (Objects.requireNonNullElse(
+                        values.getOrDefault(
+                            PARAM_ALLOWED_ORIGINS, defaults.get(PARAM_ALLOWED_ORIGINS)),
+                        "")
                     + " "
                     + simulator.baseUrl())
                 .strip());
       }
+      Map<String, Map<String, String>> environments = new LinkedHashMap<>();
       try {
         stack.parameterValues(values);
-        template.functions().keySet().forEach(id -> stack.environmentFor(id, baseUrl, values));
+        template
+            .functions()
+            .keySet()
+            .forEach(
+                id ->
+                    environments.put(
+                        id, settings.apply(id, stack.environmentFor(id, baseUrl, values))));
       } catch (IllegalArgumentException | IllegalStateException e) {
         throw new StartupException(
-            "template.yaml cannot be configured for the local stack: " + e.getMessage(), e);
+            "template.yaml cannot be configured for the local stack: "
+                + e.getMessage()
+                + givenSettings(settings),
+            e);
       }
+      // what each function would refuse at its init, said now rather than on the first request
+      environments.forEach(
+          (id, environment) -> {
+            try {
+              Config.fromEnvironment(environment);
+            } catch (ConfigException e) {
+              throw new StartupException(
+                  id
+                      + " would refuse its configuration: "
+                      + e.getMessage()
+                      + givenSettings(settings),
+                  e);
+            }
+          });
       parameters.set(Map.copyOf(values));
       return new LocalStack(
           resources,
@@ -455,7 +468,17 @@ public final class LocalStack implements AutoCloseable {
           loginApp,
           values,
           integratorClientId,
-          integratorClientSecret);
+          integratorClientSecret,
+          options.integratorClientSecret().isPresent(),
+          settings);
+    }
+
+    private static String givenSettings(FunctionSettings settings) {
+      return settings.given().isEmpty()
+          ? ""
+          : " (function settings from the environment: "
+              + String.join(", ", settings.given().keySet())
+              + ")";
     }
 
     private Progress.Result<SamTemplate> loadTemplate() {
@@ -543,6 +566,7 @@ public final class LocalStack implements AutoCloseable {
     private Progress.Result<LocalApi> startApi(
         SamTemplate template,
         ProvisionedStack stack,
+        FunctionSettings settings,
         AtomicReference<Map<String, String>> parameters,
         AtomicReference<String> issuer) {
       int port = options.port();
@@ -561,7 +585,8 @@ public final class LocalStack implements AutoCloseable {
                     throw new IllegalStateException(
                         "the local stack is still starting; try again in a moment");
                   }
-                  return stack.environmentFor(functionId, issuer.get(), values);
+                  return settings.apply(
+                      functionId, stack.environmentFor(functionId, issuer.get(), values));
                 });
       } catch (UncheckedIOException e) {
         throw portTaken(port, "the local API", "PORT", e);

@@ -32,6 +32,8 @@ import org.pcohandshake.testkit.pco.PcoSimulator;
  * @param emulator an emulator the caller owns (tests); empty means {@link Emulator#start()}, which
  *     honours {@code AWS_ENDPOINT_URL}
  * @param simulatorSettings a last change to the simulator's settings (tests: auto-approve, person)
+ * @param functionSettings function variables given in the environment ({@code SCOPES}, {@code
+ *     REFRESH_GRACE_SECONDS}, ...): see {@link FunctionSettings}; never the local stack's own
  */
 public record LocalStackOptions(
     int port,
@@ -45,7 +47,8 @@ public record LocalStackOptions(
     Optional<String> integratorClientId,
     Optional<String> integratorClientSecret,
     Optional<Emulator> emulator,
-    UnaryOperator<PcoSimulator.Settings> simulatorSettings) {
+    UnaryOperator<PcoSimulator.Settings> simulatorSettings,
+    Map<String, String> functionSettings) {
 
   public static final String PORT = "PORT";
   public static final String PCO_BASE_URL = "PCO_BASE_URL";
@@ -86,6 +89,7 @@ public record LocalStackOptions(
     Objects.requireNonNull(integratorClientSecret, "integratorClientSecret");
     Objects.requireNonNull(emulator, "emulator");
     Objects.requireNonNull(simulatorSettings, "simulatorSettings");
+    functionSettings = Map.copyOf(functionSettings);
   }
 
   /** Everything built in, on free ports: what tests start from. */
@@ -102,7 +106,8 @@ public record LocalStackOptions(
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
-        UnaryOperator.identity());
+        UnaryOperator.identity(),
+        Map.of());
   }
 
   /**
@@ -205,29 +210,34 @@ public record LocalStackOptions(
         value(env, INTEGRATOR_CLIENT_ID),
         value(env, INTEGRATOR_CLIENT_SECRET),
         Optional.empty(),
-        UnaryOperator.identity());
+        UnaryOperator.identity(),
+        FunctionSettings.fromEnvironment(env));
   }
 
   /** These options with an emulator the caller owns and keeps running. */
   public LocalStackOptions withEmulator(Emulator value) {
-    return new LocalStackOptions(
-        port,
-        pcoBaseUrl,
-        pcoOAuthApplicationId,
-        pcoClientId,
-        pcoClientSecret,
-        loginUrl,
-        loginBridgeKey,
-        loginIssuer,
-        integratorClientId,
-        integratorClientSecret,
-        Optional.of(value),
-        simulatorSettings);
+    return with(Optional.of(value), simulatorSettings, functionSettings);
   }
 
   /** These options with one more change to the simulator's settings. */
   public LocalStackOptions withSimulatorSettings(UnaryOperator<PcoSimulator.Settings> change) {
     UnaryOperator<PcoSimulator.Settings> before = simulatorSettings;
+    return with(emulator, s -> change.apply(before.apply(s)), functionSettings);
+  }
+
+  /**
+   * These options with function settings as if given in the environment (tests): filtered like the
+   * environment.
+   */
+  public LocalStackOptions withFunctionSettings(Map<String, String> settings) {
+    return with(emulator, simulatorSettings, FunctionSettings.fromEnvironment(settings));
+  }
+
+  /** These options with what tests change: the emulator, the simulator, function settings. */
+  private LocalStackOptions with(
+      Optional<Emulator> emulatorValue,
+      UnaryOperator<PcoSimulator.Settings> simulatorValue,
+      Map<String, String> settingsValue) {
     return new LocalStackOptions(
         port,
         pcoBaseUrl,
@@ -239,8 +249,9 @@ public record LocalStackOptions(
         loginIssuer,
         integratorClientId,
         integratorClientSecret,
-        emulator,
-        s -> change.apply(before.apply(s)));
+        emulatorValue,
+        simulatorValue,
+        settingsValue);
   }
 
   /** The simulator's port: {@code port + 1}, or a free one when {@code port} is 0. */
@@ -295,6 +306,8 @@ public record LocalStackOptions(
         + integratorClientId
         + ", integratorClientSecret="
         + integratorClientSecret.map(s -> "<set>")
+        + ", functionSettings="
+        + functionSettings.keySet()
         + "]";
   }
 

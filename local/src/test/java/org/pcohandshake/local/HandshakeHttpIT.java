@@ -1,6 +1,7 @@
 package org.pcohandshake.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -78,6 +79,59 @@ class HandshakeHttpIT {
         List.of("HandshakeStarted", "ConsentApproved", "TokenGranted", "TokenRefreshed"),
         events,
         metrics.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void loginCsrf_attackersLoginReturnOpenedInVictimsBrowser_signsNobodyIn() throws Exception {
+    String issuer = local.baseUrl();
+    DevLoginApp loginApp = local.loginApp().orElseThrow();
+    // the attacker runs a round trip in their own browser and stops at the login app's answer:
+    // the return URL with their login token, which they send to the victim
+    String attackerReturn;
+    try (HttpSession attacker = new HttpSession()) {
+      HttpSession.Page login = attacker.get(local.startUrl().orElseThrow() + "addons/start");
+      String returnTo = query(login.uri()).get("return_to");
+      java.net.http.HttpResponse<Void> signedIn =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(URI.create(loginApp.loginUrl()))
+                      .header("content-type", "application/x-www-form-urlencoded")
+                      .POST(
+                          java.net.http.HttpRequest.BodyPublishers.ofString(
+                              "user_id=attacker-1&name=Mallory&return_to="
+                                  + java.net.URLEncoder.encode(returnTo, StandardCharsets.UTF_8)))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.discarding());
+      assertEquals(303, signedIn.statusCode());
+      attackerReturn = signedIn.headers().firstValue("location").orElseThrow();
+      assertTrue(attackerReturn.contains("login_token="), attackerReturn);
+    }
+    try (HttpSession victim = new HttpSession()) {
+      // the victim's browser, with a round trip of its own in flight, opens the attacker's link
+      HttpSession.Page ownLogin = victim.get(local.startUrl().orElseThrow() + "addons/start");
+      assertTrue(victim.cookies("localhost").containsKey("__Host-pco_hs_login"));
+      HttpSession.Page planted = victim.get(attackerReturn);
+      assertEquals(400, planted.status(), planted.body());
+      assertTrue(planted.body().contains("did not start here"), planted.body());
+      assertFalse(
+          victim.cookies("localhost").containsKey("__Host-pco_hs_session"),
+          "no session for the attacker in the victim's browser");
+      // the victim's own sign-in still works in the victim's browser
+      HttpSession.Page consent =
+          victim.postForm(
+              loginApp.loginUrl(),
+              loginApp.baseUrl(),
+              Map.of(
+                  "return_to",
+                  query(ownLogin.uri()).get("return_to"),
+                  "user_id",
+                  "victim-1",
+                  "name",
+                  "Victoria"));
+      assertEquals(200, consent.status(), victim.hops() + "\n" + consent.body());
+      assertEquals("Victoria", consent.find("id=\"signed-in-as\">([^<]+)<"));
+      assertTrue(issuer.startsWith("http://localhost:"));
+    }
   }
 
   void handshakeAndRefresh() throws Exception {

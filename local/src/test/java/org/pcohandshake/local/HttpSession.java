@@ -73,6 +73,11 @@ final class HttpSession implements AutoCloseable {
     return Map.copyOf(cookies.getOrDefault(host, Map.of()));
   }
 
+  /** Puts a cookie in the jar, as a browser that kept an old value would send it. */
+  void setCookie(String host, String name, String value) {
+    cookies.computeIfAbsent(host, h -> new LinkedHashMap<>()).put(name, value);
+  }
+
   /** Every request made, as "METHOD url -> status" (queries cut: they carry codes). */
   List<String> hops() {
     return List.copyOf(hops);

@@ -13,6 +13,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.http.Cookies;
+import org.pcohandshake.testkit.login.LoginTokens;
 
 /**
  * {@code GET} and {@code POST /oauth/authorize} under random and malformed requests (jqwik, bounded
@@ -24,6 +25,7 @@ class AuthorizeBadInputIT {
   static Handshake hs;
   static String session;
   static String link;
+  static final String roundTrip = LoginTokens.roundTrip();
 
   @BeforeContainer
   static void start() {
@@ -44,7 +46,9 @@ class AuthorizeBadInputIT {
             Cookies.SESSION,
             BadInput.value(Arbitraries.of(session, Tokens.random())),
             Cookies.PCO_LINK,
-            BadInput.value(Arbitraries.of(link))));
+            BadInput.value(Arbitraries.of(link)),
+            Cookies.LOGIN,
+            BadInput.value(Arbitraries.of(roundTrip))));
   }
 
   @Provide
@@ -60,7 +64,9 @@ class AuthorizeBadInputIT {
                 Handshake.CHALLENGE,
                 "S256",
                 "plain",
-                "people"),
+                "people",
+                "continue",
+                LoginTokens.stateOf(roundTrip)),
             Arbitraries.create(hs::loginToken));
     return Combinators.combine(
             BadInput.rawPairs(
@@ -72,7 +78,9 @@ class AuthorizeBadInputIT {
                     "scope",
                     "code_challenge",
                     "code_challenge_method",
-                    "login_token"),
+                    "login_token",
+                    "login_state",
+                    "login_switch"),
                 good),
             BadInput.headers(Map.of("cookie", BadInput.text())),
             cookies(),
@@ -87,7 +95,8 @@ class AuthorizeBadInputIT {
     Arbitrary<String> good =
         Arbitraries.oneOf(
             Arbitraries.of("approve", "deny"),
-            Arbitraries.create(() -> Handshake.formToken(hs.consentPage(session, link))));
+            // a fresh link for each form: an approval uses its link up
+            Arbitraries.create(() -> Handshake.formToken(hs.consentPage(session, hs.freshLink()))));
     return Combinators.combine(
             BadInput.rawPairs(Arbitraries.of("form_token", "decision"), good),
             BadInput.headers(

@@ -192,6 +192,13 @@ final class Handshake implements AutoCloseable {
     }
   }
 
+  /** Steps 1 and 2: a fresh link cookie (a link yields one code, so a test needs one per code). */
+  String freshLink() {
+    APIGatewayV2HTTPResponse completed = complete(pcoCode());
+    assertEquals(302, completed.getStatusCode(), completed.getBody());
+    return cookie(completed, Cookies.PCO_LINK);
+  }
+
   TestEvent completeEvent(String code) {
     return TestEvent.get("/oauth/pco/complete").query("code", code).query("state", "st");
   }
@@ -219,7 +226,7 @@ final class Handshake implements AutoCloseable {
   }
 
   TestEvent loginEvent(String loginToken) {
-    return authorizeEvent().query("login_token", loginToken);
+    return LoginTokens.bound(authorizeEvent(), loginToken);
   }
 
   /** The login bridge's return: {@code GET /oauth/authorize?…&login_token=…}. */

@@ -97,7 +97,8 @@ class LateAnswerIT extends FaultCase {
 
     assertEquals(303, approved.getStatusCode(), approved.getBody());
     assertRetriedOnce(TRANSACT_WRITE_ITEMS);
-    assertEquals(gained(before, "CONSENT", -1, "CODE", 1), kinds());
+    // the link is used up with the consent, in the same transaction
+    assertEquals(gained(before, "CONSENT", -1, "CODE", 1, "PCOLINK", -1), kinds());
     assertEquals(200, hs.exchange(Handshake.code(approved)).getStatusCode());
   }
 
@@ -114,7 +115,7 @@ class LateAnswerIT extends FaultCase {
     assertEquals("access_denied", query.get("error"));
     assertEquals(Handshake.STATE, query.get("state"));
     assertRetriedOnce(TRANSACT_WRITE_ITEMS);
-    assertEquals(gained(before, "CONSENT", -1), kinds());
+    assertEquals(gained(before, "CONSENT", -1, "PCOLINK", -1), kinds());
   }
 
   @Test

@@ -14,14 +14,19 @@ import org.pcohandshake.http.Cookies;
 import org.pcohandshake.http.HttpRequest;
 import org.pcohandshake.http.HttpResponse;
 import org.pcohandshake.http.Params;
+import org.pcohandshake.link.LinkStore;
+import org.pcohandshake.link.PendingLink;
 import org.pcohandshake.log.Log;
 import org.pcohandshake.metrics.Metrics;
 import org.pcohandshake.session.Session;
 import org.pcohandshake.session.SessionStore;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
  * {@code POST /oauth/authorize} (step 4b): verify and consume the one-time form token with the
- * session, then redirect to the client with a code (approve) or {@code access_denied} (deny).
+ * session, then redirect to the client with a code (approve) or {@code access_denied} (deny). The
+ * consent's link from step 2 is consumed in the same transaction (a link yields one code at most)
+ * and its cookie cleared.
  */
 public final class AuthorizeDecision {
 
@@ -29,14 +34,21 @@ public final class AuthorizeDecision {
   private final SessionStore sessions;
   private final ConsentStore consents;
   private final GrantStore grants;
+  private final LinkStore links;
   private final Clock clock;
 
   public AuthorizeDecision(
-      Config config, SessionStore sessions, ConsentStore consents, GrantStore grants, Clock clock) {
+      Config config,
+      SessionStore sessions,
+      ConsentStore consents,
+      GrantStore grants,
+      LinkStore links,
+      Clock clock) {
     this.config = config;
     this.sessions = sessions;
     this.consents = consents;
     this.grants = grants;
+    this.links = links;
     this.clock = clock;
   }
 
@@ -67,15 +79,22 @@ public final class AuthorizeDecision {
       return ErrorCatalog.PAGE_BAD_REDIRECT.page();
     }
     String sessionHash = session.get().idHash();
+    PendingLink link = consent.get().link();
 
     if (decision.equals("deny")) {
-      if (!consents.consumeWith(formToken, sessionHash)) {
+      TransactWriteItem[] discard =
+          link.present()
+              ? new TransactWriteItem[] {links.discard(link.keyHash())}
+              : new TransactWriteItem[0];
+      if (!consents.consumeWith(formToken, sessionHash, discard)) {
         return ErrorCatalog.PAGE_CONSENT_EXPIRED.page();
       }
       Log.info(http.requestId(), "consent_denied", Map.of());
       Metrics.count(Metrics.Event.ConsentDenied);
-      return AuthorizePrompt.errorRedirect(
-          303, request.redirectUri(), ErrorCatalog.ACCESS_DENIED, request.state());
+      return clearingLink(
+          AuthorizePrompt.errorRedirect(
+              303, request.redirectUri(), ErrorCatalog.ACCESS_DENIED, request.state()),
+          link);
     }
 
     Instant now = clock.instant();
@@ -86,7 +105,7 @@ public final class AuthorizeDecision {
             request.clientId(),
             consent.get().subject(),
             request.scope(),
-            consent.get().link(),
+            link.link(),
             now.plus(config.refreshTokenTtl()));
     AuthorizationCode record =
         new AuthorizationCode(
@@ -95,13 +114,28 @@ public final class AuthorizeDecision {
             request.codeChallenge(),
             now.plus(config.codeTtl()),
             false);
-    if (!consents.consumeWith(formToken, sessionHash, grants.putCode(Tokens.hash(code), record))) {
+    TransactWriteItem putCode = grants.putCode(Tokens.hash(code), record);
+    boolean issued =
+        link.present()
+            ? consents.consumeWith(formToken, sessionHash, putCode, links.consume(link.keyHash()))
+            : consents.consumeWith(formToken, sessionHash, putCode);
+    if (!issued) {
+      // the form was used, or its link was: by another consent page, or it expired
+      Log.warn(http.requestId(), "consent_rejected", Map.of("linked", link.present()));
       return ErrorCatalog.PAGE_CONSENT_EXPIRED.page();
     }
     Log.info(http.requestId(), "code_issued", Map.of("grant", grant.id()));
     Metrics.count(Metrics.Event.ConsentApproved);
-    return HttpResponse.redirect(
-        303,
-        RequestValidator.redirectTo(request.redirectUri(), "code", code, "state", request.state()));
+    return clearingLink(
+        HttpResponse.redirect(
+            303,
+            RequestValidator.redirectTo(
+                request.redirectUri(), "code", code, "state", request.state())),
+        link);
+  }
+
+  /** The redirect with the link cookie cleared, when the consent had a link: it is used up. */
+  private static HttpResponse clearingLink(HttpResponse redirect, PendingLink link) {
+    return link.present() ? redirect.withCookie(Cookies.clear(Cookies.PCO_LINK)) : redirect;
   }
 }

@@ -1,7 +1,10 @@
 package org.pcohandshake.authorize;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.pcohandshake.config.Config;
 import org.pcohandshake.error.ErrorCatalog;
@@ -11,8 +14,9 @@ import org.pcohandshake.http.HttpRequest;
 import org.pcohandshake.http.HttpResponse;
 import org.pcohandshake.http.Params;
 import org.pcohandshake.link.LinkStore;
-import org.pcohandshake.link.PcoLink;
+import org.pcohandshake.link.PendingLink;
 import org.pcohandshake.log.Log;
+import org.pcohandshake.session.LoginBinding;
 import org.pcohandshake.session.LoginIdentity;
 import org.pcohandshake.session.LoginTokenVerifier;
 import org.pcohandshake.session.Session;
@@ -25,6 +29,12 @@ import org.pcohandshake.session.SessionStore;
 public final class AuthorizePrompt {
 
   static final String LOGIN_TOKEN = "login_token";
+
+  /** Set on the account-switch page's "continue" link: the person chose the new user. */
+  static final String LOGIN_SWITCH = "login_switch";
+
+  private static final Set<String> LOGIN_PARAMETERS =
+      Set.of(LOGIN_TOKEN, LoginBinding.STATE, LOGIN_SWITCH);
 
   private final Config config;
   private final RequestValidator validator;
@@ -60,37 +70,41 @@ public final class AuthorizePrompt {
       case Validation.Valid valid -> request = valid.request();
     }
     String authorizeUrl =
-        config.issuer() + "/oauth/authorize?" + withoutLoginToken(http.rawQuery());
+        config.issuer() + "/oauth/authorize?" + withoutLoginParameters(http.rawQuery());
 
     Optional<String> loginToken;
+    Optional<String> loginState;
+    boolean switchConfirmed;
     try {
       loginToken = http.query().get(LOGIN_TOKEN);
+      loginState = http.query().get(LoginBinding.STATE);
+      switchConfirmed = http.query().get(LOGIN_SWITCH).filter("continue"::equals).isPresent();
     } catch (BadRequestException repeated) {
       return ErrorCatalog.PAGE_LOGIN_FAILED.page();
     }
     if (loginToken.isPresent()) {
-      Optional<LoginIdentity> identity = loginTokens.verify(loginToken.get());
-      Optional<String> cookie = identity.flatMap(i -> sessions.open(i, config.loginIssuer()));
-      if (cookie.isEmpty()) {
-        Log.warn(http.requestId(), "login_token_rejected", java.util.Map.of());
-        return ErrorCatalog.PAGE_LOGIN_FAILED.page();
-      }
-      Log.info(http.requestId(), "session_opened", java.util.Map.of());
-      // a clean URL: the login token leaves the address bar and history
-      return HttpResponse.redirect(303, authorizeUrl)
-          .withCookie(Cookies.set(Cookies.SESSION, cookie.get(), sessions.ttl()));
+      return loginReturn(http, authorizeUrl, loginToken.get(), loginState, switchConfirmed);
     }
 
     Optional<Session> session = http.cookie(Cookies.SESSION).flatMap(sessions::find);
     if (session.isEmpty()) {
-      String login =
-          config.loginUrl()
-              + (config.loginUrl().contains("?") ? "&" : "?")
-              + "return_to="
-              + Params.encode(authorizeUrl);
-      return HttpResponse.redirect(302, login);
+      return loginRedirect(authorizeUrl, LoginBinding.begin());
     }
-    PcoLink link = http.cookie(Cookies.PCO_LINK).flatMap(links::find).orElse(PcoLink.NONE);
+    PendingLink link = http.cookie(Cookies.PCO_LINK).flatMap(links::find).orElse(PendingLink.NONE);
+    if (!link.present() && config.pcoTokenMode() != Config.PcoTokenMode.SKIP) {
+      // no identity from step 2: not reached through Planning Center's popup, or too late
+      Log.warn(http.requestId(), "pco_link_missing", java.util.Map.of());
+      return ErrorCatalog.PAGE_PCO_LINK_MISSING.page(
+          RequestValidator.redirectTo(
+              request.redirectUri(),
+              "error",
+              ErrorCatalog.PCO_LINK_MISSING.code(),
+              "error_description",
+              ErrorCatalog.PCO_LINK_MISSING.description(),
+              "state",
+              request.state()),
+          "Back to Planning Center");
+    }
     String formToken =
         consents.put(new Consent(session.get().idHash(), session.get().subject(), request, link));
     return ConsentPage.render(
@@ -100,6 +114,74 @@ public final class AuthorizePrompt {
         request,
         link,
         formToken);
+  }
+
+  /**
+   * Sends a visitor without a session to the login bridge, bound to this browser: the pre-login
+   * cookie holds {@code roundTrip}, {@code return_to} carries its hash as {@code login_state}.
+   */
+  public HttpResponse loginRedirect(String authorizeUrl, String roundTrip) {
+    String returnTo =
+        authorizeUrl + "&" + LoginBinding.STATE + "=" + LoginBinding.stateOf(roundTrip);
+    String login =
+        config.loginUrl()
+            + (config.loginUrl().contains("?") ? "&" : "?")
+            + "return_to="
+            + Params.encode(returnTo);
+    return HttpResponse.redirect(302, login)
+        .withCookie(Cookies.set(Cookies.LOGIN, roundTrip, LoginBinding.LIFETIME));
+  }
+
+  /**
+   * The login bridge's return: accepted only in the browser whose pre-login cookie matches {@code
+   * login_state}; never silently replaces a live session of another user.
+   */
+  private HttpResponse loginReturn(
+      HttpRequest http,
+      String authorizeUrl,
+      String loginToken,
+      Optional<String> loginState,
+      boolean switchConfirmed) {
+    // read first: whether a session of another user is live decides between a switch and a login
+    Optional<Session> current = http.cookie(Cookies.SESSION).flatMap(sessions::find);
+    if (!LoginBinding.matches(http.cookie(Cookies.LOGIN), loginState)) {
+      Log.warn(http.requestId(), "login_not_bound", java.util.Map.of());
+      return ErrorCatalog.PAGE_LOGIN_NOT_BOUND.page();
+    }
+    Optional<LoginIdentity> identity = loginTokens.verify(loginToken);
+    if (identity.isEmpty()) {
+      Log.warn(http.requestId(), "login_token_rejected", java.util.Map.of());
+      return ErrorCatalog.PAGE_LOGIN_FAILED.page();
+    }
+    if (current.isPresent()
+        && !current.get().subject().equals(identity.get().subject())
+        && !switchConfirmed) {
+      Log.info(http.requestId(), "session_switch_offered", java.util.Map.of());
+      String continueUrl =
+          authorizeUrl
+              + "&"
+              + LOGIN_TOKEN
+              + "="
+              + Params.encode(loginToken)
+              + "&"
+              + LoginBinding.STATE
+              + "="
+              + Params.encode(loginState.get())
+              + "&"
+              + LOGIN_SWITCH
+              + "=continue";
+      return AccountSwitchPage.render(current.get(), identity.get(), continueUrl, authorizeUrl);
+    }
+    Optional<String> cookie = sessions.open(identity.get(), config.loginIssuer());
+    if (cookie.isEmpty()) {
+      Log.warn(http.requestId(), "login_token_rejected", java.util.Map.of());
+      return ErrorCatalog.PAGE_LOGIN_FAILED.page();
+    }
+    Log.info(http.requestId(), "session_opened", java.util.Map.of());
+    // a clean URL: the login token leaves the address bar and history
+    return HttpResponse.redirect(303, authorizeUrl)
+        .withCookie(Cookies.set(Cookies.SESSION, cookie.get(), sessions.ttl()))
+        .withCookie(Cookies.clear(Cookies.LOGIN));
   }
 
   static HttpResponse errorRedirect(
@@ -116,11 +198,25 @@ public final class AuthorizePrompt {
             state));
   }
 
-  /** The raw query minus any {@code login_token} pair, order and encoding kept. */
-  static String withoutLoginToken(String rawQuery) {
+  /**
+   * The raw query minus the login bridge's pairs ({@code login_token}, {@code login_state}, {@code
+   * login_switch}), matched by their decoded names (so {@code login%5Ftoken} goes too), order and
+   * encoding of the rest kept.
+   */
+  static String withoutLoginParameters(String rawQuery) {
     return Arrays.stream(rawQuery.split("&"))
         .filter(pair -> !pair.isEmpty())
-        .filter(pair -> !pair.equals(LOGIN_TOKEN) && !pair.startsWith(LOGIN_TOKEN + "="))
+        .filter(pair -> !LOGIN_PARAMETERS.contains(decodedName(pair)))
         .collect(Collectors.joining("&"));
+  }
+
+  private static String decodedName(String pair) {
+    int eq = pair.indexOf('=');
+    String name = eq < 0 ? pair : pair.substring(0, eq);
+    try {
+      return URLDecoder.decode(name, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException malformed) {
+      return name; // the validator has already refused malformed queries
+    }
   }
 }

@@ -1,6 +1,6 @@
 package org.pcohandshake.authorize;
 
-import org.pcohandshake.link.PcoLink;
+import org.pcohandshake.link.PendingLink;
 
 /**
  * A consent in flight: the validated request waiting for the user's decision, bound to the session
@@ -9,7 +9,8 @@ import org.pcohandshake.link.PcoLink;
  * @param sessionHash the hash of the session cookie the form was shown to
  * @param subject the integrator user of that session
  * @param request the validated authorization request
- * @param link the Planning Center identity from step 2, or {@link PcoLink#NONE}
+ * @param link the link from step 2 that the decision consumes with the code, or {@link
+ *     PendingLink#NONE} when step 2 is skipped
  */
 public record Consent(
-    String sessionHash, String subject, AuthorizationRequest request, PcoLink link) {}
+    String sessionHash, String subject, AuthorizationRequest request, PendingLink link) {}

@@ -4,6 +4,7 @@ import java.net.URI;
 import org.pcohandshake.http.Html;
 import org.pcohandshake.http.HttpResponse;
 import org.pcohandshake.link.PcoLink;
+import org.pcohandshake.link.PendingLink;
 import org.pcohandshake.session.Session;
 
 /** The consent page: escaped, accessible, no scripts, readable on a phone. */
@@ -26,8 +27,9 @@ public final class ConsentPage {
       String appName,
       Session session,
       AuthorizationRequest request,
-      PcoLink link,
+      PendingLink pending,
       String formToken) {
+    PcoLink link = pending.link();
     StringBuilder body = new StringBuilder();
     body.append("<h1 id=\"consent-title\">Connect ")
         .append(Html.text(CLIENT_NAME))
@@ -42,9 +44,16 @@ public final class ConsentPage {
           .append(Html.text(link.personName().isEmpty() ? "Person" : link.personName()))
           .append(" (id ")
           .append(Html.text(link.personId()))
-          .append(")</dd><dt>Planning Center organization</dt><dd>id ")
-          .append(Html.text(link.organizationId()))
-          .append("</dd></dl>");
+          .append(")</dd><dt>Planning Center organization</dt><dd id=\"pco-organization\">");
+      if (pending.organizationName().isEmpty()) {
+        body.append("id ").append(Html.text(link.organizationId()));
+      } else {
+        body.append(Html.text(pending.organizationName()))
+            .append(" (id ")
+            .append(Html.text(link.organizationId()))
+            .append(')');
+      }
+      body.append("</dd></dl>");
     }
     body.append("<p>")
         .append(Html.text(CLIENT_NAME))
@@ -62,7 +71,9 @@ public final class ConsentPage {
         .append("\" aria-labelledby=\"consent-title\">")
         .append("<input type=\"hidden\" name=\"form_token\" value=\"")
         .append(Html.text(formToken))
-        .append("\"><div class=\"actions\">")
+        .append("\"><p id=\"not-started-here\"><strong>Didn't start this from ")
+        .append(Html.text(CLIENT_NAME))
+        .append("? Deny.</strong></p><div class=\"actions\">")
         .append(
             "<button class=\"primary\" type=\"submit\" name=\"decision\" value=\"approve\""
                 + " id=\"approve\">Allow</button>")

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.link.PcoLink;
+import org.pcohandshake.link.PendingLink;
 import org.pcohandshake.store.Items;
 import org.pcohandshake.store.StoreFailures;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -54,9 +55,12 @@ public final class ConsentStore {
     record.put("state", s(request.state()));
     record.put("scope", s(request.scope()));
     record.put("challenge", s(request.codeChallenge()));
-    record.put("pcoOrg", s(consent.link().organizationId()));
-    record.put("pcoPerson", s(consent.link().personId()));
-    record.put("pcoName", s(consent.link().personName()));
+    PcoLink link = consent.link().link();
+    record.put("pcoLink", s(consent.link().keyHash()));
+    record.put("pcoOrg", s(link.organizationId()));
+    record.put("pcoPerson", s(link.personId()));
+    record.put("pcoName", s(link.personName()));
+    record.put("pcoOrgName", s(consent.link().organizationName()));
     dynamo.putItem(r -> r.tableName(table).item(record));
     return formToken;
   }
@@ -88,7 +92,10 @@ public final class ConsentStore {
                 str(found, "state"),
                 str(found, "scope"),
                 str(found, "challenge")),
-            new PcoLink(str(found, "pcoOrg"), str(found, "pcoPerson"), str(found, "pcoName"))));
+            new PendingLink(
+                str(found, "pcoLink"),
+                new PcoLink(str(found, "pcoOrg"), str(found, "pcoPerson"), str(found, "pcoName")),
+                str(found, "pcoOrgName"))));
   }
 
   /**

@@ -1,12 +1,12 @@
 package org.pcohandshake.config;
 
 import com.nimbusds.jose.JWSAlgorithm;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.pcohandshake.log.Log;
 
 /**
  * The whole configuration of a function, read once from the environment.
@@ -23,6 +23,7 @@ public record Config(
     String pcoOAuthApplicationId,
     String clientId,
     String clientSecretId,
+    Duration previousSecretOverlap,
     String loginUrl,
     String loginIssuer,
     String loginJwksUrl,
@@ -60,6 +61,7 @@ public record Config(
   public static final String PCO_OAUTH_APPLICATION_ID = "PCO_OAUTH_APPLICATION_ID";
   public static final String CLIENT_ID = "CLIENT_ID";
   public static final String CLIENT_SECRET_ID = "CLIENT_SECRET_ID";
+  public static final String PREVIOUS_SECRET_OVERLAP_SECONDS = "PREVIOUS_SECRET_OVERLAP_SECONDS";
   public static final String LOGIN_URL = "LOGIN_URL";
   public static final String LOGIN_ISSUER = "LOGIN_ISSUER";
   public static final String LOGIN_JWKS_URL = "LOGIN_JWKS_URL";
@@ -171,6 +173,7 @@ public record Config(
             get(env, PCO_OAUTH_APPLICATION_ID, ""),
             get(env, CLIENT_ID, ""),
             get(env, CLIENT_SECRET_ID, ""),
+            seconds(env, PREVIOUS_SECRET_OVERLAP_SECONDS, 86_400, 0, 7 * 86_400, problems),
             get(env, LOGIN_URL, ""),
             get(env, LOGIN_ISSUER, ""),
             get(env, LOGIN_JWKS_URL, ""),
@@ -190,7 +193,8 @@ public record Config(
             seconds(env, CODE_TTL_SECONDS, 300, 60, 600, problems),
             seconds(env, SESSION_TTL_SECONDS, 3_600, 300, 86_400, problems),
             seconds(env, CONSENT_TTL_SECONDS, 900, 60, 3_600, problems),
-            seconds(env, PCO_LINK_TTL_SECONDS, 900, 60, 3_600, problems),
+            // from step 2 to the click on Allow: PCO's popup takes seconds, a sign-in a minute
+            seconds(env, PCO_LINK_TTL_SECONDS, 120, 30, 600, problems),
             Duration.ofMillis(number(env, PCO_HTTP_TIMEOUT_MS, 4_000, 100, 10_000, problems)),
             words(get(env, PREVIOUS_SIGNING_KEY_IDS, "")),
             get(env, JWKS_URL, issuer.isEmpty() ? "" : issuer + JWKS_PATH),
@@ -200,14 +204,6 @@ public record Config(
             get(env, AWS_REGION, "us-east-1"),
             get(env, AWS_ENDPOINT_URL, ""),
             env);
-    for (String uri : config.extraRedirectUris) {
-      if (!isAbsoluteHttpUrl(uri)) {
-        problems.add(EXTRA_REDIRECT_URIS + " holds a value that is not an absolute http(s) URL");
-      }
-    }
-    if (!config.jwksUrl.isEmpty() && !isAbsoluteHttpUrl(config.jwksUrl)) {
-      problems.add(JWKS_URL + " must be an absolute http(s) URL");
-    }
     List<String> keyIds = new ArrayList<>(config.previousSigningKeyIds);
     keyIds.add(config.signingKeyId);
     if (keyIds.stream().anyMatch(id -> id.startsWith("alias/") || id.contains(":alias/"))) {
@@ -224,9 +220,7 @@ public record Config(
                 + " or https://*.example.com");
       }
     }
-    if (!isAbsoluteHttpUrl(config.pcoBaseUrl)) {
-      problems.add(PCO_BASE_URL + " must be an absolute http(s) URL");
-    }
+    problems.addAll(ConfigUrls.problems(config));
     if (!problems.isEmpty()) {
       throw new ConfigException(String.join("; ", problems));
     }
@@ -248,8 +242,27 @@ public record Config(
               + String.join(", ", missing)
               + " (see the configuration table in README.md)");
     }
-    if (Arrays.asList(names).contains(ISSUER) && !isAbsoluteHttpUrl(issuer)) {
-      throw new ConfigException(ISSUER + " must be an absolute http(s) URL");
+    return this;
+  }
+
+  /**
+   * Says, at WARN, that an empty {@code SCOPES} lets PCO ask for any well-formed scope, which is
+   * then granted and signed into access tokens. Call once, at the init of a function that enforces
+   * {@code SCOPES}: once per function instance (with SnapStart, once per published version).
+   *
+   * @return this, for chaining at init
+   */
+  public Config warnIfAnyScopeAllowed() {
+    if (scopes.isEmpty()) {
+      Log.warn(
+          "init", // no request yet: the line belongs to the function's init
+          "config_any_scope_allowed",
+          Map.of(
+              "setting",
+              SCOPES,
+              "meaning",
+              "SCOPES is empty: any well-formed scope PCO asks for is granted; list the scopes"
+                  + " your API knows to allow only those"));
     }
     return this;
   }
@@ -280,16 +293,6 @@ public record Config(
 
   private static List<String> words(String value) {
     return value.isBlank() ? List.of() : List.of(value.trim().split("[\\s,]+"));
-  }
-
-  private static boolean isAbsoluteHttpUrl(String value) {
-    try {
-      URI uri = new URI(value);
-      return ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
-          && uri.getHost() != null;
-    } catch (Exception e) {
-      return false;
-    }
   }
 
   private static PcoTokenMode mode(String value, List<String> problems) {

@@ -50,6 +50,10 @@ public enum ErrorCatalog {
       302, "invalid_request", "code_challenge must be S256 with a 43-character challenge."),
   AUTHORIZE_INVALID_SCOPE(302, "invalid_scope", "The requested scope is not available."),
   ACCESS_DENIED(302, "access_denied", "The user denied the request."),
+  PCO_LINK_MISSING(
+      302,
+      "access_denied",
+      "The authorization did not come from the add-on's Planning Center sign-in, or took too long."),
 
   // Pages for a person, never a redirect.
   PAGE_UNKNOWN_CLIENT(
@@ -76,6 +80,13 @@ public enum ErrorCatalog {
       "We could not sign you in",
       "Your sign-in could not be confirmed: it may have expired or been used already.",
       "Close this window and start the connection again from Planning Center."),
+  PAGE_LOGIN_NOT_BOUND(
+      400,
+      "",
+      "This sign-in did not start here",
+      "The sign-in that brought you here was not started in this browser, or a newer one replaced"
+          + " it, so we did not sign you in. If someone sent you this link, do not continue.",
+      "Close this window and start the connection again from Planning Center."),
   PAGE_CONSENT_EXPIRED(
       400,
       "",
@@ -94,6 +105,21 @@ public enum ErrorCatalog {
       "Temporarily unavailable",
       "A service we depend on is not answering right now. Nothing was connected.",
       "Please try again in a minute."),
+  PAGE_PCO_LINK_MISSING(
+      400,
+      "",
+      "Start again from Planning Center",
+      "We did not receive your Planning Center sign-in for this request: it did not start from the"
+          + " add-on's Authorize button in Planning Center, or it took too long. Nothing was"
+          + " connected.",
+      "Go back to Planning Center and click Authorize again."),
+  PAGE_PCO_BAD_CODE(
+      400,
+      "",
+      "This return from Planning Center could not be read",
+      "The authorization code in the address is not one Planning Center sends, so we did not use"
+          + " it. Nothing was connected.",
+      "Close this window and click Authorize again in Planning Center."),
   PAGE_PCO_DENIED(
       400,
       "",
@@ -185,7 +211,16 @@ public enum ErrorCatalog {
 
   /** The readable page for a person. */
   public HttpResponse page() {
-    String shownTitle = title.isEmpty() ? "Request not completed" : title;
-    return HttpResponse.html(status, Html.message(shownTitle, description, nextStep), "");
+    return HttpResponse.html(status, Html.message(shownTitle(), description, nextStep), "");
+  }
+
+  /** The readable page for a person, with a link that takes the next step. */
+  public HttpResponse page(String href, String linkText) {
+    return HttpResponse.html(
+        status, Html.message(shownTitle(), description, nextStep, href, linkText), "");
+  }
+
+  private String shownTitle() {
+    return title.isEmpty() ? "Request not completed" : title;
   }
 }

@@ -11,6 +11,12 @@ public final class Cookies {
   /** The Planning Center identity learned at step 2, for step 4. */
   public static final String PCO_LINK = "__Host-pco_hs_link";
 
+  /**
+   * A login round trip in flight: set when a visitor is sent to the login bridge, required (through
+   * its hash in {@code login_state}) when the login token comes back, cleared then.
+   */
+  public static final String LOGIN = "__Host-pco_hs_login";
+
   private Cookies() {}
 
   public static String set(String name, String value, Duration maxAge) {

@@ -21,11 +21,12 @@ public final class Html {
           + "dl{margin:1rem 0}dt{font-weight:600}dd{margin:0 0 .5rem}"
           + "ul{padding-left:1.2rem}"
           + ".actions{display:flex;gap:.75rem;margin-top:1.5rem;flex-wrap:wrap}"
-          + "button{font:inherit;padding:.7rem 1.2rem;border-radius:.5rem;border:1px solid #1d4ed8;"
-          + "cursor:pointer;min-width:8rem}"
-          + "button.primary{background:#1d4ed8;color:#fff}"
-          + "button.secondary{background:#fff;color:#1d4ed8}"
-          + "button:focus{outline:3px solid #f59e0b;outline-offset:2px}"
+          + "button,a.button{font:inherit;padding:.7rem 1.2rem;border-radius:.5rem;"
+          + "border:1px solid #1d4ed8;cursor:pointer;min-width:8rem;text-decoration:none;"
+          + "text-align:center}"
+          + "button.primary,a.primary{background:#1d4ed8;color:#fff}"
+          + "button.secondary,a.secondary{background:#fff;color:#1d4ed8}"
+          + "button:focus,a.button:focus{outline:3px solid #f59e0b;outline-offset:2px}"
           + ".muted{color:#545b69;font-size:.9rem}"
           + "@media (max-width:32rem){main{margin:0;border-radius:0;min-height:100vh}}";
 
@@ -64,15 +65,34 @@ public final class Html {
 
   /** A page that tells a person what happened and what to do next. */
   public static String message(String title, String message, String nextStep) {
+    return page(title, messageBody(title, message, nextStep));
+  }
+
+  /**
+   * A page that tells a person what happened and what to do next, with a link to do it.
+   *
+   * @param href where the link goes (escaped here)
+   */
+  public static String message(
+      String title, String message, String nextStep, String href, String linkText) {
     return page(
         title,
-        "<h1>"
-            + text(title)
-            + "</h1><p>"
-            + text(message)
-            + "</p><p class=\"muted\">"
-            + text(nextStep)
-            + "</p>");
+        messageBody(title, message, nextStep)
+            + "<p><a id=\"restart\" href=\""
+            + text(href)
+            + "\">"
+            + text(linkText)
+            + "</a></p>");
+  }
+
+  private static String messageBody(String title, String message, String nextStep) {
+    return "<h1>"
+        + text(title)
+        + "</h1><p>"
+        + text(message)
+        + "</p><p class=\"muted\">"
+        + text(nextStep)
+        + "</p>";
   }
 
   private static String sha256Base64(String value) {

@@ -22,9 +22,9 @@ import org.pcohandshake.metrics.Metrics;
 import org.pcohandshake.pco.PcoException.Kind;
 
 /**
- * Planning Center's OAuth endpoints and {@code /people/v2/me}, over {@link HttpURLConnection} (its
- * classes are already loaded by the AWS SDK's URL-connection client, so it adds little to a cold
- * start).
+ * Planning Center's OAuth endpoints, {@code /people/v2/me} and {@code /people/v2}, over {@link
+ * HttpURLConnection} (its classes are already loaded by the AWS SDK's URL-connection client, so it
+ * adds little to a cold start).
  *
  * <p>Client authentication is {@code client_id} and {@code client_secret} in the form body, which
  * PCO accepts. Every call has a connect timeout and a read timeout of the configured length, and
@@ -38,6 +38,9 @@ public final class PcoClient {
   static final String TOKEN_PATH = "/oauth/token";
   static final String REVOKE_PATH = "/oauth/revoke";
   static final String ME_PATH = "/people/v2/me";
+
+  /** People's root resource: the token's organization (JSON:API type {@code Organization}). */
+  static final String ORGANIZATION_PATH = "/people/v2";
 
   /** Answers above this size are refused (PCO's token and {@code /me} answers are ~1 KB). */
   static final int MAX_BODY_BYTES = 64 * 1024;
@@ -116,6 +119,21 @@ public final class PcoClient {
         () -> {
           Response response = send("me", "GET", ME_PATH, accessToken, null);
           return parseMe(response.status(), response.body());
+        });
+  }
+
+  /**
+   * {@code GET /people/v2}: the name of the token's organization, for a person to recognise it. A
+   * display value only: an answer without a name, or for another organization, gives an empty name.
+   *
+   * @param organizationId the organization {@link #me} named
+   * @throws PcoException when the call fails (the caller may go on without the name)
+   */
+  public String organizationName(String accessToken, String organizationId) {
+    return counted(
+        () -> {
+          Response response = send("organization", "GET", ORGANIZATION_PATH, accessToken, null);
+          return parseOrganizationName(response.status(), response.body(), organizationId);
         });
   }
 
@@ -236,6 +254,30 @@ public final class PcoClient {
       return new PcoIdentity(organizationId, personId, name);
     } catch (ParseException | RuntimeException e) {
       throw new PcoException(Kind.UNAVAILABLE, "me", status, malformed());
+    }
+  }
+
+  /**
+   * A {@code /people/v2} answer (JSON:API): the organization's name when it is the one expected.
+   */
+  static String parseOrganizationName(int status, String body, String organizationId) {
+    if (status < 200 || status >= 300) {
+      throw new PcoException(
+          status == 401 ? Kind.UNAUTHORIZED : classify(status), "organization", status);
+    }
+    try {
+      Map<String, Object> data =
+          JSONObjectUtils.getJSONObject(JSONObjectUtils.parse(body, MAX_BODY_BYTES), "data");
+      if (data == null
+          || !"Organization".equals(data.get("type"))
+          || !organizationId.equals(id(data.get("id")))) {
+        return "";
+      }
+      Map<String, Object> attributes = JSONObjectUtils.getJSONObject(data, "attributes");
+      String name = attributes == null ? "" : optionalString(attributes, "name").strip();
+      return name.length() > MAX_NAME_LENGTH ? name.substring(0, MAX_NAME_LENGTH) : name;
+    } catch (ParseException | RuntimeException e) {
+      return "";
     }
   }
 

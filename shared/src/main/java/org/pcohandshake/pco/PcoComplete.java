@@ -60,8 +60,13 @@ public final class PcoComplete {
      * On to {@code /advance}; with the identity, and the link cookie when the link was already
      * stored (with the tokens, in store mode).
      */
-    record Advanced(Optional<PcoIdentity> identity, Optional<String> storedLink)
-        implements Outcome {}
+    record Advanced(
+        Optional<PcoIdentity> identity, String organizationName, Optional<String> storedLink)
+        implements Outcome {
+      static Advanced skipped() {
+        return new Advanced(Optional.empty(), "", Optional.empty());
+      }
+    }
 
     record Refused(ErrorCatalog page, String reason) implements Outcome {}
   }
@@ -92,7 +97,10 @@ public final class PcoComplete {
         HttpResponse response = HttpResponse.redirect(302, advanceUrl);
         if (advanced.identity().isPresent()) {
           PcoIdentity identity = advanced.identity().get();
-          String cookie = advanced.storedLink().orElseGet(() -> links.put(link(identity)));
+          String cookie =
+              advanced
+                  .storedLink()
+                  .orElseGet(() -> links.put(link(identity), advanced.organizationName()));
           response = response.withCookie(Cookies.set(Cookies.PCO_LINK, cookie, links.ttl()));
           fields.put("organization", identity.organizationId());
           fields.put("person", identity.personId());
@@ -114,21 +122,30 @@ public final class PcoComplete {
     if (code.isEmpty()) {
       return new Outcome.Refused(ErrorCatalog.PAGE_PCO_MISSING_CODE, "missing_code");
     }
+    if (!plausibleCode(code.get())) {
+      // never sent to PCO with our client credentials
+      return new Outcome.Refused(ErrorCatalog.PAGE_PCO_BAD_CODE, "implausible_code");
+    }
     try {
       return switch (mode) {
-        case Mode.Skip skip -> new Outcome.Advanced(Optional.empty(), Optional.empty());
+        case Mode.Skip skip -> Outcome.Advanced.skipped();
         case Mode.Identify identify -> {
           PcoTokens tokens = identify.pco().exchangeCode(code.get(), redirectUri);
+          PcoIdentity identity = identify.pco().me(tokens.accessToken());
           yield new Outcome.Advanced(
-              Optional.of(identify.pco().me(tokens.accessToken())), Optional.empty());
+              Optional.of(identity),
+              organizationName(identify.pco(), tokens, identity),
+              Optional.empty());
         }
         case Mode.Store store -> {
           PcoTokens tokens = store.pco().exchangeCode(code.get(), redirectUri);
           PcoIdentity identity = store.pco().me(tokens.accessToken());
+          String organizationName = organizationName(store.pco(), tokens, identity);
           // the connection and its link in one transaction: a failure leaves neither behind
-          LinkStore.Prepared link = links.prepare(link(identity));
+          LinkStore.Prepared link = links.prepare(link(identity), organizationName);
           store.vault().store(identity, tokens, link.put());
-          yield new Outcome.Advanced(Optional.of(identity), Optional.of(link.cookie()));
+          yield new Outcome.Advanced(
+              Optional.of(identity), organizationName, Optional.of(link.cookie()));
         }
       };
     } catch (PcoException e) {
@@ -148,6 +165,39 @@ public final class PcoComplete {
     }
   }
 
+  /** The longest code accepted: well above any OAuth server's, far below a URL's limit. */
+  static final int MAX_CODE_LENGTH = 1024;
+
+  /**
+   * Whether a code could be one PCO issued: 1 to {@link #MAX_CODE_LENGTH} characters of RFC 6749's
+   * {@code VSCHAR} (%x20-7E). Nothing stricter: PCO's code format is not documented (its provider,
+   * Doorkeeper, defaults to URL-safe base64).
+   */
+  static boolean plausibleCode(String code) {
+    if (code.isEmpty() || code.length() > MAX_CODE_LENGTH) {
+      return false;
+    }
+    for (int i = 0; i < code.length(); i++) {
+      char c = code.charAt(i);
+      if (c < 0x20 || c > 0x7e) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The organization's name for the consent page, read once here; a display value, so a failure of
+   * that one call costs the name, not the handshake.
+   */
+  private static String organizationName(PcoClient pco, PcoTokens tokens, PcoIdentity identity) {
+    try {
+      return pco.organizationName(tokens.accessToken(), identity.organizationId());
+    } catch (PcoException e) {
+      return "";
+    }
+  }
+
   /**
    * SnapStart priming: what follows Planning Center's two answers, run once without calling
    * Planning Center and without storing anything. Sample answers of PCO's token endpoint and of
@@ -164,11 +214,16 @@ public final class PcoComplete {
     if (!(mode instanceof Mode.Skip)) {
       PcoTokens tokens = PcoClient.parseTokens("exchange", 200, SAMPLE_TOKENS, Instant.EPOCH);
       PcoIdentity identity = PcoClient.parseMe(200, SAMPLE_ME);
+      String organizationName =
+          PcoClient.parseOrganizationName(200, SAMPLE_ORGANIZATION, identity.organizationId());
       if (mode instanceof Mode.Store store) {
         try {
           store
               .vault()
-              .store(identity, tokens, links.prepareRefused(neverIssued, link(identity)).put());
+              .store(
+                  identity,
+                  tokens,
+                  links.prepareRefused(neverIssued, link(identity), organizationName).put());
         } catch (TransactionCanceledException refused) {
           // what priming expects: the link's put (item 1) failed its condition; anything else is a
           // failure to report
@@ -177,7 +232,7 @@ public final class PcoComplete {
           }
         }
       } else {
-        links.putRefused(neverIssued, link(identity));
+        links.putRefused(neverIssued, link(identity), organizationName);
       }
       response = response.withCookie(Cookies.set(Cookies.PCO_LINK, neverIssued, links.ttl()));
     }
@@ -193,6 +248,11 @@ public final class PcoComplete {
   private static final String SAMPLE_ME =
       "{\"data\":{\"type\":\"Person\",\"id\":\"priming\",\"attributes\":{\"name\":\"Priming\"}},"
           + "\"meta\":{\"parent\":{\"type\":\"Organization\",\"id\":\"priming\"}}}";
+
+  /** A {@code /people/v2} answer (JSON:API) as PCO gives one, for {@link #prime}. */
+  private static final String SAMPLE_ORGANIZATION =
+      "{\"data\":{\"type\":\"Organization\",\"id\":\"priming\","
+          + "\"attributes\":{\"name\":\"Priming\"}}}";
 
   private static PcoLink link(PcoIdentity identity) {
     return new PcoLink(identity.organizationId(), identity.personId(), identity.name());

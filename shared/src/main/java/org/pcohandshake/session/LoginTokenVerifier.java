@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.Date;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -35,22 +36,39 @@ public final class LoginTokenVerifier {
   private static final int MAX_LENGTH = 4096;
   private static final int CLOCK_SKEW_SECONDS = 30;
 
-  private final Supplier<DefaultJWTProcessor<SecurityContext>> processor;
+  private final Supplier<String> keySource;
+  private final Function<String, DefaultJWTProcessor<SecurityContext>> processorFor;
   private final Clock clock;
-  private volatile DefaultJWTProcessor<SecurityContext> built;
+  private volatile Built built;
+
+  /** The processor and what it was built from (a key is never part of the text of this record). */
+  private record Built(String keySource, DefaultJWTProcessor<SecurityContext> processor) {
+    @Override
+    public String toString() {
+      return "Built[processor]";
+    }
+  }
 
   private LoginTokenVerifier(
-      Supplier<DefaultJWTProcessor<SecurityContext>> processor, Clock clock) {
-    this.processor = processor;
+      Supplier<String> keySource,
+      Function<String, DefaultJWTProcessor<SecurityContext>> processorFor,
+      Clock clock) {
+    this.keySource = keySource;
+    this.processorFor = processorFor;
     this.clock = clock;
   }
 
-  /** HS256 with a key read when first needed (so it can come from Secrets Manager). */
+  /**
+   * HS256 with a key asked for at each verification (a {@code SecretCache}, which reads Secrets
+   * Manager again when its cache expires): when the key has changed, the processor is built anew,
+   * so after a rotation of the key the new one is accepted and the old one refused.
+   */
   public static LoginTokenVerifier hmac(
       Supplier<String> key, String loginIssuer, String audience, Clock clock) {
     return new LoginTokenVerifier(
-        () -> {
-          byte[] secret = key.get().getBytes(StandardCharsets.UTF_8);
+        key,
+        currentKey -> {
+          byte[] secret = currentKey.getBytes(StandardCharsets.UTF_8);
           return processor(
               new ImmutableSecret<>(secret),
               Set.of(JWSAlgorithm.HS256),
@@ -65,10 +83,11 @@ public final class LoginTokenVerifier {
   public static LoginTokenVerifier jwks(
       String jwksUrl, String loginIssuer, String audience, Clock clock) {
     return new LoginTokenVerifier(
-        () -> {
+        () -> jwksUrl,
+        url -> {
           try {
             JWKSource<SecurityContext> source =
-                JWKSourceBuilder.create(URI.create(jwksUrl).toURL()).retrying(true).build();
+                JWKSourceBuilder.create(URI.create(url).toURL()).retrying(true).build();
             return processor(
                 source,
                 Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256),
@@ -137,12 +156,14 @@ public final class LoginTokenVerifier {
         new LoginIdentity(claims.getSubject(), name, claims.getJWTID(), exp.toInstant()));
   }
 
+  /** The processor for the key as it is now, built when first needed and when the key changed. */
   private DefaultJWTProcessor<SecurityContext> processor() {
-    DefaultJWTProcessor<SecurityContext> p = built;
-    if (p == null) {
-      p = processor.get();
-      built = p;
+    String source = keySource.get();
+    Built b = built;
+    if (b == null || !b.keySource.equals(source)) {
+      b = new Built(source, processorFor.apply(source));
+      built = b;
     }
-    return p;
+    return b.processor;
   }
 }

@@ -19,7 +19,9 @@ import org.pcohandshake.metrics.Metrics;
  * Client authentication (RFC 6749 section 2.3.1): {@code client_secret_basic} or {@code
  * client_secret_post}, never both in one request, never in the query string. The secret comes from
  * Secrets Manager; the current and the previous version are accepted during a rotation (the
- * previous one is read only when the current one does not match); comparison is constant time.
+ * previous one is read only when the current one does not match, and is offered only for the
+ * overlap after the current one was created, {@code PREVIOUS_SECRET_OVERLAP_SECONDS}, which the
+ * {@code SecretCache} behind the suppliers enforces); comparison is constant time.
  */
 public final class ClientAuthenticator {
 
@@ -34,8 +36,9 @@ public final class ClientAuthenticator {
 
   /**
    * @param current the current secret, asked for first
-   * @param secrets every accepted secret (current, then previous), asked for only when the current
-   *     one does not match: during a rotation a client may still hold the previous version
+   * @param secrets every accepted secret (current, then previous while the rotation's overlap
+   *     lasts), asked for only when the current one does not match: during a rotation a client may
+   *     still hold the previous version
    */
   public ClientAuthenticator(
       String clientId, Supplier<String> current, Supplier<List<String>> secrets) {

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.pcohandshake.config.TestConfigs;
 import org.pcohandshake.http.HttpResponse;
 import org.pcohandshake.link.PcoLink;
+import org.pcohandshake.link.PendingLink;
 import org.pcohandshake.session.Session;
 
 class ConsentPageTest {
@@ -20,13 +21,15 @@ class ConsentPageTest {
             "<b>App</b>",
             new Session("h", "u1", "<script>alert(1)</script>"),
             new AuthorizationRequest("pco-addon", TestConfigs.REDIRECT, "s", "people \"x\"", ""),
-            new PcoLink("org<1>", "p&2", "Pat <O'Neil>"),
+            new PendingLink("hash", new PcoLink("org<1>", "p&2", "Pat <O'Neil>"), "St <Mary>'s"),
             "FORMTOKEN");
     String body = page.body();
     assertFalse(body.contains("<script>alert"));
     assertTrue(body.contains("&lt;script&gt;"));
     assertTrue(body.contains("Pat &lt;O&#39;Neil&gt;"));
     assertTrue(body.contains("org&lt;1&gt;"));
+    assertTrue(body.contains("St &lt;Mary&gt;&#39;s (id org&lt;1&gt;)"), "the organization's name");
+    assertTrue(body.contains("Didn't start this from Planning Center? Deny."), body);
     assertTrue(body.contains("name=\"form_token\" value=\"FORMTOKEN\""));
     assertTrue(page.headers().get("content-security-policy").contains("frame-ancestors 'none'"));
     assertTrue(

@@ -22,6 +22,15 @@ class ConfigTest {
   }
 
   @Test
+  void pcoLink_lives120SecondsByDefault_within30To600() {
+    assertEquals(Duration.ofSeconds(120), Config.fromEnvironment(Map.of()).pcoLinkTtl());
+    assertEquals(
+        Duration.ofSeconds(600), TestConfigs.with(Config.PCO_LINK_TTL_SECONDS, "600").pcoLinkTtl());
+    assertThrows(ConfigException.class, () -> TestConfigs.with(Config.PCO_LINK_TTL_SECONDS, "601"));
+    assertThrows(ConfigException.class, () -> TestConfigs.with(Config.PCO_LINK_TTL_SECONDS, "29"));
+  }
+
+  @Test
   void allowList_isPcoAddonUrlPlusExtras() {
     Config config =
         TestConfigs.with(Config.EXTRA_REDIRECT_URIS, "https://a.example/cb https://b.example/cb");
@@ -60,6 +69,19 @@ class ConfigTest {
         assertThrows(
             ConfigException.class, () -> TestConfigs.with(Config.REFRESH_GRACE_SECONDS, "121"));
     assertTrue(e.getMessage().contains(Config.REFRESH_GRACE_SECONDS));
+  }
+
+  @Test
+  void previousSecretOverlap_isADayByDefault_zeroDisablesIt_andAWeekAtMost() {
+    assertEquals(Duration.ofDays(1), TestConfigs.config().previousSecretOverlap());
+    assertEquals(
+        Duration.ZERO,
+        TestConfigs.with(Config.PREVIOUS_SECRET_OVERLAP_SECONDS, "0").previousSecretOverlap());
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> TestConfigs.with(Config.PREVIOUS_SECRET_OVERLAP_SECONDS, "604801"));
+    assertTrue(e.getMessage().contains(Config.PREVIOUS_SECRET_OVERLAP_SECONDS), e.getMessage());
   }
 
   @Test

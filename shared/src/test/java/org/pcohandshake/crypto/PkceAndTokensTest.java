@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
 class PkceAndTokensTest {
@@ -47,6 +49,28 @@ class PkceAndTokensTest {
     String token = Tokens.random();
     assertEquals(Tokens.hash(token), Tokens.hash(token));
     assertNotEquals(token, Tokens.hash(token));
+  }
+
+  @Test
+  void hash_ofDifferentNonAsciiInputs_differs() {
+    // a login token's jti is the issuer's text, not ours: "é" and "ü" must not both become "?",
+    // or one single-use id would block (or stand in for) another
+    assertNotEquals(Tokens.hash("jti-\u00e9"), Tokens.hash("jti-\u00fc"));
+    assertNotEquals(Tokens.hash("jti-\u00e9"), Tokens.hash("jti-?"));
+  }
+
+  @Test
+  void hash_ofAsciiInput_isSha256OfItsBytes() {
+    // pins the stored form: items written before the hash read UTF-8 still match (ASCII is the
+    // same bytes in US-ASCII and UTF-8)
+    String token = Tokens.random();
+    assertEquals(
+        Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(Tokens.sha256(token.getBytes(StandardCharsets.US_ASCII))),
+        Tokens.hash(token));
+    // SHA-256("abc"), FIPS 180-2 appendix B.1, base64url
+    assertEquals("ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0", Tokens.hash("abc"));
   }
 
   @Test

@@ -106,6 +106,35 @@ class PcoClientParsingTest {
   }
 
   @Test
+  void organization_readsTheNameOfTheExpectedOrganizationOnly() {
+    String body =
+        "{\"data\":{\"type\":\"Organization\",\"id\":\"2002\","
+            + "\"attributes\":{\"name\":\" Example Church \",\"time_zone\":\"UTC\"}}}";
+    assertEquals("Example Church", PcoClient.parseOrganizationName(200, body, "2002"));
+    assertEquals("", PcoClient.parseOrganizationName(200, body, "9999"), "another organization");
+    assertEquals(
+        "",
+        PcoClient.parseOrganizationName(
+            200, body.replace("\"Organization\"", "\"Person\""), "2002"));
+    assertEquals("", PcoClient.parseOrganizationName(200, "{\"data\":{}}", "2002"));
+    assertEquals("", PcoClient.parseOrganizationName(200, "not json", "2002"));
+    String longName = body.replace(" Example Church ", "x".repeat(500));
+    assertEquals(200, PcoClient.parseOrganizationName(200, longName, "2002").length());
+  }
+
+  @Test
+  void organization_failureStatus_isAPcoException() {
+    assertEquals(
+        PcoException.Kind.UNAUTHORIZED,
+        assertThrows(PcoException.class, () -> PcoClient.parseOrganizationName(401, "", "1"))
+            .kind());
+    assertEquals(
+        PcoException.Kind.UNAVAILABLE,
+        assertThrows(PcoException.class, () -> PcoClient.parseOrganizationName(503, "", "1"))
+            .kind());
+  }
+
+  @Test
   void me_numericIds_areTolerated() {
     String body = "{\"data\":{\"id\":1001},\"meta\":{\"parent\":{\"id\":2002}}}";
     assertEquals(new PcoIdentity("2002", "1001", ""), PcoClient.parseMe(200, body));

@@ -113,6 +113,28 @@ class PcoCompleteTest {
   }
 
   @Test
+  void implausibleCode_answersItsPage_beforeAnyCall_inEveryMode() {
+    // PCO is unreachable here: an attempted exchange would answer PAGE_PCO_UNAVAILABLE
+    for (String query :
+        new String[] {"code=" + "a".repeat(1025), "code=a%00b", "code=a%7Fb", "code=caf%C3%A9"}) {
+      assertPage(ErrorCatalog.PAGE_PCO_BAD_CODE, get(query));
+      assertPage(ErrorCatalog.PAGE_PCO_BAD_CODE, get(new PcoComplete.Mode.Skip(), query));
+    }
+  }
+
+  @Test
+  void plausibleCode_isOneToOneThousandTwentyFourVsChars() {
+    assertTrue(PcoComplete.plausibleCode("a"));
+    assertTrue(PcoComplete.plausibleCode("a".repeat(1024)));
+    assertTrue(PcoComplete.plausibleCode(" !~AZaz09-._+/=\"'"));
+    assertFalse(PcoComplete.plausibleCode(""));
+    assertFalse(PcoComplete.plausibleCode("a".repeat(1025)));
+    assertFalse(PcoComplete.plausibleCode("a\tb"));
+    assertFalse(PcoComplete.plausibleCode("a\u007fb"));
+    assertFalse(PcoComplete.plausibleCode("\u00e9"));
+  }
+
+  @Test
   void skip_redirectsToTheExactAdvanceUrl_withoutCallingAnything() {
     HttpResponse response = get(new PcoComplete.Mode.Skip(), "code=c-123");
     assertEquals(302, response.status());

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Date;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
@@ -94,5 +95,23 @@ class LoginTokenVerifierTest {
                 new JWTClaimsSet.Builder().subject("u").issuer("https://app.example").build())
             .serialize();
     assertTrue(verifier.verify(unsigned).isEmpty());
+  }
+
+  @Test
+  void hmacKeyChangedBehindTheVerifier_newKeyIsAccepted_andTheOldOneRefused() throws Exception {
+    String newKey = "m".repeat(48);
+    AtomicReference<String> key = new AtomicReference<>(KEY);
+    LoginTokenVerifier rotating =
+        LoginTokenVerifier.hmac(
+            key::get,
+            "https://app.example",
+            "https://auth.example",
+            Clock.fixed(NOW, ZoneOffset.UTC));
+    assertTrue(rotating.verify(token(b -> b, KEY)).isPresent());
+
+    key.set(newKey);
+
+    assertTrue(rotating.verify(token(b -> b, newKey)).isPresent());
+    assertTrue(rotating.verify(token(b -> b, KEY)).isEmpty());
   }
 }

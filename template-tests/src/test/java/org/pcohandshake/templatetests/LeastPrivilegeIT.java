@@ -165,31 +165,153 @@ class LeastPrivilegeIT {
     assertEquals(deployment.template.functions().keySet(), exercised);
   }
 
-  /** The role's AWS service actions (its own log group aside), from template.yaml. */
+  /**
+   * The attack this pins: a role whose table statement reaches item prefixes its function never
+   * touches (the example API's role reading {@code REFRESH#} items, the token function's role
+   * writing {@code SESSION#} ones) lets a flaw in that function read or forge another flow's
+   * records. Each role's DynamoDB statements must carry {@code dynamodb:LeadingKeys} with exactly
+   * the prefixes its function's calls reached while every flow ran.
+   */
+  @Test
+  void everyRole_reachesOnlyTheTablePrefixesItsFunctionUses() {
+    Map<String, Set<String>> recorded = RecordingInterceptor.keyPrefixesByHandler();
+    Map<String, String> mismatches = new TreeMap<>();
+    for (SamFunction function : deployment.template.functions().values()) {
+      String handlerClass = function.handler().split("::")[0];
+      Set<String> used = new TreeSet<>(recorded.getOrDefault(handlerClass, Set.of()));
+      Set<String> allowed = new TreeSet<>();
+      for (Map<String, Object> statement : statements(roleOf(function.logicalId()))) {
+        if (actionsOf(statement).stream().noneMatch(a -> a.startsWith("dynamodb:"))) {
+          continue;
+        }
+        Set<String> prefixes = leadingKeyPrefixes(statement);
+        if (prefixes.isEmpty()) {
+          mismatches.put(
+              function.logicalId(),
+              "statement "
+                  + statement.get("Sid")
+                  + " reaches the whole table (no LeadingKeys); the function uses "
+                  + used);
+        }
+        allowed.addAll(prefixes);
+      }
+      if (!mismatches.containsKey(function.logicalId()) && !used.equals(allowed)) {
+        mismatches.put(
+            function.logicalId(), "uses prefixes " + used + " but the role allows " + allowed);
+      }
+    }
+    assertEquals(Map.of(), mismatches);
+  }
+
+  /**
+   * The prefixes a statement's {@code ForAllValues:StringLike} {@code dynamodb:LeadingKeys}
+   * condition allows ({@code GRANT} of {@code GRANT#*}), with the {@code Null} guard that keeps a
+   * request without a partition key (a Scan) from passing {@code ForAllValues} vacuously; empty
+   * when either is missing.
+   */
   @SuppressWarnings("unchecked")
-  static Set<String> grantedActions(String functionLogicalId) {
+  static Set<String> leadingKeyPrefixes(Map<String, Object> statement) {
+    if (!(statement.get("Condition") instanceof Map<?, ?> condition)
+        || !(condition.get("ForAllValues:StringLike") instanceof Map<?, ?> like)
+        || !(condition.get("Null") instanceof Map<?, ?> nullCheck)
+        || !"false".equals(String.valueOf(nullCheck.get("dynamodb:LeadingKeys")))) {
+      return Set.of();
+    }
+    Object patterns = like.get("dynamodb:LeadingKeys");
+    Set<String> prefixes = new TreeSet<>();
+    for (Object pattern : patterns instanceof List<?> list ? list : List.of(patterns)) {
+      String text = String.valueOf(pattern);
+      if (!text.endsWith("#*") || text.substring(0, text.length() - 2).matches(".*[*?#].*")) {
+        prefixes.add("not a PREFIX#* pattern: " + text);
+      } else {
+        prefixes.add(text.substring(0, text.length() - 2));
+      }
+    }
+    return prefixes;
+  }
+
+  /** The logical id of the role a function runs with. */
+  @SuppressWarnings("unchecked")
+  static String roleOf(String functionLogicalId) {
     Object role = deployment.template.resources().get(functionLogicalId).properties().get("Role");
     Object getAtt = ((Map<String, Object>) role).get("Fn::GetAtt");
-    String roleId =
-        getAtt instanceof List<?> list
-            ? String.valueOf(list.get(0))
-            : String.valueOf(getAtt).split("\\.")[0];
+    return getAtt instanceof List<?> list
+        ? String.valueOf(list.get(0))
+        : String.valueOf(getAtt).split("\\.")[0];
+  }
+
+  /** The statements of a role's inline policies, from template.yaml. */
+  @SuppressWarnings("unchecked")
+  static List<Map<String, Object>> statements(String roleId) {
     SamResource resource = deployment.template.resources().get(roleId);
-    Set<String> actions = new TreeSet<>();
+    List<Map<String, Object>> statements = new ArrayList<>();
     for (Object policy : (List<Object>) resource.properties().get("Policies")) {
       Map<String, Object> document =
           (Map<String, Object>) ((Map<String, Object>) policy).get("PolicyDocument");
       for (Object statement : (List<Object>) document.get("Statement")) {
+        statements.addAll(branches((Map<String, Object>) statement));
+      }
+    }
+    return statements;
+  }
+
+  /**
+   * A statement, or both branches of a statement chosen by {@code Fn::If} (the role may hold
+   * either, depending on the parameters), without {@code AWS::NoValue}.
+   */
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> branches(Map<String, Object> statement) {
+    if (!(statement.get("Fn::If") instanceof List<?> choice)) {
+      return List.of(statement);
+    }
+    List<Map<String, Object>> branches = new ArrayList<>();
+    for (Object branch : choice.subList(1, choice.size())) {
+      if (branch instanceof Map<?, ?> map && !Map.of("Ref", "AWS::NoValue").equals(map)) {
+        branches.addAll(branches((Map<String, Object>) map));
+      }
+    }
+    return branches;
+  }
+
+  /** The statements of the template's KMS key policies that name the role as their principal. */
+  @SuppressWarnings("unchecked")
+  static List<Map<String, Object>> keyPolicyStatements(String roleId) {
+    Map<String, Object> principal = Map.of("AWS", Map.of("Fn::GetAtt", List.of(roleId, "Arn")));
+    List<Map<String, Object>> statements = new ArrayList<>();
+    for (SamResource key : deployment.template.resourcesOfType("AWS::KMS::Key").values()) {
+      Map<String, Object> policy = (Map<String, Object>) key.properties().get("KeyPolicy");
+      for (Object statement : (List<Object>) policy.get("Statement")) {
         Map<String, Object> s = (Map<String, Object>) statement;
-        if ("OwnLogGroup".equals(s.get("Sid"))) {
-          continue;
-        }
-        Object action = s.get("Action");
-        for (Object a : action instanceof List<?> list ? list : new ArrayList<>(List.of(action))) {
-          actions.add(String.valueOf(a));
+        if ("Allow".equals(s.get("Effect")) && principal.equals(s.get("Principal"))) {
+          statements.add(s);
         }
       }
     }
+    return statements;
+  }
+
+  static List<String> actionsOf(Map<String, Object> statement) {
+    Object action = statement.get("Action");
+    List<String> actions = new ArrayList<>();
+    for (Object a : action instanceof List<?> list ? list : List.of(action)) {
+      actions.add(String.valueOf(a));
+    }
+    return actions;
+  }
+
+  /**
+   * The role's AWS service actions (its own log group aside), from template.yaml: its policies' and
+   * those the stack's key policies grant it by name (kms:Sign, for the token role).
+   */
+  static Set<String> grantedActions(String functionLogicalId) {
+    String roleId = roleOf(functionLogicalId);
+    Set<String> actions = new TreeSet<>();
+    for (Map<String, Object> statement : statements(roleId)) {
+      if (!"OwnLogGroup".equals(statement.get("Sid"))) {
+        actions.addAll(actionsOf(statement));
+      }
+    }
+    keyPolicyStatements(roleId).forEach(statement -> actions.addAll(actionsOf(statement)));
     return actions;
   }
 }

@@ -14,6 +14,7 @@ import org.pcohandshake.testkit.sam.SamTemplate;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * The resources {@link Provisioner} created for one template in one emulator, and the environment
@@ -213,6 +214,40 @@ public record ProvisionedStack(
           .forEach(items::add);
     }
     return items;
+  }
+
+  /**
+   * Puts a new value into a provisioned secret, as a rotation does: the new version becomes {@code
+   * AWSCURRENT}, the one it replaces {@code AWSPREVIOUS}.
+   */
+  public void putSecretValue(String secretLogicalId, String value) {
+    String secretId = physicalId(secretLogicalId);
+    try (SecretsManagerClient secretsManager = AwsClients.secretsManager(endpoint)) {
+      secretsManager.putSecretValue(r -> r.secretId(secretId).secretString(value));
+    }
+  }
+
+  /**
+   * Takes the {@code AWSPREVIOUS} stage off a provisioned secret's previous version, as the runbook
+   * does to end a rotation's overlap at once; nothing happens when no version has it.
+   */
+  public void removePreviousSecretStage(String secretLogicalId) {
+    String secretId = physicalId(secretLogicalId);
+    try (SecretsManagerClient secretsManager = AwsClients.secretsManager(endpoint)) {
+      secretsManager
+          .describeSecret(r -> r.secretId(secretId))
+          .versionIdsToStages()
+          .entrySet()
+          .stream()
+          .filter(version -> version.getValue().contains("AWSPREVIOUS"))
+          .forEach(
+              version ->
+                  secretsManager.updateSecretVersionStage(
+                      r ->
+                          r.secretId(secretId)
+                              .versionStage("AWSPREVIOUS")
+                              .removeFromVersionId(version.getKey())));
+    }
   }
 
   /** The endpoint as a string without a trailing slash. */

@@ -8,16 +8,24 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Date;
 import java.util.UUID;
+import org.pcohandshake.testkit.events.TestEvent;
 
 /**
  * Signs login bridge tokens as an integrator's login app does: HS256 with the shared key, {@code
  * iss} the login app, {@code aud} this server's issuer, a fresh {@code jti}, at most 5 minutes.
  */
 public final class LoginTokens {
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Base64.Encoder URL = Base64.getUrlEncoder().withoutPadding();
 
   private final String key;
   private final String loginIssuer;
@@ -54,6 +62,43 @@ public final class LoginTokens {
       throw new IllegalStateException("the login bridge key must be at least 32 bytes", e);
     }
     return jwt.serialize();
+  }
+
+  /** The pre-login cookie that binds a login round trip to the browser that started it. */
+  public static final String ROUND_TRIP_COOKIE = "__Host-pco_hs_login";
+
+  /**
+   * The login bridge's return as the browser that started the round trip makes it: a fresh
+   * pre-login cookie, its SHA-256 as {@code login_state} (what {@code return_to} carries after the
+   * redirect to the login app), and the token. Equivalent to following the redirect first.
+   */
+  public static TestEvent bound(TestEvent authorize, String token) {
+    return bound(authorize, token, roundTrip());
+  }
+
+  /** {@link #bound(TestEvent, String)} for a given round trip's cookie value. */
+  public static TestEvent bound(TestEvent authorize, String token, String roundTrip) {
+    return authorize
+        .cookie(ROUND_TRIP_COOKIE, roundTrip)
+        .query("login_state", stateOf(roundTrip))
+        .query("login_token", token);
+  }
+
+  /** A new round trip's cookie value, as the server draws one: 256 random bits, base64url. */
+  public static String roundTrip() {
+    byte[] random = new byte[32];
+    RANDOM.nextBytes(random);
+    return URL.encodeToString(random);
+  }
+
+  /** The {@code login_state} of a round trip's cookie value: its SHA-256, base64url. */
+  public static String stateOf(String roundTrip) {
+    try {
+      return URL.encodeToString(
+          MessageDigest.getInstance("SHA-256").digest(roundTrip.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Where the login app sends the browser back: {@code return_to} plus the token. */

@@ -9,6 +9,7 @@ final class Counters {
   final AtomicInteger refreshCalls = new AtomicInteger();
   final AtomicInteger authorizationCodeCalls = new AtomicInteger();
   final AtomicInteger meCalls = new AtomicInteger();
+  final AtomicInteger organizationCalls = new AtomicInteger();
   final AtomicInteger revokeCalls = new AtomicInteger();
   final AtomicInteger advanceCalls = new AtomicInteger();
   final AtomicInteger addonCallbackCalls = new AtomicInteger();
@@ -19,6 +20,7 @@ final class Counters {
             refreshCalls,
             authorizationCodeCalls,
             meCalls,
+            organizationCalls,
             revokeCalls,
             advanceCalls,
             addonCallbackCalls)

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>PCO as OAuth provider to the integrator: {@code GET|POST /oauth/authorize}, {@code POST
  *       /oauth/token} (code and rotating refresh grants), {@code POST /oauth/revoke}, {@code GET
- *       /people/v2/me};
+ *       /people/v2/me}, {@code GET /people/v2} (the organization, with its name);
  *   <li>PCO as add-on host and OAuth client of the integrator: {@code GET /} (a page with an
  *       "Authorize add-on" button), {@code GET /addons/start}, {@code GET
  *       /addons/authorizations/{id}/advance} (step 3) and {@code GET /addons/authorizations/{id}}
@@ -607,6 +607,11 @@ public final class PcoSimulator implements AutoCloseable {
     return counters.meCalls;
   }
 
+  /** Calls of {@code GET /people/v2}, the organization. */
+  public AtomicInteger organizationCalls() {
+    return counters.organizationCalls;
+  }
+
   /** Calls of {@code POST /oauth/revoke}. */
   public AtomicInteger revokeCalls() {
     return counters.revokeCalls;
@@ -729,6 +734,11 @@ public final class PcoSimulator implements AutoCloseable {
       case "/people/v2/me" -> {
         if (allow(exchange, method, "GET")) {
           provider.me(exchange);
+        }
+      }
+      case "/people/v2" -> {
+        if (allow(exchange, method, "GET")) {
+          provider.organization(exchange);
         }
       }
       default -> {

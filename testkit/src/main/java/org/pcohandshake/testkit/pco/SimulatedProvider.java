@@ -15,7 +15,7 @@ import org.pcohandshake.testkit.pco.Exchanges.Params;
 
 /**
  * PCO as an OAuth provider (Doorkeeper-like): {@code /oauth/authorize}, {@code /oauth/token},
- * {@code /oauth/revoke} and {@code /people/v2/me}.
+ * {@code /oauth/revoke}, {@code /people/v2/me} and {@code /people/v2} (the organization).
  */
 final class SimulatedProvider {
   static final Duration CODE_LIFETIME = Duration.ofMinutes(10);
@@ -412,6 +412,37 @@ final class SimulatedProvider {
       return;
     }
     Exchanges.sendJson(exchange, 200, meDocument(grant));
+  }
+
+  // ---- GET /people/v2 (the organization) --------------------------------------------------
+
+  void organization(HttpExchange exchange) throws IOException {
+    counters.organizationCalls.incrementAndGet();
+    String token = Exchanges.bearerToken(exchange);
+    Grant grant = token == null ? null : byAccessToken.get(token);
+    if (grant == null || !grant.accessTokenUsable()) {
+      Exchanges.sendJson(exchange, 401, unauthorized());
+      return;
+    }
+    SimulatedOrganization organization = settings.organization();
+    Map<String, Object> attributes = new LinkedHashMap<>();
+    attributes.put("name", organization.name());
+    attributes.put("country_code", "US");
+    attributes.put("date_format", "%m/%d/%Y");
+    attributes.put("time_zone", "America/Chicago");
+    attributes.put("contact_website", null);
+    attributes.put("created_at", grant.createdAt.minus(Duration.ofDays(2000)).toString());
+    attributes.put("avatar_url", null);
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("type", "Organization");
+    data.put("id", organization.id());
+    data.put("attributes", attributes);
+    data.put("links", Map.of("self", baseUrl.get() + "/people/v2"));
+    Map<String, Object> document = new LinkedHashMap<>();
+    document.put("data", data);
+    document.put("included", new ArrayList<>());
+    document.put("meta", Map.of());
+    Exchanges.sendJson(exchange, 200, document);
   }
 
   private static Map<String, Object> unauthorized() {

@@ -19,6 +19,7 @@ import org.pcohandshake.http.Endpoint;
 import org.pcohandshake.http.HttpFunction;
 import org.pcohandshake.http.HttpRequest;
 import org.pcohandshake.http.HttpResponse;
+import org.pcohandshake.link.LinkStore;
 import org.pcohandshake.session.SessionStore;
 import org.pcohandshake.snapstart.Priming;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -29,6 +30,7 @@ public final class AuthorizeDecisionHandler extends HttpFunction {
   private final Config config;
   private final ConsentStore consents;
   private final GrantStore grants;
+  private final LinkStore links;
   private final AuthorizeDecision decision;
 
   /** Lambda's entry: configuration from the process environment; primed before a snapshot. */
@@ -54,12 +56,14 @@ public final class AuthorizeDecisionHandler extends HttpFunction {
     DynamoDbClient dynamo = new AwsClients(config).dynamoDb();
     this.consents = new ConsentStore(dynamo, config.tableName(), config.consentTtl(), clock);
     this.grants = new GrantStore(dynamo, config.tableName(), clock);
+    this.links = new LinkStore(dynamo, config.tableName(), config.pcoLinkTtl(), clock);
     this.decision =
         new AuthorizeDecision(
             config,
             new SessionStore(dynamo, config.tableName(), config.sessionTtl(), clock),
             consents,
             grants,
+            links,
             clock);
   }
 
@@ -104,9 +108,14 @@ public final class AuthorizeDecisionHandler extends HttpFunction {
           consents.consumeWith(
               Priming.NEVER_ISSUED,
               sessionHash,
-              grants.putCode(Tokens.hash(Priming.NEVER_ISSUED_TOO), code));
-          RequestValidator.redirectTo(
-              redirectUri, "code", Priming.NEVER_ISSUED_TOO, "state", "priming");
+              grants.putCode(Tokens.hash(Priming.NEVER_ISSUED_TOO), code),
+              links.consume(Tokens.hash(Priming.NEVER_ISSUED_TOO)));
+          HttpResponse.redirect(
+                  303,
+                  RequestValidator.redirectTo(
+                      redirectUri, "code", Priming.NEVER_ISSUED_TOO, "state", "priming"))
+              .withCookie(Cookies.clear(Cookies.PCO_LINK))
+              .toEventJson();
         });
   }
 }

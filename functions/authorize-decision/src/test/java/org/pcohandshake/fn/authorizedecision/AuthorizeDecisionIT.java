@@ -20,6 +20,7 @@ import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.grant.AuthorizationCode;
 import org.pcohandshake.grant.GrantStore;
 import org.pcohandshake.http.Cookies;
+import org.pcohandshake.link.LinkStore;
 import org.pcohandshake.link.PcoLink;
 import org.pcohandshake.session.LoginIdentity;
 import org.pcohandshake.session.SessionStore;
@@ -45,6 +46,7 @@ class AuthorizeDecisionIT {
   static AuthorizeDecisionHandler handler;
   static SessionStore sessions;
   static ConsentStore consents;
+  static LinkStore links;
 
   @BeforeAll
   static void provision() {
@@ -59,27 +61,40 @@ class AuthorizeDecisionIT {
     handler = new AuthorizeDecisionHandler(env, clock);
     sessions = new SessionStore(dynamo, table, Duration.ofHours(1), clock);
     consents = new ConsentStore(dynamo, table, Duration.ofMinutes(15), clock);
+    links = new LinkStore(dynamo, table, Duration.ofSeconds(120), clock);
   }
 
-  record Pending(String session, String formToken) {}
+  record Pending(String session, String formToken, String link) {}
+
+  static String session() {
+    return sessions
+        .open(
+            new LoginIdentity("user-1", "Ada", Tokens.id(), Instant.now().plusSeconds(120)),
+            "https://login.example")
+        .orElseThrow();
+  }
+
+  /** A consent page shown to the session for the link, as the prompt stores it. */
+  static String consent(String session, String link, String state, String challenge) {
+    return consents.put(
+        new Consent(
+            sessions.find(session).orElseThrow().idHash(),
+            "user-1",
+            new AuthorizationRequest(env.get("CLIENT_ID"), redirect, state, "people", challenge),
+            links.find(link).orElseThrow()));
+  }
 
   static Pending pending(String state, String challenge) {
-    String session =
-        sessions
-            .open(
-                new LoginIdentity("user-1", "Ada", Tokens.id(), Instant.now().plusSeconds(120)),
-                "https://login.example")
-            .orElseThrow();
-    String hash = sessions.find(session).orElseThrow().idHash();
-    String formToken =
-        consents.put(
-            new Consent(
-                hash,
-                "user-1",
-                new AuthorizationRequest(
-                    env.get("CLIENT_ID"), redirect, state, "people", challenge),
-                new PcoLink("org-1", "person-2", "Pat")));
-    return new Pending(session, formToken);
+    String session = session();
+    String link = links.put(new PcoLink("org-1", "person-2", "Pat"), "Example Church");
+    return new Pending(session, consent(session, link, state, challenge), link);
+  }
+
+  static void assertLinkConsumedAndCleared(Pending p, APIGatewayV2HTTPResponse response) {
+    assertTrue(links.find(p.link()).isEmpty(), "the link is used up");
+    assertTrue(
+        response.getCookies().contains(Cookies.clear(Cookies.PCO_LINK)),
+        String.valueOf(response.getCookies()));
   }
 
   static APIGatewayV2HTTPResponse decide(String session, String formToken, String decision) {
@@ -125,6 +140,26 @@ class AuthorizeDecisionIT {
     long lifetime = Duration.between(clock.instant(), stored.expiresAt()).toSeconds();
     assertTrue(lifetime > 0 && lifetime <= 600, "code lives at most 10 minutes");
     assertFalse(stack.scanTable("Table").toString().contains(code), "only the hash is stored");
+    assertLinkConsumedAndCleared(p, response);
+  }
+
+  @Test
+  void oneLink_onTwoConsentPages_yieldsOneCode() {
+    Pending first = pending("one", "");
+    String second = consent(first.session(), first.link(), "two", "");
+    assertEquals(303, decide(first.session(), first.formToken(), "approve").getStatusCode());
+    List<String> before = items();
+    assertRejectedPage(decide(first.session(), second, "approve"));
+    assertEquals(before, items(), "no second code, the second consent still unused");
+  }
+
+  @Test
+  void linkExpiredBeforeTheDecision_issuesNoCode() {
+    Pending p = pending("late", "");
+    clock.advance(Duration.ofSeconds(121));
+    List<String> before = items();
+    assertRejectedPage(decide(p.session(), p.formToken(), "approve"));
+    assertEquals(before, items());
   }
 
   @Test
@@ -136,6 +171,7 @@ class AuthorizeDecisionIT {
     assertEquals("access_denied", query.get("error"));
     assertEquals("deny-state", query.get("state"));
     assertNull(query.get("code"));
+    assertLinkConsumedAndCleared(p, response);
   }
 
   @Test

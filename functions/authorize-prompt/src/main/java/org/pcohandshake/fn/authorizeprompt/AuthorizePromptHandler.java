@@ -20,6 +20,7 @@ import org.pcohandshake.http.HttpResponse;
 import org.pcohandshake.http.Params;
 import org.pcohandshake.link.LinkStore;
 import org.pcohandshake.link.PcoLink;
+import org.pcohandshake.link.PendingLink;
 import org.pcohandshake.secrets.SecretCache;
 import org.pcohandshake.session.LoginTokenVerifier;
 import org.pcohandshake.session.Session;
@@ -54,7 +55,8 @@ public final class AuthorizePromptHandler extends HttpFunction {
                 Config.CLIENT_ID,
                 Config.PCO_OAUTH_APPLICATION_ID,
                 Config.LOGIN_URL,
-                Config.LOGIN_ISSUER);
+                Config.LOGIN_ISSUER)
+            .warnIfAnyScopeAllowed();
     AwsClients aws = new AwsClients(config);
     DynamoDbClient dynamo = aws.dynamoDb();
     LoginTokenVerifier verifier;
@@ -84,10 +86,11 @@ public final class AuthorizePromptHandler extends HttpFunction {
   }
 
   /**
-   * SnapStart priming: the consent request with a session cookie that was never issued (the
-   * validation, the session read, which misses, and the login redirect), the consent page rendered
-   * for a sample, and the login token's parsing. The login bridge key is not read: no secret
-   * belongs in a snapshot.
+   * SnapStart priming: a login return that did not start in this browser, with a session cookie
+   * that was never issued (the validation, the session read, which misses, the round trip's check,
+   * which refuses it before the token is verified), the login redirect built for a round trip that
+   * was never started (no random value is drawn), the consent page rendered for a sample, and the
+   * login token's parsing. The login bridge key is not read: no secret belongs in a snapshot.
    *
    * <p>Nothing to renew after a restore: the login bridge key was never read, no session was
    * opened.
@@ -100,27 +103,32 @@ public final class AuthorizePromptHandler extends HttpFunction {
           String redirectUri = config.allowedRedirectUris().get(0);
           AuthorizationRequest request =
               new AuthorizationRequest(config.clientId(), redirectUri, "priming", "", "");
+          String query =
+              "response_type=code&client_id="
+                  + Params.encode(config.clientId())
+                  + "&redirect_uri="
+                  + Params.encode(redirectUri)
+                  + "&state=priming";
           Priming.invoke(
               this,
               Priming.event(
                   "GET",
                   "/oauth/authorize",
-                  "response_type=code&client_id="
-                      + Params.encode(config.clientId())
-                      + "&redirect_uri="
-                      + Params.encode(redirectUri)
-                      + "&state=priming",
+                  query + "&login_state=priming&login_token=" + SAMPLE_LOGIN_TOKEN,
                   Map.of("accept", "text/html"),
                   List.of(
                       Cookies.SESSION + "=" + Priming.NEVER_ISSUED,
+                      Cookies.LOGIN + "=" + Priming.NEVER_ISSUED,
                       Cookies.PCO_LINK + "=" + Priming.NEVER_ISSUED),
                   ""));
+          prompt.loginRedirect(config.issuer() + "/oauth/authorize?" + query, Priming.NEVER_ISSUED);
           ConsentPage.render(
               config.issuer() + "/oauth/authorize",
               config.appName(),
               new Session("priming", "priming", "Priming"),
               request,
-              new PcoLink("priming", "priming", "Priming"),
+              new PendingLink(
+                  Priming.NEVER_ISSUED, new PcoLink("priming", "priming", "Priming"), "Priming"),
               Priming.NEVER_ISSUED);
           try {
             SignedJWT.parse(SAMPLE_LOGIN_TOKEN).getJWTClaimsSet();

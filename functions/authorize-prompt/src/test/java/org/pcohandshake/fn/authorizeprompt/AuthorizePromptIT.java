@@ -6,18 +6,25 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.pcohandshake.config.Config;
+import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.http.Cookies;
 import org.pcohandshake.link.LinkStore;
 import org.pcohandshake.link.PcoLink;
+import org.pcohandshake.log.Log;
 import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
 import org.pcohandshake.testkit.aws.Provisioner;
@@ -47,6 +54,34 @@ class AuthorizePromptIT {
     redirect = PCO + "/addons/authorizations/" + env.get("PCO_OAUTH_APPLICATION_ID");
   }
 
+  /** The log lines written while {@code action} runs. */
+  static List<String> logged(Runnable action) {
+    ByteArrayOutputStream logs = new ByteArrayOutputStream();
+    Log.to(new PrintStream(logs, true, StandardCharsets.UTF_8));
+    try {
+      action.run();
+    } finally {
+      Log.to(System.out);
+    }
+    return logs.toString(StandardCharsets.UTF_8).lines().toList();
+  }
+
+  @Test
+  void init_withEmptyScopes_warnsOnceThatAnyScopeIsAllowed() {
+    HashMap<String, String> anyScope = new HashMap<>(env);
+    anyScope.put(Config.SCOPES, "");
+    List<String> lines = logged(() -> new AuthorizePromptHandler(anyScope));
+    List<String> warnings =
+        lines.stream().filter(l -> l.contains("\"setting\":\"SCOPES\"")).toList();
+    assertEquals(1, warnings.size(), lines.toString());
+    assertTrue(warnings.get(0).contains("\"level\":\"WARN\""), warnings.get(0));
+
+    HashMap<String, String> listed = new HashMap<>(env);
+    listed.put(Config.SCOPES, "people");
+    List<String> quiet = logged(() -> new AuthorizePromptHandler(listed));
+    assertTrue(quiet.stream().noneMatch(l -> l.contains("SCOPES")), quiet.toString());
+  }
+
   static TestEvent authorize(String state) {
     return TestEvent.get("/oauth/authorize")
         .query("response_type", "code")
@@ -61,19 +96,42 @@ class AuthorizePromptIT {
 
   /** Logs in through the bridge and returns the session cookie value. */
   static String login() {
+    return login("user-1", "Ada Lovelace");
+  }
+
+  static String login(String subject, String name) {
     APIGatewayV2HTTPResponse response =
-        call(authorize("s").query("login_token", loginTokens.sign("user-1", "Ada Lovelace")));
+        call(LoginTokens.bound(authorize("s"), loginTokens.sign(subject, name)));
     assertEquals(303, response.getStatusCode(), response.getBody());
     return cookieValue(response, Cookies.SESSION);
   }
 
   static String cookieValue(APIGatewayV2HTTPResponse response, String name) {
-    for (String cookie : response.getCookies()) {
+    for (String cookie : cookies(response)) {
       if (cookie.startsWith(name + "=")) {
         return cookie.substring(name.length() + 1, cookie.indexOf(';'));
       }
     }
     throw new AssertionError("no cookie " + name);
+  }
+
+  static List<String> cookies(APIGatewayV2HTTPResponse response) {
+    return response.getCookies() == null ? List.of() : response.getCookies();
+  }
+
+  static boolean setsCookie(APIGatewayV2HTTPResponse response, String name) {
+    return cookies(response).stream()
+        .anyMatch(c -> c.startsWith(name + "=") && !c.contains("Max-Age=0"));
+  }
+
+  /** A live link from step 2, as pco-complete stores it: its cookie value. */
+  static String link() {
+    return new LinkStore(
+            Emulator.shared().dynamoDb(),
+            stack.physicalId("Table"),
+            Duration.ofMinutes(2),
+            Clock.systemUTC())
+        .put(new PcoLink("org-77", "person-55", "Pat Example"), "Example Church");
   }
 
   static List<String> items() {
@@ -95,7 +153,7 @@ class AuthorizePromptIT {
   @Test
   void loginToken_opensSession_andRedirectsToCleanUrl() {
     APIGatewayV2HTTPResponse response =
-        call(authorize("abc").query("login_token", loginTokens.sign("user-1", "Ada")));
+        call(LoginTokens.bound(authorize("abc"), loginTokens.sign("user-1", "Ada")));
     assertEquals(303, response.getStatusCode(), response.getBody());
     String location = response.getHeaders().get("location");
     assertFalse(location.contains("login_token"));
@@ -115,8 +173,8 @@ class AuthorizePromptIT {
   @Test
   void replayedLoginToken_isRefused() {
     String token = loginTokens.sign("user-2", "Bob");
-    assertEquals(303, call(authorize("s").query("login_token", token)).getStatusCode());
-    APIGatewayV2HTTPResponse replay = call(authorize("s").query("login_token", token));
+    assertEquals(303, call(LoginTokens.bound(authorize("s"), token)).getStatusCode());
+    APIGatewayV2HTTPResponse replay = call(LoginTokens.bound(authorize("s"), token));
     assertEquals(400, replay.getStatusCode());
     assertTrue(replay.getBody().contains("could not sign you in"));
     assertNull(replay.getCookies());
@@ -127,18 +185,19 @@ class AuthorizePromptIT {
     List<String> before = items();
     String expired =
         loginTokens.sign("u", "n", Instant.now().minusSeconds(600), Duration.ofMinutes(2));
-    assertEquals(400, call(authorize("s").query("login_token", expired)).getStatusCode());
+    assertEquals(400, call(LoginTokens.bound(authorize("s"), expired)).getStatusCode());
     String forged = new LoginTokens("f".repeat(64), env.get("LOGIN_ISSUER"), ISSUER).sign("u", "n");
-    assertEquals(400, call(authorize("s").query("login_token", forged)).getStatusCode());
+    assertEquals(400, call(LoginTokens.bound(authorize("s"), forged)).getStatusCode());
     String tooLong = loginTokens.sign("u", "n", Instant.now(), Duration.ofMinutes(10));
-    assertEquals(400, call(authorize("s").query("login_token", tooLong)).getStatusCode());
+    assertEquals(400, call(LoginTokens.bound(authorize("s"), tooLong)).getStatusCode());
     assertEquals(before, items());
   }
 
   @Test
   void session_showsConsentPage_withOneTimeFormToken_andSecurityHeaders() {
     String session = login();
-    APIGatewayV2HTTPResponse page = call(authorize("st").cookie(Cookies.SESSION, session));
+    APIGatewayV2HTTPResponse page =
+        call(authorize("st").cookie(Cookies.SESSION, session).cookie(Cookies.PCO_LINK, link()));
     assertEquals(200, page.getStatusCode(), page.getBody());
     Map<String, String> h = page.getHeaders();
     assertEquals("no-store", h.get("cache-control"));
@@ -154,21 +213,53 @@ class AuthorizePromptIT {
   }
 
   @Test
-  void consentPage_namesLinkedPcoPersonAndOrganization() {
+  void consentPage_namesLinkedPcoPersonAndOrganization_andOffersDenyToWhoDidNotStartIt() {
     String session = login();
-    String link =
-        new LinkStore(
-                Emulator.shared().dynamoDb(),
-                stack.physicalId("Table"),
-                Duration.ofMinutes(5),
-                Clock.systemUTC())
-            .put(new PcoLink("org-77", "person-55", "Pat Example"));
     APIGatewayV2HTTPResponse page =
-        call(authorize("st").cookie(Cookies.SESSION, session).cookie(Cookies.PCO_LINK, link));
+        call(authorize("st").cookie(Cookies.SESSION, session).cookie(Cookies.PCO_LINK, link()));
     assertEquals(200, page.getStatusCode());
     assertTrue(page.getBody().contains("Pat Example"));
     assertTrue(page.getBody().contains("person-55"));
-    assertTrue(page.getBody().contains("org-77"));
+    assertTrue(page.getBody().contains("Example Church (id org-77)"), page.getBody());
+    assertTrue(
+        page.getBody().contains("Didn't start this from Planning Center? Deny."), page.getBody());
+  }
+
+  @Test
+  void noLink_inIdentifyMode_isTheRestartPage_linkingBackToPco_andStoresNoConsent() {
+    assertEquals("identify", env.get("PCO_TOKEN_MODE"));
+    String session = login();
+    List<String> before = items();
+    for (String cookie : List.of("", "never-issued", Tokens.random())) {
+      TestEvent event = authorize("st-9").cookie(Cookies.SESSION, session);
+      if (!cookie.isEmpty()) {
+        event.cookie(Cookies.PCO_LINK, cookie);
+      }
+      APIGatewayV2HTTPResponse page = call(event);
+      assertEquals(400, page.getStatusCode(), page.getBody());
+      assertNull(page.getHeaders().get("location"), "a page, not a redirect");
+      assertFalse(page.getBody().contains("form_token"));
+      Matcher href = Pattern.compile("id=\"restart\" href=\"([^\"]+)\"").matcher(page.getBody());
+      assertTrue(href.find(), page.getBody());
+      String back = href.group(1).replace("&amp;", "&");
+      assertTrue(back.startsWith(redirect + "?"), back);
+      assertEquals("access_denied", TestEvent.queryOf(back).get("error"));
+      assertEquals("st-9", TestEvent.queryOf(back).get("state"));
+    }
+    assertEquals(before, items(), "no consent stored");
+  }
+
+  @Test
+  void noLink_inSkipMode_isTheConsentPage_asBefore() {
+    Map<String, String> skipEnv = new java.util.HashMap<>(env);
+    skipEnv.put("PCO_TOKEN_MODE", "skip");
+    AuthorizePromptHandler skip = new AuthorizePromptHandler(skipEnv);
+    String session = login();
+    APIGatewayV2HTTPResponse page =
+        skip.handleRequest(authorize("st").cookie(Cookies.SESSION, session).build(), null);
+    assertEquals(200, page.getStatusCode(), page.getBody());
+    assertTrue(page.getBody().contains("name=\"form_token\""));
+    assertFalse(page.getBody().contains("pco-identity"));
   }
 
   @Test
@@ -245,5 +336,151 @@ class AuthorizePromptIT {
         call(authorize("s").cookie(Cookies.SESSION, "forged-session-value"));
     assertEquals(302, response.getStatusCode());
     assertTrue(response.getHeaders().get("location").startsWith(env.get("LOGIN_URL")));
+  }
+
+  // ---- login CSRF: a login round trip completes only in the browser that started it ----------
+
+  @Test
+  void noSession_setsPreLoginCookie_andReturnToCarriesItsHash() {
+    APIGatewayV2HTTPResponse response = call(authorize("abc"));
+    assertEquals(302, response.getStatusCode());
+    String roundTrip = cookieValue(response, LoginTokens.ROUND_TRIP_COOKIE);
+    String setCookie =
+        cookies(response).stream()
+            .filter(c -> c.startsWith(LoginTokens.ROUND_TRIP_COOKIE + "="))
+            .findFirst()
+            .get();
+    assertTrue(setCookie.contains("HttpOnly") && setCookie.contains("Secure"), setCookie);
+    assertTrue(setCookie.contains("SameSite=Lax") && setCookie.contains("Path=/"), setCookie);
+    String returnTo = TestEvent.queryOf(response.getHeaders().get("location")).get("return_to");
+    assertEquals(LoginTokens.stateOf(roundTrip), TestEvent.queryOf(returnTo).get("login_state"));
+    assertFalse(returnTo.contains(roundTrip), "the URL carries the hash, never the cookie");
+  }
+
+  @Test
+  void loginCsrf_attackersLoginTokenInVictimsBrowser_opensNoSession_andWritesNothing() {
+    // the attacker signs in at the login app as themselves and takes their return URL, state and
+    // all, to a victim's browser, which holds no pre-login cookie or one of its own round trip
+    String attackerToken = loginTokens.sign("attacker", "Mallory");
+    String attackerState = LoginTokens.stateOf("attacker-round-trip-cookie-value-00000000000");
+    String victimRoundTrip = LoginTokens.roundTrip();
+    List<String> before = items();
+    for (TestEvent event :
+        List.of(
+            authorize("s").query("login_token", attackerToken),
+            authorize("s").query("login_token", attackerToken).query("login_state", attackerState),
+            authorize("s")
+                .query("login_token", attackerToken)
+                .query("login_state", attackerState)
+                .cookie(LoginTokens.ROUND_TRIP_COOKIE, victimRoundTrip))) {
+      APIGatewayV2HTTPResponse response = call(event);
+      assertEquals(400, response.getStatusCode(), response.getBody());
+      assertTrue(response.getBody().contains("did not start here"), response.getBody());
+      assertFalse(setsCookie(response, Cookies.SESSION));
+    }
+    assertEquals(before, items(), "the attacker's token was not even consumed");
+    // and the victim's own round trip still completes in the victim's browser
+    APIGatewayV2HTTPResponse own =
+        call(
+            authorize("s")
+                .query("login_token", loginTokens.sign("victim", "Vic"))
+                .query("login_state", LoginTokens.stateOf(victimRoundTrip))
+                .cookie(LoginTokens.ROUND_TRIP_COOKIE, victimRoundTrip));
+    assertEquals(303, own.getStatusCode(), own.getBody());
+    assertTrue(setsCookie(own, Cookies.SESSION));
+    assertTrue(
+        cookies(own).stream()
+            .anyMatch(
+                c -> c.startsWith(LoginTokens.ROUND_TRIP_COOKIE + "=;") && c.contains("Max-Age=0")),
+        "the round trip is over: cleared");
+  }
+
+  @Test
+  void loginOfAnotherUser_neverSilentlyReplacesALiveSession_offersASwitch() {
+    String victim = login("victim-9", "Victoria");
+    String token = loginTokens.sign("other-3", "<Oscar>");
+    APIGatewayV2HTTPResponse page =
+        call(LoginTokens.bound(authorize("st"), token).cookie(Cookies.SESSION, victim));
+    assertEquals(200, page.getStatusCode(), page.getBody());
+    assertFalse(setsCookie(page, Cookies.SESSION), "the live session stays");
+    assertTrue(page.getBody().contains("Victoria"));
+    assertTrue(page.getBody().contains("&lt;Oscar&gt;"), "names are escaped");
+    assertFalse(page.getBody().contains("<Oscar>"));
+    assertEquals("no-store", page.getHeaders().get("cache-control"));
+    assertEquals("DENY", page.getHeaders().get("x-frame-options"));
+    // the victim's session is untouched: the consent page still names the victim
+    APIGatewayV2HTTPResponse consent =
+        call(authorize("st").cookie(Cookies.SESSION, victim).cookie(Cookies.PCO_LINK, link()));
+    assertTrue(consent.getBody().contains("Victoria"), consent.getBody());
+  }
+
+  @Test
+  void accountSwitch_continue_opensTheNewSession_cancel_keepsTheCurrentOne() {
+    String current = login("ada-1", "Ada");
+    String roundTrip = LoginTokens.roundTrip();
+    TestEvent bound =
+        LoginTokens.bound(authorize("st2"), loginTokens.sign("bob-2", "Bob"), roundTrip);
+    APIGatewayV2HTTPResponse page = call(bound.cookie(Cookies.SESSION, current));
+    Matcher links = Pattern.compile("href=\"([^\"]+)\"").matcher(page.getBody());
+    assertTrue(links.find(), page.getBody());
+    String continueUrl = links.group(1).replace("&amp;", "&");
+    assertTrue(links.find());
+    String cancelUrl = links.group(1).replace("&amp;", "&");
+
+    Map<String, String> cancel = TestEvent.queryOf(cancelUrl);
+    assertNull(cancel.get("login_token"));
+    assertEquals("st2", cancel.get("state"));
+    Map<String, String> cont = TestEvent.queryOf(continueUrl);
+    assertEquals("continue", cont.get("login_switch"));
+    // following "continue" in the same browser: the pre-login cookie is still there
+    TestEvent follow = TestEvent.get("/oauth/authorize");
+    cont.forEach(follow::query);
+    APIGatewayV2HTTPResponse switched =
+        call(
+            follow
+                .cookie(Cookies.SESSION, current)
+                .cookie(LoginTokens.ROUND_TRIP_COOKIE, roundTrip));
+    assertEquals(303, switched.getStatusCode(), switched.getBody());
+    String bob = cookieValue(switched, Cookies.SESSION);
+    assertFalse(switched.getHeaders().get("location").contains("login_"));
+    assertTrue(
+        call(authorize("st2").cookie(Cookies.SESSION, bob).cookie(Cookies.PCO_LINK, link()))
+            .getBody()
+            .contains("Bob"));
+  }
+
+  @Test
+  void sameUserLoggingInAgain_isNoSwitch() {
+    String session = login("same-1", "Sam");
+    APIGatewayV2HTTPResponse again =
+        call(
+            LoginTokens.bound(authorize("s"), loginTokens.sign("same-1", "Sam"))
+                .cookie(Cookies.SESSION, session));
+    assertEquals(303, again.getStatusCode(), again.getBody());
+    assertTrue(setsCookie(again, Cookies.SESSION));
+  }
+
+  @Test
+  void percentEncodedLoginParameters_leaveTheCleanUrlToo() {
+    String token = loginTokens.sign("user-5", "Eve");
+    String roundTrip = LoginTokens.roundTrip();
+    APIGatewayV2HTTPResponse response =
+        call(
+            TestEvent.get("/oauth/authorize")
+                .rawQuery(
+                    "response_type=code&client_id="
+                        + env.get("CLIENT_ID")
+                        + "&redirect_uri="
+                        + java.net.URLEncoder.encode(
+                            redirect, java.nio.charset.StandardCharsets.UTF_8)
+                        + "&state=pe&login%5Ftoken="
+                        + token
+                        + "&login%5Fstate="
+                        + LoginTokens.stateOf(roundTrip))
+                .cookie(LoginTokens.ROUND_TRIP_COOKIE, roundTrip));
+    assertEquals(303, response.getStatusCode(), response.getBody());
+    String location = response.getHeaders().get("location");
+    assertFalse(location.toLowerCase(java.util.Locale.ROOT).contains("login%5f"), location);
+    assertFalse(location.contains(token), location);
   }
 }

@@ -14,6 +14,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -34,12 +35,14 @@ import org.pcohandshake.error.ErrorCatalog;
 import org.pcohandshake.http.Cookies;
 import org.pcohandshake.link.LinkStore;
 import org.pcohandshake.link.PcoLink;
+import org.pcohandshake.link.PendingLink;
 import org.pcohandshake.log.Log;
 import org.pcohandshake.testkit.events.TestEvent;
 import org.pcohandshake.testkit.lambda.HttpApiEventJson;
 import org.pcohandshake.testkit.pco.Fault;
 import org.pcohandshake.testkit.pco.PcoSimulator;
 import org.pcohandshake.testkit.sam.ProjectRoot;
+import org.pcohandshake.testkit.time.MutableClock;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -118,7 +121,7 @@ class PcoCompleteHandlerIT {
     assertTrue(attributes.contains("Secure"), setCookie);
     assertTrue(attributes.contains("SameSite=Lax"), setCookie);
     assertTrue(attributes.contains("Path=/"), setCookie);
-    assertTrue(attributes.contains("Max-Age=900"), setCookie);
+    assertTrue(attributes.contains("Max-Age=120"), setCookie);
 
     // the cookie refers to the PCO identity, for step 4
     String cookieValue = attributes.getFirst().substring(Cookies.PCO_LINK.length() + 1);
@@ -129,7 +132,9 @@ class PcoCompleteHandlerIT {
             config.tableName(),
             config.pcoLinkTtl(),
             Clock.systemUTC());
-    assertEquals(new PcoLink("2002", "1001", "Pat Example"), links.find(cookieValue).orElseThrow());
+    PendingLink found = links.find(cookieValue).orElseThrow();
+    assertEquals(new PcoLink("2002", "1001", "Pat Example"), found.link());
+    assertEquals("Example Church", found.organizationName(), "read once, for the consent page");
 
     List<Map<String, AttributeValue>> written = new ArrayList<>(local.scan());
     written.removeAll(before);
@@ -141,6 +146,7 @@ class PcoCompleteHandlerIT {
         "no ciphertext either");
     assertEquals(1, local.pco.authorizationCodeCalls().get());
     assertEquals(1, local.pco.meCalls().get());
+    assertEquals(1, local.pco.organizationCalls().get());
 
     String logged = logs.toString(StandardCharsets.UTF_8);
     assertTrue(logged.contains("\"event\":\"pco_complete\""), logged);
@@ -222,6 +228,71 @@ class PcoCompleteHandlerIT {
       all.append('\n').append(value.s());
     }
     return all.toString();
+  }
+
+  @Test
+  void link_livesAtMost120Seconds_byDefault() throws Exception {
+    assertNull(local.environment("identify", Map.of()).get(Config.PCO_LINK_TTL_SECONDS));
+    APIGatewayV2HTTPResponse response =
+        invoke("identify", "code=" + local.authorizationCode() + "&state=st");
+    assertAdvanced(response);
+    String setCookie = linkCookie(response);
+    assertTrue(List.of(setCookie.split(";\\s*")).contains("Max-Age=120"), setCookie);
+    String cookieValue = setCookie.substring(Cookies.PCO_LINK.length() + 1, setCookie.indexOf(';'));
+
+    Config config = local.config("identify");
+    MutableClock clock = MutableClock.startingNow();
+    LinkStore links =
+        new LinkStore(
+            new AwsClients(config).dynamoDb(), config.tableName(), config.pcoLinkTtl(), clock);
+    clock.advance(Duration.ofSeconds(110));
+    assertTrue(links.find(cookieValue).isPresent(), "still live a little under 120 s");
+    clock.advance(Duration.ofSeconds(11));
+    assertTrue(links.find(cookieValue).isEmpty(), "gone after 120 s");
+  }
+
+  /** Codes no OAuth server issues: empty, over 1,024 characters, outside VSCHAR (%x20-7E). */
+  static Stream<String> implausibleCodes() {
+    return Stream.of(
+        "code=",
+        "code=" + "a".repeat(1025),
+        "code=abc%00def",
+        "code=abc%0Adef",
+        "code=abc%1Fdef",
+        "code=abc%7Fdef",
+        "code=caf%C3%A9",
+        "code=%E2%80%AEabc");
+  }
+
+  @ParameterizedTest
+  @MethodSource("implausibleCodes")
+  void implausibleCode_isAReadablePage_andNeverReachesPcosTokenEndpoint(String query) {
+    for (String mode : List.of("identify", "store")) {
+      List<Map<String, AttributeValue>> before = local.scan();
+      APIGatewayV2HTTPResponse response = invoke(mode, query + "&state=st");
+
+      assertEquals(400, response.getStatusCode(), response.getBody());
+      assertTrue(response.getHeaders().get("content-type").startsWith("text/html"));
+      assertNull(response.getHeaders().get("location"));
+      assertNull(response.getCookies());
+      assertEquals(0, local.pco.tokenCalls().get(), "no token call with our client credentials");
+      assertEquals(0, local.pco.meCalls().get());
+      assertEquals(before, local.scan(), "nothing written");
+    }
+  }
+
+  @Test
+  void plausibleCodeOfEveryVsChar_isExchanged() {
+    // the longest plausible code, of every VSCHAR: PCO is asked (and refuses it: no such code)
+    StringBuilder every = new StringBuilder();
+    for (char c = 0x20; c <= 0x7e; c++) {
+      every.append(c);
+    }
+    String code = (every + "x".repeat(1024)).substring(0, 1024);
+    APIGatewayV2HTTPResponse response =
+        invoke("identify", "code=" + LocalStack.enc(code) + "&state=st");
+    assertEquals(ErrorCatalog.PAGE_PCO_INVALID_GRANT.status(), response.getStatusCode());
+    assertEquals(1, local.pco.tokenCalls().get());
   }
 
   @Test

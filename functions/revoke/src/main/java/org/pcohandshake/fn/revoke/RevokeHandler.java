@@ -55,7 +55,9 @@ public final class RevokeHandler extends HttpFunction {
                 Config.CLIENT_SECRET_ID,
                 Config.SIGNING_KEY_ID);
     AwsClients aws = new AwsClients(config);
-    SecretCache secret = new SecretCache(aws.secretsManager(), config.clientSecretId(), clock);
+    SecretCache secret =
+        new SecretCache(
+            aws.secretsManager(), config.clientSecretId(), config.previousSecretOverlap(), clock);
     KmsPublicKeys keys =
         new KmsPublicKeys(
             aws.kms(),

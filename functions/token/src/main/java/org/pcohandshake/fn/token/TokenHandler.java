@@ -50,7 +50,9 @@ public final class TokenHandler extends HttpFunction {
                 Config.CLIENT_SECRET_ID,
                 Config.SIGNING_KEY_ID);
     AwsClients aws = new AwsClients(config);
-    SecretCache secret = new SecretCache(aws.secretsManager(), config.clientSecretId(), clock);
+    SecretCache secret =
+        new SecretCache(
+            aws.secretsManager(), config.clientSecretId(), config.previousSecretOverlap(), clock);
     this.clientId = config.clientId();
     this.grants = new GrantStore(aws.dynamoDb(), config.tableName(), clock);
     this.accessTokens =

@@ -1,0 +1,110 @@
+package org.pcohandshake.local;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What {@code make run} prints once everything answers: {@code READY <base-url>}, what to open and
+ * what the add-on's config.yaml needs. A secret the local stack generated is printed (it exists
+ * only in the emulator, and the person needs it); a secret the person supplied is only named, so
+ * their own secret never lands in a terminal's scrollback, a screen share or a pasted log.
+ *
+ * @param baseUrl the local API's base URL (the ISSUER)
+ * @param startUrl the simulator's start page; empty with an external Planning Center
+ * @param pcoBaseUrl the external Planning Center, when {@code startUrl} is empty
+ * @param integratorClientId config.yaml's {@code identifier}
+ * @param integratorClientSecret config.yaml's {@code secret}: the generated one, or empty when the
+ *     person supplied it in {@code INTEGRATOR_CLIENT_SECRET}
+ * @param devLoginUrl the development login app; empty with the person's own login app
+ * @param loginUrl the person's own login app, when {@code devLoginUrl} is empty
+ * @param hasExampleApi whether template.yaml declares {@code GET /api/me}
+ * @param settings the function settings taken from the environment (names only)
+ * @param undeclaredSettings settings given that no function's template environment declares
+ */
+record ReadyBanner(
+    String baseUrl,
+    Optional<String> startUrl,
+    String pcoBaseUrl,
+    String integratorClientId,
+    Optional<String> integratorClientSecret,
+    Optional<String> devLoginUrl,
+    String loginUrl,
+    boolean hasExampleApi,
+    List<String> settings,
+    List<String> undeclaredSettings) {
+
+  ReadyBanner {
+    Objects.requireNonNull(baseUrl, "baseUrl");
+    Objects.requireNonNull(startUrl, "startUrl");
+    Objects.requireNonNull(integratorClientSecret, "integratorClientSecret");
+    Objects.requireNonNull(devLoginUrl, "devLoginUrl");
+    settings = List.copyOf(settings);
+    undeclaredSettings = List.copyOf(undeclaredSettings);
+  }
+
+  void print(PrintStream out, String elapsed) {
+    out.println("READY " + baseUrl);
+    if (startUrl.isPresent()) {
+      out.println(
+          "  Open in a browser:        "
+              + startUrl.get()
+              + "  (the simulated Planning Center; click \"Authorize add-on\")");
+    } else {
+      out.println(
+          "  Authorize the add-on in the Planning Center at "
+              + pcoBaseUrl
+              + " (with the client secret you gave in "
+              + LocalStackOptions.PCO_CLIENT_SECRET
+              + "), whose config.yaml integrator_oauth has:");
+    }
+    out.println("  Integrator client id:     " + integratorClientId);
+    out.println(
+        "  Integrator client secret: "
+            + integratorClientSecret.orElse(
+                "the secret you gave in " + LocalStackOptions.INTEGRATOR_CLIENT_SECRET));
+    out.println(
+        "  (config.yaml integrator_oauth identifier and secret: what PCO sends to "
+            + baseUrl
+            + "/oauth/token)");
+    out.println(
+        "  authorize_url "
+            + baseUrl
+            + "/oauth/authorize, token_url "
+            + baseUrl
+            + "/oauth/token, redirect_url "
+            + baseUrl
+            + "/oauth/pco/complete");
+    if (devLoginUrl.isPresent()) {
+      out.println(
+          "  Login: the development login app at "
+              + devLoginUrl.get()
+              + " signs in whatever user id you type.");
+    } else {
+      out.println(
+          "  Login: your login app at "
+              + loginUrl
+              + ", signing login_token with the key you gave in "
+              + LocalStackOptions.LOGIN_BRIDGE_KEY);
+    }
+    if (!settings.isEmpty()) {
+      out.println("  Function settings from the environment: " + String.join(", ", settings));
+    }
+    if (!undeclaredSettings.isEmpty()) {
+      out.println(
+          "  Not applied (no function's environment in template.yaml has them): "
+              + String.join(", ", undeclaredSettings));
+    }
+    if (!hasExampleApi) {
+      out.println(
+          "  (template.yaml has no "
+              + LocalStack.EXAMPLE_API_METHOD
+              + " "
+              + LocalStack.EXAMPLE_API_PATH
+              + " yet: the flow ends when PCO holds the integrator token.)");
+    }
+    out.println("Started in " + elapsed + ". Press Ctrl-C to stop.");
+    out.flush();
+  }
+}

@@ -1,0 +1,55 @@
+package org.pcohandshake.local;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.pcohandshake.testkit.aws.Emulator;
+
+/**
+ * The READY banner prints a secret the local stack generated (the point of a development stack),
+ * but only names one the person supplied: their own secret must not end up in a terminal's
+ * scrollback, a screen share or a pasted log.
+ */
+class ReadyBannerIT {
+
+  static String banner(LocalStack local) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    local.printReady(new PrintStream(out, true, StandardCharsets.UTF_8), "1 s");
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void suppliedSecrets_areNamed_neverPrinted() {
+    String integratorSecret = "given-integrator-secret-" + LocalStackOptions.randomSecret(24);
+    String pcoSecret = "given-pco-secret-" + LocalStackOptions.randomSecret(24);
+    LocalStackOptions options =
+        LocalStackOptions.fromEnvironment(
+                Map.of(
+                    "PORT", "0",
+                    "INTEGRATOR_CLIENT_SECRET", integratorSecret,
+                    "PCO_CLIENT_SECRET", pcoSecret))
+            .withEmulator(Emulator.shared());
+    try (LocalStack local = LocalStack.start(options, Progress.silent())) {
+      String banner = banner(local);
+      assertFalse(banner.contains(integratorSecret), banner);
+      assertFalse(banner.contains(pcoSecret), banner);
+      assertTrue(banner.contains("INTEGRATOR_CLIENT_SECRET"), banner);
+      assertTrue(banner.contains("READY " + local.baseUrl()), banner);
+    }
+  }
+
+  @Test
+  void aGeneratedSecret_isPrinted() {
+    LocalStackOptions options = LocalStackOptions.onFreePorts().withEmulator(Emulator.shared());
+    try (LocalStack local = LocalStack.start(options, Progress.silent())) {
+      String banner = banner(local);
+      assertTrue(
+          banner.contains("Integrator client secret: " + local.integratorClientSecret()), banner);
+    }
+  }
+}
