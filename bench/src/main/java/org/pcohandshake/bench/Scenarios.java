@@ -600,7 +600,7 @@ final class Scenarios {
       public void prepare(int invocations) {
         Grant grant = newGrant(config.clientId());
         seedGrant(grant);
-        token[0] = accessTokens.issue(grant);
+        token[0] = accessTokens.issue(grant).token();
       }
 
       @Override

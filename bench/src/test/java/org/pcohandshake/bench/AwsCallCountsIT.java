@@ -480,6 +480,35 @@ class AwsCallCountsIT {
   }
 
   @Test
+  void aRepeatInsideTheGraceWindow_costsARefresh_usingItsHandleReadsTheSuccessorToo() {
+    TokenHandler token = new TokenHandler(tokenEnv);
+    String refresh = firstRefreshToken(token);
+    assertEquals(200, token.handleRequest(refreshEvent(refresh), null).getStatusCode());
+    String[] handle = new String[1];
+    Map<String, Long> repeatCalls =
+        calls(
+            () -> {
+              var r = token.handleRequest(refreshEvent(refresh), null);
+              assertEquals(200, r.getStatusCode(), r.getBody());
+              handle[0] = (String) json(r).get("refresh_token");
+            });
+    // the token read; the handle written with the checks of its successor and the grant
+    assertEquals(
+        expected("DynamoDb.GetItem", 1, "Kms.Sign", 1, "DynamoDb.TransactWriteItems", 1),
+        repeatCalls);
+    Map<String, Long> handleCalls =
+        calls(
+            () -> {
+              var r = token.handleRequest(refreshEvent(handle[0]), null);
+              assertEquals(200, r.getStatusCode(), r.getBody());
+            });
+    // the handle, then the successor whose place it holds
+    assertEquals(
+        expected("DynamoDb.GetItem", 2, "Kms.Sign", 1, "DynamoDb.TransactWriteItems", 1),
+        handleCalls);
+  }
+
+  @Test
   void oneRefresh_inAColdTokenFunction_alsoReadsTheCurrentClientSecretOnce() {
     String refresh = firstRefreshToken(new TokenHandler(tokenEnv));
     TokenHandler cold = new TokenHandler(tokenEnv);

@@ -66,6 +66,24 @@ class TokenRefreshFaultIT extends FaultCase {
   }
 
   @ParameterizedTest(name = "{0}")
+  @MethodSource("transactionFaults")
+  void refreshRepeat_handleTransactionFails_is503_noHandleWritten_repeatWorksAfter(Fault fault) {
+    String first = hs.handshake().refreshToken();
+    String second = Handshake.refreshToken(hs.refresh(first));
+    List<String> before = hs.table();
+    // the repeat's transaction: check the successor and the grant, write the handle (sameAs)
+    fail(TRANSACT_WRITE_ITEMS, "sameAs", fault);
+
+    assertUnavailableJson(hs.refresh(first));
+    assertTriedBeyondRetries(TRANSACT_WRITE_ITEMS, fault);
+    assertEquals(before, hs.table(), "no handle written");
+    String handle = Handshake.refreshToken(hs.refresh(first));
+    assertEquals(200, hs.refresh(handle).getStatusCode(), "the handle moves the chain on");
+    hs.clock.advance(Duration.ofMinutes(2));
+    assertEquals(400, hs.refresh(second).getStatusCode(), "and the other answer is reuse now");
+  }
+
+  @ParameterizedTest(name = "{0}")
   @MethodSource("faults")
   void refreshReuse_revocationFails_is503_grantUntouched_reuseRevokesAfter(Fault fault) {
     String first = hs.handshake().refreshToken();

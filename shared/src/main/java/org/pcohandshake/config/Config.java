@@ -189,7 +189,7 @@ public record Config(
             get(env, APP_NAME, "your account"),
             seconds(env, ACCESS_TOKEN_TTL_SECONDS, 3_600, 60, 86_400, problems),
             seconds(env, REFRESH_TOKEN_TTL_SECONDS, 90L * 86_400, 3_600, 400L * 86_400, problems),
-            seconds(env, REFRESH_GRACE_SECONDS, 60, 0, 600, problems),
+            seconds(env, REFRESH_GRACE_SECONDS, 60, 0, 120, problems),
             seconds(env, CODE_TTL_SECONDS, 300, 60, 600, problems),
             seconds(env, SESSION_TTL_SECONDS, 3_600, 300, 86_400, problems),
             seconds(env, CONSENT_TTL_SECONDS, 900, 60, 3_600, problems),

@@ -8,6 +8,7 @@ import static org.pcohandshake.store.Items.s;
 import static org.pcohandshake.store.Items.str;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -22,6 +23,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionConflictException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
@@ -34,6 +36,15 @@ public final class GrantStore {
   static final String CODE = "CODE";
   static final String GRANT = "GRANT";
   static final String REFRESH = "REFRESH";
+
+  /** Attempts of a revocation that meets a transaction in flight on the grant. */
+  static final int REVOKE_ATTEMPTS = 4;
+
+  /** On a rotated refresh token: the hash of its successor. */
+  static final String SUCCESSOR = "successor";
+
+  /** On a handle handed out by a repeat inside the grace window: the token whose place it holds. */
+  static final String SAME_AS = "sameAs";
 
   private final DynamoDbClient dynamo;
   private final String table;
@@ -54,15 +65,21 @@ public final class GrantStore {
     record AlreadyRedeemed() implements Redemption {}
   }
 
-  /** The outcome of rotating a refresh token. */
+  /** The outcome of renewing a refresh token. */
   public sealed interface Rotation {
-    /** The successor was written. */
+    /**
+     * The new token was written: the successor of a current token, or, for a token rotated inside
+     * the grace window, a second handle on the successor it was rotated to.
+     */
     record Rotated() implements Rotation {}
+
+    /** A concurrent request rotated the token meanwhile: read it again and renew what it is now. */
+    record Raced() implements Rotation {}
 
     /** The grant was revoked or ended meanwhile. */
     record GrantGone() implements Rotation {}
 
-    /** The token had been rotated longer ago than the grace window allows. */
+    /** The family has moved past this token: its successor has been rotated too. */
     record Reused() implements Rotation {}
   }
 
@@ -134,7 +151,7 @@ public final class GrantStore {
                               .conditionExpression("attribute_not_exists(pk)")
                               .build())
                       .build(),
-                  putRefresh(refreshHash, grant)));
+                  putRefresh(refreshHash, grant, "")));
       return new Redemption.Redeemed();
     } catch (TransactionCanceledException e) {
       if (StoreFailures.anyConditionFailed(e) || StoreFailures.conflicted(e, 0)) {
@@ -144,31 +161,59 @@ public final class GrantStore {
     }
   }
 
+  /**
+   * The refresh token and the state of its place in the chain: for a handle handed out inside a
+   * grace window, a second read, of the successor it stands for.
+   */
   public Optional<RefreshToken> findRefresh(String refreshHash) {
-    Map<String, AttributeValue> found =
-        dynamo
-            .getItem(r -> r.tableName(table).key(key(REFRESH, refreshHash)).consistentRead(true))
-            .item();
+    Map<String, AttributeValue> found = readRefresh(refreshHash);
     if (found == null || found.isEmpty()) {
       return Optional.empty();
     }
+    String position = str(found, SAME_AS);
+    Map<String, AttributeValue> place = position.isEmpty() ? found : readRefresh(position);
+    if (place == null || place.isEmpty()) {
+      return Optional.empty();
+    }
+    String successor = str(place, SUCCESSOR);
     return Optional.of(
         new RefreshToken(
-            refreshHash, readGrant(found), num(found, "rotatedAt").map(Instant::ofEpochSecond)));
+            refreshHash,
+            position.isEmpty() ? refreshHash : position,
+            readGrant(found),
+            num(place, "rotatedAt").map(Instant::ofEpochSecond),
+            successor.isEmpty() ? Optional.empty() : Optional.of(successor)));
+  }
+
+  private Map<String, AttributeValue> readRefresh(String refreshHash) {
+    return dynamo
+        .getItem(r -> r.tableName(table).key(key(REFRESH, refreshHash)).consistentRead(true))
+        .item();
   }
 
   /**
-   * Rotates a refresh token: marks the old one rotated (keeping its first rotation time), writes
-   * the successor, and checks that the grant is alive, in one transaction. A token already rotated
-   * before {@code graceStart} is refused as reuse.
+   * Renews a refresh token, in one transaction that also checks that the grant is alive. A current
+   * token is marked rotated and its successor written. A token already rotated (the caller has
+   * checked that it was inside the grace window) gets a second handle on the successor it was
+   * rotated to, while that successor is still current: a repeat never starts a second chain, and
+   * whichever answer the client keeps goes on working. Once the successor has been rotated as well,
+   * the family has moved past the token: {@link Rotation.Reused}.
    */
-  public Rotation rotate(RefreshToken old, String newHash, Instant graceStart) {
-    Instant now = clock.instant();
+  public Rotation rotate(RefreshToken old, String newHash) {
+    if (old.rotatedAt().isEmpty()) {
+      return advance(old, newHash);
+    }
+    if (old.successor().isEmpty()) {
+      // rotated before successors were recorded: there is nothing to join
+      return new Rotation.Reused();
+    }
+    return join(old, old.successor().get(), newHash);
+  }
+
+  private Rotation advance(RefreshToken current, String newHash) {
     Map<String, AttributeValue> values = new HashMap<>();
-    values.put(":now", n(now.getEpochSecond()));
-    values.put(":graceStart", n(graceStart.getEpochSecond()));
-    Map<String, AttributeValue> grantValues = new HashMap<>();
-    grantValues.put(":now", n(now.getEpochSecond()));
+    values.put(":now", n(clock.instant().getEpochSecond()));
+    values.put(":next", s(newHash));
     try {
       dynamo.transactWriteItems(
           r ->
@@ -177,26 +222,43 @@ public final class GrantStore {
                       .update(
                           Update.builder()
                               .tableName(table)
-                              .key(key(REFRESH, old.hash()))
-                              .updateExpression("SET rotatedAt = if_not_exists(rotatedAt, :now)")
+                              .key(key(REFRESH, current.position()))
+                              .updateExpression("SET rotatedAt = :now, " + SUCCESSOR + " = :next")
                               .conditionExpression(
-                                  "attribute_exists(pk) AND (attribute_not_exists(rotatedAt)"
-                                      + " OR rotatedAt >= :graceStart)")
+                                  "attribute_exists(pk) AND attribute_not_exists(rotatedAt)")
                               .expressionAttributeValues(values)
                               .build())
                       .build(),
-                  putRefresh(newHash, old.grant()),
+                  putRefresh(newHash, current.grant(), ""),
+                  grantAlive(current.grant())));
+      return new Rotation.Rotated();
+    } catch (TransactionCanceledException e) {
+      if (StoreFailures.conditionFailed(e, 2)) {
+        return new Rotation.GrantGone();
+      }
+      if (StoreFailures.conditionFailed(e, 0) || StoreFailures.conflicted(e, 0)) {
+        return new Rotation.Raced();
+      }
+      throw e;
+    }
+  }
+
+  private Rotation join(RefreshToken rotated, String successor, String newHash) {
+    try {
+      dynamo.transactWriteItems(
+          r ->
+              r.transactItems(
                   TransactWriteItem.builder()
                       .conditionCheck(
                           ConditionCheck.builder()
                               .tableName(table)
-                              .key(key(GRANT, old.grant().id()))
+                              .key(key(REFRESH, successor))
                               .conditionExpression(
-                                  "attribute_exists(pk) AND attribute_not_exists(revokedAt)"
-                                      + " AND exp > :now")
-                              .expressionAttributeValues(grantValues)
+                                  "attribute_exists(pk) AND attribute_not_exists(rotatedAt)")
                               .build())
-                      .build()));
+                      .build(),
+                  putRefresh(newHash, rotated.grant(), successor),
+                  grantAlive(rotated.grant())));
       return new Rotation.Rotated();
     } catch (TransactionCanceledException e) {
       if (StoreFailures.conditionFailed(e, 2)) {
@@ -205,8 +267,26 @@ public final class GrantStore {
       if (StoreFailures.conditionFailed(e, 0)) {
         return new Rotation.Reused();
       }
+      if (StoreFailures.conflicted(e, 0)) {
+        return new Rotation.Raced();
+      }
       throw e;
     }
+  }
+
+  private TransactWriteItem grantAlive(Grant grant) {
+    Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":now", n(clock.instant().getEpochSecond()));
+    return TransactWriteItem.builder()
+        .conditionCheck(
+            ConditionCheck.builder()
+                .tableName(table)
+                .key(key(GRANT, grant.id()))
+                .conditionExpression(
+                    "attribute_exists(pk) AND attribute_not_exists(revokedAt) AND exp > :now")
+                .expressionAttributeValues(values)
+                .build())
+        .build();
   }
 
   /** Whether the grant exists and is neither revoked nor past its absolute lifetime. */
@@ -225,26 +305,85 @@ public final class GrantStore {
    * @return whether this call revoked it (false when already revoked or absent)
    */
   public boolean revokeGrant(String grantId, String reason) {
-    Map<String, AttributeValue> values = new HashMap<>();
+    return revoke(
+        grantId,
+        reason,
+        "SET revokedAt = :now, revokedFor = :reason",
+        "attribute_exists(pk) AND attribute_not_exists(revokedAt)",
+        Map.of(),
+        Map.of());
+  }
+
+  /**
+   * Revokes the grant a code was issued for, also when it does not exist yet: an exchange whose
+   * transaction met another exchange's of the same code in flight must still end the family, so the
+   * grant is written revoked (with the grant's expiry, for TTL) and the other exchange's put of it
+   * then fails its condition. Idempotent.
+   *
+   * @return whether this call revoked it (false when already revoked)
+   */
+  public boolean revokeCodeGrant(Grant grant, String reason) {
+    Map<String, AttributeValue> expiry = item(GRANT, grant.id(), grant.expiresAt());
+    return revoke(
+        grant.id(),
+        reason,
+        "SET revokedAt = :now, revokedFor = :reason, exp = if_not_exists(exp, :exp),"
+            + " #ttl = if_not_exists(#ttl, :ttl)",
+        "attribute_not_exists(revokedAt)",
+        Map.of("#ttl", Items.TTL),
+        Map.of(":exp", expiry.get(Items.EXPIRES_AT), ":ttl", expiry.get(Items.TTL)));
+  }
+
+  private boolean revoke(
+      String grantId,
+      String reason,
+      String update,
+      String condition,
+      Map<String, String> names,
+      Map<String, AttributeValue> more) {
+    Map<String, AttributeValue> values = new HashMap<>(more);
     values.put(":now", n(clock.instant().getEpochSecond()));
     values.put(":reason", s(reason));
-    try {
-      dynamo.updateItem(
-          r ->
-              r.tableName(table)
-                  .key(key(GRANT, grantId))
-                  .updateExpression("SET revokedAt = :now, revokedFor = :reason")
-                  .conditionExpression("attribute_exists(pk) AND attribute_not_exists(revokedAt)")
-                  .expressionAttributeValues(values));
-      return true;
-    } catch (ConditionalCheckFailedException alreadyRevokedOrAbsent) {
-      return false;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        dynamo.updateItem(
+            r ->
+                r.tableName(table)
+                    .key(key(GRANT, grantId))
+                    .updateExpression(update)
+                    .conditionExpression(condition)
+                    .expressionAttributeNames(names.isEmpty() ? null : names)
+                    .expressionAttributeValues(values));
+        return true;
+      } catch (ConditionalCheckFailedException alreadyRevokedOrAbsent) {
+        return false;
+      } catch (TransactionConflictException inFlight) {
+        // a transaction is writing the grant (an overlapping code exchange, a rotation checking
+        // it): it takes milliseconds, and the SDK does not retry this error itself
+        if (attempt == REVOKE_ATTEMPTS) {
+          throw inFlight;
+        }
+        pause(Duration.ofMillis(25L * attempt));
+      }
     }
   }
 
-  private TransactWriteItem putRefresh(String refreshHash, Grant grant) {
+  private static void pause(Duration duration) {
+    try {
+      Thread.sleep(duration);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while revoking", e);
+    }
+  }
+
+  /** A new refresh token; {@code sameAs} names the token whose place it shares, or is empty. */
+  private TransactWriteItem putRefresh(String refreshHash, Grant grant, String sameAs) {
     Map<String, AttributeValue> record = item(REFRESH, refreshHash, grant.expiresAt());
     writeGrantFields(record, grant);
+    if (!sameAs.isEmpty()) {
+      record.put(SAME_AS, s(sameAs));
+    }
     return TransactWriteItem.builder()
         .put(
             Put.builder()

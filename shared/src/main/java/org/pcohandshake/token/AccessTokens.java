@@ -35,8 +35,29 @@ public final class AccessTokens {
     this.clock = clock;
   }
 
-  public String issue(Grant grant) {
-    return signer.sign(claims(grant, Tokens.id(), clock.instant()));
+  /**
+   * A signed access token and how long it lives: {@code ACCESS_TOKEN_TTL_SECONDS}, cut short at the
+   * grant's absolute end, which no token of the family outlives.
+   */
+  public Issued issue(Grant grant) {
+    Instant now = clock.instant();
+    return new Issued(
+        signer.sign(claims(grant, Tokens.id(), now)),
+        expiry(grant, now).getEpochSecond() - now.getEpochSecond());
+  }
+
+  /**
+   * An issued access token.
+   *
+   * @param token the JWT
+   * @param expiresIn its {@code exp} less its {@code iat}, for the token response's {@code
+   *     expires_in}
+   */
+  public record Issued(String token, long expiresIn) {}
+
+  private Instant expiry(Grant grant, Instant now) {
+    Instant full = now.plus(ttl);
+    return grant.expiresAt().isBefore(full) ? grant.expiresAt() : full;
   }
 
   /**
@@ -58,7 +79,7 @@ public final class AccessTokens {
     claims.put("client_id", grant.clientId());
     claims.put("iat", now.getEpochSecond());
     claims.put("nbf", now.getEpochSecond());
-    claims.put("exp", now.plus(ttl).getEpochSecond());
+    claims.put("exp", expiry(grant, now).getEpochSecond());
     claims.put("jti", jwtId);
     claims.put("scope", grant.scope());
     claims.put("sid", grant.id());
@@ -67,9 +88,5 @@ public final class AccessTokens {
       claims.put(PCO_PERSON, grant.link().personId());
     }
     return claims;
-  }
-
-  public Duration ttl() {
-    return ttl;
   }
 }

@@ -28,6 +28,9 @@ import org.pcohandshake.metrics.Metrics;
  */
 public final class TokenEndpoint {
 
+  /** Renewals of one refresh token tried when concurrent requests keep rotating it first. */
+  static final int RENEW_ATTEMPTS = 3;
+
   private final ClientAuthenticator clients;
   private final GrantStore grants;
   private final AccessTokens accessTokens;
@@ -92,7 +95,7 @@ public final class TokenEndpoint {
       Log.warn(http.requestId(), "code_rejected", Map.of("grant", record.grant().id()));
       return ErrorCatalog.INVALID_GRANT.json();
     }
-    String accessToken = accessTokens.issue(record.grant());
+    AccessTokens.Issued accessToken = accessTokens.issue(record.grant());
     String refreshToken = Tokens.random();
     return switch (grants.redeem(codeHash, record.grant(), Tokens.hash(refreshToken))) {
       case GrantStore.Redemption.Redeemed r -> {
@@ -105,7 +108,8 @@ public final class TokenEndpoint {
   }
 
   private HttpResponse replay(HttpRequest http, Grant grant) {
-    boolean revoked = grants.revokeGrant(grant.id(), "code_replay");
+    // also when the grant is not written yet: an exchange still in flight then fails
+    boolean revoked = grants.revokeCodeGrant(grant, "code_replay");
     Log.warn(
         http.requestId(), "code_replay_detected", Map.of("grant", grant.id(), "revoked", revoked));
     Metrics.count(Metrics.Event.ReplayDetected);
@@ -149,26 +153,46 @@ public final class TokenEndpoint {
       scope = String.join(" ", asked);
     }
     Instant graceStart = now.minus(refreshGrace);
-    if (old.rotatedAt().isPresent() && old.rotatedAt().get().isBefore(graceStart)) {
-      return reuse(http, grant);
-    }
     Grant narrowed =
         new Grant(
             grant.id(), grant.clientId(), grant.subject(), scope, grant.link(), grant.expiresAt());
-    String accessToken = accessTokens.issue(narrowed);
-    String refreshToken = Tokens.random();
-    return switch (grants.rotate(old, Tokens.hash(refreshToken), graceStart)) {
-      case GrantStore.Rotation.Rotated r -> {
-        Log.info(
-            http.requestId(),
-            "token_refreshed",
-            Map.of("grant", grant.id(), "inGrace", old.rotatedAt().isPresent()));
-        Metrics.count(Metrics.Event.TokenRefreshed);
-        yield success(accessToken, refreshToken, scope);
+    AccessTokens.Issued accessToken = null;
+    for (int attempt = 1; attempt <= RENEW_ATTEMPTS; attempt++) {
+      if (old.rotatedAt().isPresent() && old.rotatedAt().get().isBefore(graceStart)) {
+        return reuse(http, grant);
       }
-      case GrantStore.Rotation.GrantGone g -> ErrorCatalog.INVALID_GRANT.json();
-      case GrantStore.Rotation.Reused u -> reuse(http, grant);
-    };
+      if (accessToken == null) {
+        // signed before anything is written
+        accessToken = accessTokens.issue(narrowed);
+      }
+      String refreshToken = Tokens.random();
+      switch (grants.rotate(old, Tokens.hash(refreshToken))) {
+        case GrantStore.Rotation.Rotated r -> {
+          Log.info(
+              http.requestId(),
+              "token_refreshed",
+              Map.of("grant", grant.id(), "inGrace", old.rotatedAt().isPresent()));
+          Metrics.count(Metrics.Event.TokenRefreshed);
+          return success(accessToken, refreshToken, scope);
+        }
+        case GrantStore.Rotation.GrantGone g -> {
+          return ErrorCatalog.INVALID_GRANT.json();
+        }
+        case GrantStore.Rotation.Reused u -> {
+          return reuse(http, grant);
+        }
+        case GrantStore.Rotation.Raced r -> {
+          // rotated by a concurrent request just now: this one is a repeat inside the window
+          Optional<RefreshToken> again = grants.findRefresh(old.hash());
+          if (again.isEmpty()) {
+            return ErrorCatalog.INVALID_GRANT.json();
+          }
+          old = again.get();
+        }
+      }
+    }
+    Log.warn(http.requestId(), "refresh_contended", Map.of("grant", grant.id()));
+    return ErrorCatalog.TEMPORARILY_UNAVAILABLE.json();
   }
 
   private HttpResponse reuse(HttpRequest http, Grant grant) {
@@ -181,11 +205,12 @@ public final class TokenEndpoint {
     return ErrorCatalog.INVALID_GRANT.json();
   }
 
-  private HttpResponse success(String accessToken, String refreshToken, String scope) {
+  private static HttpResponse success(
+      AccessTokens.Issued accessToken, String refreshToken, String scope) {
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("access_token", accessToken);
+    body.put("access_token", accessToken.token());
     body.put("token_type", "Bearer");
-    body.put("expires_in", accessTokens.ttl().toSeconds());
+    body.put("expires_in", accessToken.expiresIn());
     body.put("refresh_token", refreshToken);
     if (!scope.isEmpty()) {
       body.put("scope", scope);

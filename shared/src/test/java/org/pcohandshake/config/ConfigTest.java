@@ -61,6 +61,17 @@ class ConfigTest {
   }
 
   @Test
+  void refreshGrace_isAtMostTwoMinutes() {
+    assertEquals(
+        Duration.ofSeconds(120),
+        TestConfigs.with(Config.REFRESH_GRACE_SECONDS, "120").refreshGrace());
+    ConfigException e =
+        assertThrows(
+            ConfigException.class, () -> TestConfigs.with(Config.REFRESH_GRACE_SECONDS, "121"));
+    assertTrue(e.getMessage().contains(Config.REFRESH_GRACE_SECONDS));
+  }
+
+  @Test
   void previousSecretOverlap_isADayByDefault_zeroDisablesIt_andAWeekAtMost() {
     assertEquals(Duration.ofDays(1), TestConfigs.config().previousSecretOverlap());
     assertEquals(

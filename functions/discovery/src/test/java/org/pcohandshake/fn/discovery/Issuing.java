@@ -41,14 +41,16 @@ final class Issuing {
             issuer + "/api",
             Duration.ofHours(1),
             clock);
-    return tokens.issue(
-        new Grant(
-            Tokens.id(),
-            "pco-addon",
-            "user-1",
-            "people",
-            new PcoLink("org-9", "person-8", "Pat"),
-            clock.instant().plus(Duration.ofDays(90))));
+    return tokens
+        .issue(
+            new Grant(
+                Tokens.id(),
+                "pco-addon",
+                "user-1",
+                "people",
+                new PcoLink("org-9", "person-8", "Pat"),
+                clock.instant().plus(Duration.ofDays(90))))
+        .token();
   }
 
   /** A new ECC_NIST_P256 signing key in the emulator, as an operator creates one to rotate. */

@@ -168,7 +168,8 @@ class Rs256EndToEndIT {
             api.baseUrl() + "/api",
             Duration.ofHours(1),
             Clock.systemUTC())
-        .issue(grant);
+        .issue(grant)
+        .token();
   }
 
   static HttpResponse<String> postForm(LocalApi api, String path, String... pairs)

@@ -93,7 +93,8 @@ class RevokeEndpointIT {
                 ISSUER + "/api",
                 Duration.ofHours(1),
                 clock)
-            .issue(grant);
+            .issue(grant)
+            .token();
     return new Issued(grant, refreshToken, accessToken);
   }
 

@@ -93,6 +93,11 @@ class TokenEndpointIT {
 
   /** Seeds a code as POST /oauth/authorize would, returning its plaintext. */
   String seedCode(String forClient, String challenge, String scope) {
+    return seedCode(forClient, challenge, scope, Duration.ofDays(90));
+  }
+
+  /** A code whose grant ends {@code grantLifetime} from now. */
+  String seedCode(String forClient, String challenge, String scope, Duration grantLifetime) {
     String code = Tokens.random();
     Instant now = clock.instant();
     Grant grant =
@@ -102,7 +107,7 @@ class TokenEndpointIT {
             "user-1",
             scope,
             new PcoLink("org-9", "person-8", "Pat"),
-            now.plus(Duration.ofDays(90)));
+            now.plus(grantLifetime));
     AuthorizationCode record =
         new AuthorizationCode(grant, REDIRECT, challenge, now.plus(Duration.ofMinutes(5)), false);
     dynamo.transactWriteItems(r -> r.transactItems(grants.putCode(Tokens.hash(code), record)));
@@ -459,28 +464,75 @@ class TokenEndpointIT {
   }
 
   @Test
-  void rotatedToken_insideGraceWindow_stillGetsAValidPair() {
+  void rotatedToken_insideGraceWindow_stillGetsAValidPair_onTheSameChain() {
     String first = refreshTokenOf(exchange(seedCode()));
     String second = refreshTokenOf(refresh(first));
     clock.advance(Duration.ofSeconds(30));
-    String retried = refreshTokenOf(refresh(first));
-    assertNotEquals(second, retried);
-    assertEquals(200, refresh(second).getStatusCode());
-    assertEquals(200, refresh(retried).getStatusCode());
-  }
-
-  @Test
-  void rotatedToken_afterGraceWindow_revokesTheWholeGrant() {
-    String first = refreshTokenOf(exchange(seedCode()));
-    String second = refreshTokenOf(refresh(first));
+    // PCO lost the answer and retries: a valid pair, and the one PCO keeps goes on working
+    APIGatewayV2HTTPResponse retry = refresh(first);
+    assertEquals(3, ((String) json(retry).get("access_token")).split("\\.").length);
+    String retried = refreshTokenOf(retry);
+    String third = refreshTokenOf(refresh(retried));
     clock.advance(Duration.ofSeconds(61));
-    assertError(refresh(first), 400, "invalid_grant");
+    // the answer PCO dropped was no second branch: presented past the window it is reuse
     assertError(refresh(second), 400, "invalid_grant");
+    assertError(refresh(third), 400, "invalid_grant");
   }
 
   @Test
-  void tenParallelRefreshesInsideGrace_allSucceed_andGrantStaysAlive() throws Exception {
+  void lateOriginal_afterTheRetryRotated_leavesTheRetrysTokenWorking() {
     String first = refreshTokenOf(exchange(seedCode()));
+    // PCO gave up on a slow refresh and retried; the retry is answered first and PCO keeps it
+    String kept = refreshTokenOf(refresh(first));
+    clock.advance(Duration.ofSeconds(5));
+    // then the original request is processed; its answer reaches nobody
+    refreshTokenOf(refresh(first));
+    clock.advance(Duration.ofMinutes(55));
+    String next = refreshTokenOf(refresh(kept));
+    clock.advance(Duration.ofMinutes(55));
+    assertEquals(200, refresh(next).getStatusCode());
+  }
+
+  @Test
+  void graceReplay_doesNotForkTheFamily_reuseAfterWindowRevokesGrant() {
+    APIGatewayV2HTTPResponse issued = exchange(seedCode());
+    String grantId = grantIdOf(issued);
+    String first = refreshTokenOf(issued);
+    String owner = refreshTokenOf(refresh(first));
+    clock.advance(Duration.ofSeconds(30));
+    // a thief replays the rotated token inside the window and gets a pair
+    String thief = refreshTokenOf(refresh(first));
+    // from here the two refresh independently, further apart than the window
+    clock.advance(Duration.ofMinutes(30));
+    String ownerNext = refreshTokenOf(refresh(owner));
+    clock.advance(Duration.ofMinutes(30));
+    assertError(refresh(thief), 400, "invalid_grant");
+    assertEquals("refresh_reuse", revokedFor(grantId), "the reuse revoked the grant");
+    assertError(refresh(ownerNext), 400, "invalid_grant");
+  }
+
+  @Test
+  void graceReplay_thiefRefreshingFirst_isDetectedWhenTheOwnerRefreshes() {
+    APIGatewayV2HTTPResponse issued = exchange(seedCode());
+    String grantId = grantIdOf(issued);
+    String first = refreshTokenOf(issued);
+    String owner = refreshTokenOf(refresh(first));
+    clock.advance(Duration.ofSeconds(59));
+    String thief = refreshTokenOf(refresh(first));
+    clock.advance(Duration.ofMinutes(10));
+    String thiefNext = refreshTokenOf(refresh(thief));
+    clock.advance(Duration.ofMinutes(40));
+    assertError(refresh(owner), 400, "invalid_grant");
+    assertEquals("refresh_reuse", revokedFor(grantId));
+    assertError(refresh(thiefNext), 400, "invalid_grant");
+  }
+
+  @Test
+  void tenParallelRefreshesInsideGrace_allGetAPair_onOneChain_anotherUsedLaterRevokes()
+      throws Exception {
+    APIGatewayV2HTTPResponse issued = exchange(seedCode());
+    String grantId = grantIdOf(issued);
+    String first = refreshTokenOf(issued);
     List<Callable<APIGatewayV2HTTPResponse>> calls = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       calls.add(() -> refresh(first));
@@ -489,15 +541,15 @@ class TokenEndpointIT {
     for (Future<APIGatewayV2HTTPResponse> f : pool.invokeAll(calls)) {
       successors.add(refreshTokenOf(f.get()));
     }
-    assertEquals(10, successors.stream().distinct().count());
-    List<String> nextGeneration = new ArrayList<>();
-    for (String successor : successors) {
-      nextGeneration.add(refreshTokenOf(refresh(successor)));
-    }
+    // whichever answer the client keeps goes on working, and the grant stays alive
+    String kept = successors.get(successors.size() - 1);
+    String next = refreshTokenOf(refresh(kept));
+    assertTrue(grants.grantAlive(grantId));
     clock.advance(Duration.ofSeconds(61));
-    // a reuse after the window revokes the grant: even the newest tokens stop working
-    assertError(refresh(first), 400, "invalid_grant");
-    assertError(refresh(nextGeneration.get(0)), 400, "invalid_grant");
+    // any other answer used past the window is reuse: the family ends
+    assertError(refresh(successors.get(0)), 400, "invalid_grant");
+    assertError(refresh(next), 400, "invalid_grant");
+    assertEquals("refresh_reuse", revokedFor(grantId));
   }
 
   @Test
@@ -542,6 +594,48 @@ class TokenEndpointIT {
     token = refreshTokenOf(refresh(token));
     clock.advance(Duration.ofDays(1).plusSeconds(1));
     assertError(refresh(token), 400, "invalid_grant");
+  }
+
+  @Test
+  void accessTokenNearTheGrantsEnd_expiresWithTheGrant_notAfter() throws Exception {
+    Duration left = Duration.ofMinutes(10);
+    Instant grantEnd = clock.instant().plus(left);
+    APIGatewayV2HTTPResponse issued = exchange(seedCode(clientId, "", "people", left));
+    assertExpiresBy(issued, grantEnd);
+    clock.advance(Duration.ofMinutes(9));
+    // a refresh a minute before the end: the new access token lives one minute, not an hour
+    APIGatewayV2HTTPResponse refreshed = refresh(refreshTokenOf(issued));
+    assertExpiresBy(refreshed, grantEnd);
+    assertEquals(60L, ((Number) json(refreshed).get("expires_in")).longValue());
+  }
+
+  void assertExpiresBy(APIGatewayV2HTTPResponse response, Instant grantEnd) throws Exception {
+    JWTClaimsSet claims =
+        SignedJWT.parse((String) json(response).get("access_token")).getJWTClaimsSet();
+    long exp = claims.getExpirationTime().toInstant().getEpochSecond();
+    assertTrue(
+        exp <= grantEnd.getEpochSecond(), "exp " + exp + " past the grant's end " + grantEnd);
+    long expiresIn = ((Number) json(response).get("expires_in")).longValue();
+    assertEquals(exp - clock.instant().getEpochSecond(), expiresIn, "expires_in matches exp");
+  }
+
+  static String grantIdOf(APIGatewayV2HTTPResponse response) {
+    try {
+      return SignedJWT.parse((String) json(response).get("access_token"))
+          .getJWTClaimsSet()
+          .getStringClaim("sid");
+    } catch (java.text.ParseException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Why the grant was revoked, empty while it is not. */
+  String revokedFor(String grantId) {
+    return items().stream()
+        .filter(item -> item.get("pk").s().equals("GRANT#" + grantId))
+        .map(item -> item.containsKey("revokedFor") ? item.get("revokedFor").s() : "")
+        .findFirst()
+        .orElse("absent");
   }
 
   // ---- storage
