@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.nimbusds.jose.util.JSONObjectUtils;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -150,10 +151,11 @@ class AwsCallCountsIT {
 
   /** Runs the whole handshake from cold handlers; returns each step's calls. */
   static Map<String, Map<String, Long>> handshake() {
-    PcoCompleteHandler complete = new PcoCompleteHandler(pcoCompleteEnv);
-    AuthorizePromptHandler prompt = new AuthorizePromptHandler(promptEnv);
-    AuthorizeDecisionHandler decision = new AuthorizeDecisionHandler(decisionEnv);
-    TokenHandler token = new TokenHandler(tokenEnv);
+    PcoCompleteHandler complete = new PcoCompleteHandler(pcoCompleteEnv, Clock.systemUTC());
+    AuthorizePromptHandler prompt = new AuthorizePromptHandler(promptEnv, Clock.systemUTC());
+    AuthorizeDecisionHandler decision =
+        new AuthorizeDecisionHandler(decisionEnv, Clock.systemUTC());
+    TokenHandler token = new TokenHandler(tokenEnv, Clock.systemUTC());
     Map<String, Map<String, Long>> steps = new LinkedHashMap<>();
     String[] linkCookie = new String[1];
     String[] session = new String[1];
@@ -305,7 +307,7 @@ class AwsCallCountsIT {
 
   @Test
   void step2_inAWarmFunction_onlyStoresTheLink() {
-    PcoCompleteHandler complete = new PcoCompleteHandler(pcoCompleteEnv);
+    PcoCompleteHandler complete = new PcoCompleteHandler(pcoCompleteEnv, Clock.systemUTC());
     assertEquals(302, complete.handleRequest(pcoComplete(), null).getStatusCode());
     APIGatewayV2HTTPEvent next = pcoComplete();
     Map<String, Long> warm =
@@ -319,7 +321,8 @@ class AwsCallCountsIT {
 
   @Test
   void step2_inStoreMode_alsoEncryptsPcosTokens_andStoresThemWithTheLinkInOneTransaction() {
-    PcoCompleteHandler complete = new PcoCompleteHandler(scenarios.pcoCompleteEnvironment("store"));
+    PcoCompleteHandler complete =
+        new PcoCompleteHandler(scenarios.pcoCompleteEnvironment("store"), Clock.systemUTC());
     APIGatewayV2HTTPEvent cold = pcoComplete();
     Map<String, Long> coldCalls =
         calls(
@@ -343,8 +346,9 @@ class AwsCallCountsIT {
 
   @Test
   void oneApiCall_coldAndWarm_isOneGrantRead_theKeysComeFromTheJwksOncePerContainer() {
-    String accessToken = (String) issuedTokens(new TokenHandler(tokenEnv)).get("access_token");
-    ExampleApiHandler api = new ExampleApiHandler(apiEnv);
+    String accessToken =
+        (String) issuedTokens(new TokenHandler(tokenEnv, Clock.systemUTC())).get("access_token");
+    ExampleApiHandler api = new ExampleApiHandler(apiEnv, Clock.systemUTC());
     int jwksRequestsBefore = jwks.requests();
     APIGatewayV2HTTPEvent call =
         TestEvent.get("/api/me")
@@ -372,10 +376,11 @@ class AwsCallCountsIT {
 
   @Test
   void oneApiCall_withoutTheRevocationCheck_makesNoAwsCall() {
-    String accessToken = (String) issuedTokens(new TokenHandler(tokenEnv)).get("access_token");
+    String accessToken =
+        (String) issuedTokens(new TokenHandler(tokenEnv, Clock.systemUTC())).get("access_token");
     Map<String, String> env = new LinkedHashMap<>(apiEnv);
     env.put(Config.REVOCATION_CHECK, "none");
-    ExampleApiHandler api = new ExampleApiHandler(env);
+    ExampleApiHandler api = new ExampleApiHandler(env, Clock.systemUTC());
     Map<String, Long> cold =
         calls(
             () -> {
@@ -392,10 +397,10 @@ class AwsCallCountsIT {
 
   @Test
   void oneRevocation_ofARefreshToken_coldAndWarm() {
-    TokenHandler token = new TokenHandler(tokenEnv);
+    TokenHandler token = new TokenHandler(tokenEnv, Clock.systemUTC());
     String first = (String) issuedTokens(token).get("refresh_token");
     String second = (String) issuedTokens(token).get("refresh_token");
-    RevokeHandler revoke = new RevokeHandler(revokeEnv);
+    RevokeHandler revoke = new RevokeHandler(revokeEnv, Clock.systemUTC());
     Map<String, Long> cold = calls(() -> revoked(revoke, first));
     Map<String, Long> warm = calls(() -> revoked(revoke, second));
     // the client secret (current version only, then cached 5 min), the token, the grant's update
@@ -411,10 +416,10 @@ class AwsCallCountsIT {
 
   @Test
   void oneRevocation_ofAnAccessToken_readsThePublicKeyOnce_andNoToken() {
-    TokenHandler token = new TokenHandler(tokenEnv);
+    TokenHandler token = new TokenHandler(tokenEnv, Clock.systemUTC());
     String first = (String) issuedTokens(token).get("access_token");
     String second = (String) issuedTokens(token).get("access_token");
-    RevokeHandler revoke = new RevokeHandler(revokeEnv);
+    RevokeHandler revoke = new RevokeHandler(revokeEnv, Clock.systemUTC());
     Map<String, Long> cold = calls(() -> revoked(revoke, first));
     Map<String, Long> warm = calls(() -> revoked(revoke, second));
     assertEquals(
@@ -426,7 +431,7 @@ class AwsCallCountsIT {
 
   @Test
   void discovery_metadataNeedsNoAwsCall_theJwksOneKeyReadPerContainer() {
-    DiscoveryHandler discovery = new DiscoveryHandler(discoveryEnv);
+    DiscoveryHandler discovery = new DiscoveryHandler(discoveryEnv, Clock.systemUTC());
     Map<String, Long> metadata =
         calls(
             () -> {
@@ -466,7 +471,7 @@ class AwsCallCountsIT {
 
   @Test
   void oneRefresh_inAWarmTokenFunction_isOneReadOneSignatureOneTransaction() {
-    TokenHandler token = new TokenHandler(tokenEnv);
+    TokenHandler token = new TokenHandler(tokenEnv, Clock.systemUTC());
     String refresh = firstRefreshToken(token);
     Map<String, Long> refreshCalls =
         calls(
@@ -481,7 +486,7 @@ class AwsCallCountsIT {
 
   @Test
   void aRepeatInsideTheGraceWindow_costsARefresh_usingItsHandleReadsTheSuccessorToo() {
-    TokenHandler token = new TokenHandler(tokenEnv);
+    TokenHandler token = new TokenHandler(tokenEnv, Clock.systemUTC());
     String refresh = firstRefreshToken(token);
     assertEquals(200, token.handleRequest(refreshEvent(refresh), null).getStatusCode());
     String[] handle = new String[1];
@@ -510,8 +515,8 @@ class AwsCallCountsIT {
 
   @Test
   void oneRefresh_inAColdTokenFunction_alsoReadsTheCurrentClientSecretOnce() {
-    String refresh = firstRefreshToken(new TokenHandler(tokenEnv));
-    TokenHandler cold = new TokenHandler(tokenEnv);
+    String refresh = firstRefreshToken(new TokenHandler(tokenEnv, Clock.systemUTC()));
+    TokenHandler cold = new TokenHandler(tokenEnv, Clock.systemUTC());
     Map<String, Long> refreshCalls =
         calls(
             () -> {
@@ -534,12 +539,14 @@ class AwsCallCountsIT {
 
   /** Runs a handshake (steps 2 to 6) through the given token handler; its token response. */
   private static Map<String, Object> issuedTokens(TokenHandler token) {
-    AuthorizePromptHandler prompt = new AuthorizePromptHandler(promptEnv);
-    AuthorizeDecisionHandler decision = new AuthorizeDecisionHandler(decisionEnv);
+    AuthorizePromptHandler prompt = new AuthorizePromptHandler(promptEnv, Clock.systemUTC());
+    AuthorizeDecisionHandler decision =
+        new AuthorizeDecisionHandler(decisionEnv, Clock.systemUTC());
     // step 2's link: step 4 requires it (identify mode), and each link yields one code
     String link =
         cookie(
-            new PcoCompleteHandler(pcoCompleteEnv).handleRequest(pcoComplete(), null),
+            new PcoCompleteHandler(pcoCompleteEnv, Clock.systemUTC())
+                .handleRequest(pcoComplete(), null),
             Cookies.PCO_LINK);
     var login =
         prompt.handleRequest(
@@ -581,7 +588,7 @@ class AwsCallCountsIT {
   @Test
   void theCounterSeesEveryCallOfTheFunctionsClients() {
     // a guard for the guard: a handler's clients are counted at all
-    TokenHandler token = new TokenHandler(tokenEnv);
+    TokenHandler token = new TokenHandler(tokenEnv, Clock.systemUTC());
     Map<String, Long> counted =
         calls(
             () -> {
@@ -602,7 +609,7 @@ class AwsCallCountsIT {
 
   @Test
   void aClientStillHoldingThePreviousSecret_costsOneMoreReadPerCacheLifetime() {
-    TokenHandler token = new TokenHandler(tokenEnv);
+    TokenHandler token = new TokenHandler(tokenEnv, Clock.systemUTC());
     Map<String, Long> calls = calls(() -> refusedWithAWrongSecret(token));
     // the current version, then current and previous together (no previous here: never rotated)
     assertEquals(expected("SecretsManager.GetSecretValue", 3), calls);
@@ -624,7 +631,7 @@ class AwsCallCountsIT {
   void withoutOverlap_wrongSecretsCostOneReadPerCacheLifetime_andNeverReadThePrevious() {
     Map<String, String> noOverlap = new HashMap<>(tokenEnv);
     noOverlap.put(Config.PREVIOUS_SECRET_OVERLAP_SECONDS, "0");
-    TokenHandler token = new TokenHandler(noOverlap);
+    TokenHandler token = new TokenHandler(noOverlap, Clock.systemUTC());
     Map<String, Long> calls =
         calls(
             () -> {
@@ -638,7 +645,7 @@ class AwsCallCountsIT {
 
   @Test
   void aLogin_inAWarmPromptFunction_readsTheLoginKeyNoMore() {
-    AuthorizePromptHandler prompt = new AuthorizePromptHandler(promptEnv);
+    AuthorizePromptHandler prompt = new AuthorizePromptHandler(promptEnv, Clock.systemUTC());
     var first =
         prompt.handleRequest(
             LoginTokens.bound(authorize(), loginTokens.sign("user-3", "Cy")).build(), null);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,20 +94,23 @@ class PrimingIT {
   @Test
   void authorizePromptPriming_readsASessionAndClaimsALinkThatWereNeverIssued() throws Exception {
     var handler =
-        new AuthorizePromptHandler(stack.environmentFor("AuthorizePromptFunction", ISSUER));
+        new AuthorizePromptHandler(
+            stack.environmentFor("AuthorizePromptFunction", ISSUER), Clock.systemUTC());
     assertEquals(expected("DynamoDb.GetItem", 1, "DynamoDb.UpdateItem", 1), prime(handler));
   }
 
   @Test
   void authorizeDecisionPriming_readsAndTriesATransactionThatIsRefused() throws Exception {
     var handler =
-        new AuthorizeDecisionHandler(stack.environmentFor("AuthorizeDecisionFunction", ISSUER));
+        new AuthorizeDecisionHandler(
+            stack.environmentFor("AuthorizeDecisionFunction", ISSUER), Clock.systemUTC());
     assertEquals(expected("DynamoDb.GetItem", 2, "DynamoDb.TransactWriteItems", 1), prime(handler));
   }
 
   @Test
   void tokenPriming_signsAConstant_andTriesARedemptionThatIsRefused() throws Exception {
-    var handler = new TokenHandler(stack.environmentFor("TokenFunction", ISSUER));
+    var handler =
+        new TokenHandler(stack.environmentFor("TokenFunction", ISSUER), Clock.systemUTC());
     assertEquals(
         expected("DynamoDb.GetItem", 1, "Kms.Sign", 1, "DynamoDb.TransactWriteItems", 1),
         prime(handler));
@@ -115,7 +119,8 @@ class PrimingIT {
   @Test
   void pcoCompletePriming_triesALinkWriteThatIsRefused_andCallsNoPlanningCenter() throws Exception {
     try (PcoSimulator pco = Scenarios.startPco(ISSUER)) {
-      var handler = new PcoCompleteHandler(pcoCompleteEnvironment(pco, "identify"));
+      var handler =
+          new PcoCompleteHandler(pcoCompleteEnvironment(pco, "identify"), Clock.systemUTC());
       assertEquals(expected("DynamoDb.PutItem", 1), prime(handler));
       assertEquals(0, pco.tokenCalls().get() + pco.meCalls().get(), "priming called PCO");
     }
@@ -125,7 +130,7 @@ class PrimingIT {
   void pcoCompletePriming_inStoreMode_encryptsASample_andTriesATransactionThatIsRefused()
       throws Exception {
     try (PcoSimulator pco = Scenarios.startPco(ISSUER)) {
-      var handler = new PcoCompleteHandler(pcoCompleteEnvironment(pco, "store"));
+      var handler = new PcoCompleteHandler(pcoCompleteEnvironment(pco, "store"), Clock.systemUTC());
       assertEquals(expected("Kms.Encrypt", 1, "DynamoDb.TransactWriteItems", 1), prime(handler));
       assertEquals(0, pco.tokenCalls().get() + pco.meCalls().get(), "priming called PCO");
     }
@@ -134,13 +139,15 @@ class PrimingIT {
   @Test
   void revokePriming_readsATokenThatWasNeverIssued_andTriesARevocationThatIsRefused()
       throws Exception {
-    var handler = new RevokeHandler(stack.environmentFor("RevokeFunction", ISSUER));
+    var handler =
+        new RevokeHandler(stack.environmentFor("RevokeFunction", ISSUER), Clock.systemUTC());
     assertEquals(expected("DynamoDb.GetItem", 1, "DynamoDb.UpdateItem", 1), prime(handler));
   }
 
   @Test
   void discoveryPriming_readsThePublicKeysOnce_andKeepsThem() throws Exception {
-    var handler = new DiscoveryHandler(stack.environmentFor("DiscoveryFunction", ISSUER));
+    var handler =
+        new DiscoveryHandler(stack.environmentFor("DiscoveryFunction", ISSUER), Clock.systemUTC());
     assertEquals(expected("Kms.GetPublicKey", 1), prime(handler));
     // what priming kept is what the first request after a restore serves, with no call of its own
     AwsCallCounter.reset();
@@ -155,7 +162,7 @@ class PrimingIT {
       Map<String, String> env =
           new LinkedHashMap<>(stack.environmentFor("ExampleApiFunction", ISSUER));
       env.put(Config.JWKS_URL, jwks.url().toString());
-      var handler = new ExampleApiHandler(env);
+      var handler = new ExampleApiHandler(env, Clock.systemUTC());
       assertEquals(expected("DynamoDb.GetItem", 1), prime(handler));
       assertEquals(0, jwks.requests(), "priming fetched the JWKS");
     }

@@ -8,6 +8,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
@@ -68,13 +69,13 @@ class StreamEntriesIT {
 
   static final Map<String, Function<Map<String, String>, RequestStreamHandler>> HANDLERS =
       Map.of(
-          "PcoCompleteFunction", PcoCompleteHandler::new,
-          "AuthorizePromptFunction", AuthorizePromptHandler::new,
-          "AuthorizeDecisionFunction", AuthorizeDecisionHandler::new,
-          "TokenFunction", TokenHandler::new,
-          "RevokeFunction", RevokeHandler::new,
-          "DiscoveryFunction", DiscoveryHandler::new,
-          "ExampleApiFunction", ExampleApiHandler::new);
+          "PcoCompleteFunction", env -> new PcoCompleteHandler(env, Clock.systemUTC()),
+          "AuthorizePromptFunction", env -> new AuthorizePromptHandler(env, Clock.systemUTC()),
+          "AuthorizeDecisionFunction", env -> new AuthorizeDecisionHandler(env, Clock.systemUTC()),
+          "TokenFunction", env -> new TokenHandler(env, Clock.systemUTC()),
+          "RevokeFunction", env -> new RevokeHandler(env, Clock.systemUTC()),
+          "DiscoveryFunction", env -> new DiscoveryHandler(env, Clock.systemUTC()),
+          "ExampleApiFunction", env -> new ExampleApiHandler(env, Clock.systemUTC()));
 
   /** Two requests through one handler: the cold one and a warm one, each checked. */
   @ParameterizedTest
@@ -102,7 +103,8 @@ class StreamEntriesIT {
   @ValueSource(strings = {"store", "skip"})
   void theOtherPcoTokenModes_checkedTheSameWay_whereTheyAdvanceWithALink(String mode)
       throws Exception {
-    RequestStreamHandler handler = new PcoCompleteHandler(scenarios.pcoCompleteEnvironment(mode));
+    RequestStreamHandler handler =
+        new PcoCompleteHandler(scenarios.pcoCompleteEnvironment(mode), Clock.systemUTC());
     Scenario scenario = scenarios.pcoComplete(mode);
     scenario.prepare(1);
     APIGatewayV2HTTPResponse response = invoke(handler, scenario, 0);

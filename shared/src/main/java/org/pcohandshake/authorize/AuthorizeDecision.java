@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import org.pcohandshake.aws.AwsClients;
 import org.pcohandshake.config.Config;
 import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.error.ErrorCatalog;
@@ -13,6 +14,7 @@ import org.pcohandshake.grant.GrantStore;
 import org.pcohandshake.http.Cookies;
 import org.pcohandshake.http.HttpRequest;
 import org.pcohandshake.http.HttpResponse;
+import org.pcohandshake.http.HttpService;
 import org.pcohandshake.http.Params;
 import org.pcohandshake.link.LinkStore;
 import org.pcohandshake.link.PendingLink;
@@ -20,6 +22,9 @@ import org.pcohandshake.log.Log;
 import org.pcohandshake.metrics.Metrics;
 import org.pcohandshake.session.Session;
 import org.pcohandshake.session.SessionStore;
+import org.pcohandshake.snapstart.Priming;
+import org.pcohandshake.snapstart.PrimingRequest;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
@@ -28,7 +33,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
  * consent's link from step 2 is consumed in the same transaction (a link yields one code at most)
  * and its cookie cleared.
  */
-public final class AuthorizeDecision {
+public final class AuthorizeDecision implements HttpService {
 
   private final Config config;
   private final SessionStore sessions;
@@ -36,6 +41,18 @@ public final class AuthorizeDecision {
   private final GrantStore grants;
   private final LinkStore links;
   private final Clock clock;
+
+  /** The real dependencies: the table's sessions, consents, codes and links. */
+  public static AuthorizeDecision from(Config config, Clock clock) {
+    DynamoDbClient dynamo = new AwsClients(config).dynamoDb();
+    return new AuthorizeDecision(
+        config,
+        new SessionStore(dynamo, config.tableName(), config.sessionTtl(), clock),
+        new ConsentStore(dynamo, config.tableName(), config.consentTtl(), clock),
+        new GrantStore(dynamo, config.tableName(), clock),
+        new LinkStore(dynamo, config.tableName(), config.pcoLinkTtl(), clock),
+        clock);
+  }
 
   public AuthorizeDecision(
       Config config,
@@ -52,6 +69,7 @@ public final class AuthorizeDecision {
     this.clock = clock;
   }
 
+  @Override
   public HttpResponse handle(HttpRequest http) {
     if (!"application/x-www-form-urlencoded".equals(http.mediaType())) {
       return ErrorCatalog.PAGE_BAD_REQUEST.page();
@@ -137,5 +155,43 @@ public final class AuthorizeDecision {
   /** The redirect with the link cookie cleared, when the consent had a link: it is used up. */
   private static HttpResponse clearingLink(HttpResponse redirect, PendingLink link) {
     return link.present() ? redirect.withCookie(Cookies.clear(Cookies.PCO_LINK)) : redirect;
+  }
+
+  /**
+   * The function's priming request: an approval with a session cookie that was never issued (the
+   * form, the session read, which misses, the expired-consent page).
+   */
+  public static PrimingRequest primingRequest(Config config) {
+    return PrimingRequest.postForm(
+            "/oauth/authorize", "form_token=" + Priming.NEVER_ISSUED + "&decision=approve")
+        .header("origin", config.issuer())
+        .cookie(Cookies.SESSION, Priming.NEVER_ISSUED);
+  }
+
+  /**
+   * SnapStart priming after the function's request ({@link #primingRequest}): the consent read and
+   * the transaction that consumes a consent and a link and stores a code, on values never issued:
+   * the read misses and the transaction is refused by its conditions, so nothing is stored; then
+   * the approval's redirect, rendered.
+   */
+  @Override
+  public void prime() {
+    String sessionHash = Tokens.hash(Priming.NEVER_ISSUED);
+    consents.find(Priming.NEVER_ISSUED, sessionHash);
+    String redirectUri = config.allowedRedirectUris().get(0);
+    AuthorizationCode code =
+        new AuthorizationCode(
+            Priming.grant(config.clientId()), redirectUri, "", Instant.EPOCH, false);
+    consents.consumeWith(
+        Priming.NEVER_ISSUED,
+        sessionHash,
+        grants.putCode(Tokens.hash(Priming.NEVER_ISSUED_TOO), code),
+        links.consume(Tokens.hash(Priming.NEVER_ISSUED_TOO)));
+    HttpResponse.redirect(
+            303,
+            RequestValidator.redirectTo(
+                redirectUri, "code", Priming.NEVER_ISSUED_TOO, "state", "priming"))
+        .withCookie(Cookies.clear(Cookies.PCO_LINK))
+        .toEventJson();
   }
 }

@@ -1,32 +1,41 @@
 package org.pcohandshake.authorize;
 
+import com.nimbusds.jwt.SignedJWT;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.pcohandshake.aws.AwsClients;
 import org.pcohandshake.config.Config;
 import org.pcohandshake.error.ErrorCatalog;
 import org.pcohandshake.http.BadRequestException;
 import org.pcohandshake.http.Cookies;
 import org.pcohandshake.http.HttpRequest;
 import org.pcohandshake.http.HttpResponse;
+import org.pcohandshake.http.HttpService;
 import org.pcohandshake.http.Params;
 import org.pcohandshake.link.LinkStore;
+import org.pcohandshake.link.PcoLink;
 import org.pcohandshake.link.PendingLink;
 import org.pcohandshake.log.Log;
+import org.pcohandshake.secrets.SecretCache;
 import org.pcohandshake.session.LoginBinding;
 import org.pcohandshake.session.LoginIdentity;
 import org.pcohandshake.session.LoginTokenVerifier;
 import org.pcohandshake.session.Session;
 import org.pcohandshake.session.SessionStore;
+import org.pcohandshake.snapstart.Priming;
+import org.pcohandshake.snapstart.PrimingRequest;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * {@code GET /oauth/authorize} (step 4): validate, make sure the user is logged in through the
  * login bridge, then show the consent page with a one-time form token.
  */
-public final class AuthorizePrompt {
+public final class AuthorizePrompt implements HttpService {
 
   static final String LOGIN_TOKEN = "login_token";
 
@@ -43,6 +52,34 @@ public final class AuthorizePrompt {
   private final ConsentStore consents;
   private final LinkStore links;
 
+  /**
+   * The real dependencies: the login bridge's verifier (HS256 with the key from Secrets Manager, or
+   * the integrator's JWKS), the table's sessions, consents and links.
+   */
+  public static AuthorizePrompt from(Config config, Clock clock) {
+    config.warnIfAnyScopeAllowed();
+    AwsClients aws = new AwsClients(config);
+    DynamoDbClient dynamo = aws.dynamoDb();
+    LoginTokenVerifier verifier;
+    if (!config.loginJwksUrl().isEmpty()) {
+      verifier =
+          LoginTokenVerifier.jwks(
+              config.loginJwksUrl(), config.loginIssuer(), config.issuer(), clock);
+    } else {
+      config.require(Config.LOGIN_BRIDGE_KEY_SECRET_ID);
+      SecretCache key =
+          new SecretCache(aws.secretsManager(), config.loginBridgeKeySecretId(), clock);
+      verifier =
+          LoginTokenVerifier.hmac(key::current, config.loginIssuer(), config.issuer(), clock);
+    }
+    return new AuthorizePrompt(
+        config,
+        verifier,
+        new SessionStore(dynamo, config.tableName(), config.sessionTtl(), clock),
+        new ConsentStore(dynamo, config.tableName(), config.consentTtl(), clock),
+        new LinkStore(dynamo, config.tableName(), config.pcoLinkTtl(), clock));
+  }
+
   public AuthorizePrompt(
       Config config,
       LoginTokenVerifier loginTokens,
@@ -57,6 +94,7 @@ public final class AuthorizePrompt {
     this.links = links;
   }
 
+  @Override
   public HttpResponse handle(HttpRequest http) {
     AuthorizationRequest request;
     switch (validator.validate(http.query())) {
@@ -193,6 +231,68 @@ public final class AuthorizePrompt {
         .withCookie(Cookies.set(Cookies.SESSION, cookie.get(), sessions.ttl()))
         .withCookie(Cookies.clear(Cookies.LOGIN));
   }
+
+  /**
+   * The function's priming request: a login return that did not start in this browser, with
+   * session, round-trip and link cookies that were never issued.
+   */
+  public static PrimingRequest primingRequest(Config config) {
+    return PrimingRequest.get(
+            "/oauth/authorize",
+            primingQuery(config) + "&login_state=priming&login_token=" + SAMPLE_LOGIN_TOKEN)
+        .header("accept", "text/html")
+        .cookie(Cookies.SESSION, Priming.NEVER_ISSUED)
+        .cookie(Cookies.LOGIN, Priming.NEVER_ISSUED)
+        .cookie(Cookies.PCO_LINK, Priming.NEVER_ISSUED);
+  }
+
+  /** A valid authorization request of PCO's for priming: this deployment's client and redirect. */
+  private static String primingQuery(Config config) {
+    return "response_type=code&client_id="
+        + Params.encode(config.clientId())
+        + "&redirect_uri="
+        + Params.encode(config.allowedRedirectUris().get(0))
+        + "&state=priming";
+  }
+
+  /**
+   * SnapStart priming after the function's request (a login return that did not start in this
+   * browser, with session and link cookies never issued: the validation, the session read, which
+   * misses, the round trip's check, which refuses it before the token is verified): the login
+   * redirect built for a round trip that was never started (no random value is drawn), the claim of
+   * a link that was never issued (the table refuses it), the consent page rendered for a sample,
+   * and the login token's parsing. The login bridge key is not read: no secret belongs in a
+   * snapshot.
+   */
+  @Override
+  public void prime() {
+    String redirectUri = config.allowedRedirectUris().get(0);
+    loginRedirect(
+        config.issuer() + "/oauth/authorize?" + primingQuery(config), Priming.NEVER_ISSUED);
+    links.claim(Priming.NEVER_ISSUED, java.time.Duration.ZERO);
+    ConsentPage.render(
+        config.issuer() + "/oauth/authorize",
+        config.appName(),
+        new Session("priming", "priming", "Priming"),
+        new AuthorizationRequest(config.clientId(), redirectUri, "priming", "", ""),
+        new PendingLink(
+            Priming.NEVER_ISSUED, new PcoLink("priming", "priming", "Priming"), "Priming"),
+        Priming.NEVER_ISSUED);
+    try {
+      SignedJWT.parse(SAMPLE_LOGIN_TOKEN).getJWTClaimsSet();
+    } catch (java.text.ParseException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * An unsigned-for-use sample with the login bridge's claims, parsed (never verified) to prime.
+   */
+  private static final String SAMPLE_LOGIN_TOKEN =
+      "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9"
+          + ".eyJpc3MiOiJodHRwczovL2xvZ2luLmV4YW1wbGUiLCJzdWIiOiJwcmltaW5nIiwiYXVkIjoiaHR0cHM6Ly9p"
+          + "c3N1ZXIuZXhhbXBsZSIsImlhdCI6MCwiZXhwIjo2MCwianRpIjoicHJpbWluZyIsIm5hbWUiOiJQcmltaW5nIn0"
+          + ".AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 
   static HttpResponse errorRedirect(
       int status, String redirectUri, ErrorCatalog error, String state) {

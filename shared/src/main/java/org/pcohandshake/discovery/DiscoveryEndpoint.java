@@ -4,9 +4,11 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.pcohandshake.aws.AwsClients;
 import org.pcohandshake.config.Config;
 import org.pcohandshake.http.HttpRequest;
 import org.pcohandshake.http.HttpResponse;
+import org.pcohandshake.http.HttpService;
 
 /**
  * {@code GET /.well-known/oauth-authorization-server}, {@code GET
@@ -14,7 +16,7 @@ import org.pcohandshake.http.HttpResponse;
  * Public, cacheable documents: the JWKS for {@link #JWKS_MAX_AGE}, which bounds how long a
  * verifier's HTTP cache may hide a newly published key (see the key rotation steps in the docs).
  */
-public final class DiscoveryEndpoint {
+public final class DiscoveryEndpoint implements HttpService {
 
   public static final String OAUTH_METADATA_PATH = "/.well-known/oauth-authorization-server";
   public static final String OPENID_CONFIGURATION_PATH = "/.well-known/openid-configuration";
@@ -25,11 +27,26 @@ public final class DiscoveryEndpoint {
   private final String metadata;
   private final KmsPublicKeys keys;
 
+  /**
+   * The signing keys' public halves from KMS (the current key and {@code
+   * PREVIOUS_SIGNING_KEY_IDS}).
+   */
+  public static DiscoveryEndpoint from(Config config) {
+    return new DiscoveryEndpoint(
+        config,
+        new KmsPublicKeys(
+            new AwsClients(config).kms(),
+            config.signingKeyId(),
+            config.previousSigningKeyIds(),
+            config.accessTokenAlgorithm()));
+  }
+
   public DiscoveryEndpoint(Config config, KmsPublicKeys keys) {
     this.metadata = ServerMetadata.json(config);
     this.keys = keys;
   }
 
+  @Override
   public HttpResponse handle(HttpRequest http) {
     return switch (http.path()) {
       case OAUTH_METADATA_PATH, OPENID_CONFIGURATION_PATH -> document(metadata, METADATA_MAX_AGE);

@@ -17,9 +17,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
+import org.pcohandshake.aws.AwsClients;
+import org.pcohandshake.config.Config;
 import org.pcohandshake.http.Params;
 import org.pcohandshake.metrics.Metrics;
 import org.pcohandshake.pco.PcoException.Kind;
+import org.pcohandshake.secrets.SecretCache;
 
 /**
  * Planning Center's OAuth endpoints, {@code /people/v2/me} and {@code /people/v2}, over {@link
@@ -56,6 +59,13 @@ public final class PcoClient {
   private final Supplier<String> clientSecret;
   private final Duration timeout;
   private final Clock clock;
+
+  /** Planning Center at {@code PCO_BASE_URL} as {@code PCO_CLIENT_ID}, its secret cached. */
+  public static PcoClient from(Config config, AwsClients aws, Clock clock) {
+    SecretCache secret = new SecretCache(aws.secretsManager(), config.pcoClientSecretId(), clock);
+    return new PcoClient(
+        config.pcoBaseUrl(), config.pcoClientId(), secret::current, config.pcoHttpTimeout(), clock);
+  }
 
   /**
    * @param baseUrl PCO's base URL without a trailing slash ({@code PCO_BASE_URL})

@@ -1,21 +1,26 @@
 package org.pcohandshake.pco;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.pcohandshake.aws.AwsClients;
 import org.pcohandshake.config.Config;
 import org.pcohandshake.error.ErrorCatalog;
 import org.pcohandshake.http.Cookies;
 import org.pcohandshake.http.HttpRequest;
 import org.pcohandshake.http.HttpResponse;
+import org.pcohandshake.http.HttpService;
 import org.pcohandshake.link.LinkStore;
 import org.pcohandshake.link.PcoLink;
 import org.pcohandshake.log.Log;
 import org.pcohandshake.metrics.Metrics;
+import org.pcohandshake.snapstart.Priming;
 import org.pcohandshake.store.StoreFailures;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
@@ -27,7 +32,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * <p>Every PCO failure answers a page from the catalog and writes nothing: the identity is
  * confirmed before anything is stored.
  */
-public final class PcoComplete {
+public final class PcoComplete implements HttpService {
 
   /** The route; with the issuer it is the {@code redirect_uri} the code was issued for. */
   public static final String PATH = "/oauth/pco/complete";
@@ -76,6 +81,34 @@ public final class PcoComplete {
   private final String redirectUri;
   private final String advanceUrl;
 
+  /**
+   * The real dependencies: only the clients the configured {@code PCO_TOKEN_MODE} needs, and the
+   * settings that mode requires.
+   */
+  public static PcoComplete from(Config config, Clock clock) {
+    AwsClients aws = new AwsClients(config);
+    DynamoDbClient dynamo = aws.dynamoDb();
+    Mode mode =
+        switch (config.pcoTokenMode()) {
+          case SKIP -> new Mode.Skip();
+          case IDENTIFY -> {
+            config.require(Config.PCO_CLIENT_ID, Config.PCO_CLIENT_SECRET_ID);
+            yield new Mode.Identify(PcoClient.from(config, aws, clock));
+          }
+          case STORE -> {
+            config.require(
+                Config.PCO_CLIENT_ID, Config.PCO_CLIENT_SECRET_ID, Config.PCO_TOKEN_KEY_ID);
+            PcoClient pco = PcoClient.from(config, aws, clock);
+            yield new Mode.Store(
+                pco,
+                new PcoTokenVault(
+                    dynamo, aws.kms(), config.tableName(), config.pcoTokenKeyId(), pco, clock));
+          }
+        };
+    return new PcoComplete(
+        config, mode, new LinkStore(dynamo, config.tableName(), config.pcoLinkTtl(), clock));
+  }
+
   public PcoComplete(Config config, Mode mode, LinkStore links) {
     this.mode = Objects.requireNonNull(mode, "mode");
     this.links = Objects.requireNonNull(links, "links");
@@ -83,6 +116,7 @@ public final class PcoComplete {
     this.advanceUrl = config.pcoAdvanceUrl();
   }
 
+  @Override
   public HttpResponse handle(HttpRequest http) {
     Outcome outcome = complete(http);
     Map<String, Object> fields = new LinkedHashMap<>();
@@ -206,10 +240,10 @@ public final class PcoComplete {
    * never issued, on a condition the table refuses; and the redirect to {@code /advance} with the
    * link cookie is written. No secret is read (the PCO client secret is read only by the code
    * exchange, which does not run) and no random value is drawn.
-   *
-   * @param neverIssued a well-formed cookie value that was never issued
    */
-  public void prime(String neverIssued) {
+  @Override
+  public void prime() {
+    String neverIssued = Priming.NEVER_ISSUED;
     HttpResponse response = HttpResponse.redirect(302, advanceUrl);
     if (!(mode instanceof Mode.Skip)) {
       PcoTokens tokens = PcoClient.parseTokens("exchange", 200, SAMPLE_TOKENS, Instant.EPOCH);

@@ -7,11 +7,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.pcohandshake.grant.Grant;
-import org.pcohandshake.json.Json;
 import org.pcohandshake.link.PcoLink;
 import org.pcohandshake.log.Log;
 
@@ -62,51 +59,15 @@ public final class Priming {
     }
   }
 
-  /** Runs a stream handler on an event and throws the answer away. */
-  public static void invoke(RequestStreamHandler handler, String eventJson) {
+  /** Runs a stream handler on a request and throws the answer away. */
+  public static void invoke(RequestStreamHandler handler, PrimingRequest request) {
     try {
       handler.handleRequest(
-          new ByteArrayInputStream(eventJson.getBytes(StandardCharsets.UTF_8)),
+          new ByteArrayInputStream(request.toEventJson().getBytes(StandardCharsets.UTF_8)),
           new ByteArrayOutputStream(),
           null);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  /** An API Gateway HTTP API (payload 2.0) event's JSON, shaped as API Gateway sends it. */
-  public static String event(
-      String method,
-      String path,
-      String rawQuery,
-      Map<String, String> headers,
-      List<String> cookies,
-      String body) {
-    Map<String, Object> http = new LinkedHashMap<>();
-    http.put("method", method);
-    http.put("path", path);
-    http.put("protocol", "HTTP/1.1");
-    http.put("sourceIp", "127.0.0.1");
-    http.put("userAgent", "snapstart-priming");
-    Map<String, Object> context = new LinkedHashMap<>();
-    context.put("requestId", "snapstart-priming");
-    context.put("routeKey", method + " " + path);
-    context.put("stage", "$default");
-    context.put("http", http);
-    Map<String, Object> event = new LinkedHashMap<>();
-    event.put("version", "2.0");
-    event.put("routeKey", method + " " + path);
-    event.put("rawPath", path);
-    event.put("rawQueryString", rawQuery);
-    if (!cookies.isEmpty()) {
-      event.put("cookies", cookies);
-    }
-    event.put("headers", headers);
-    event.put("requestContext", context);
-    if (!body.isEmpty()) {
-      event.put("body", body);
-    }
-    event.put("isBase64Encoded", false);
-    return Json.write(event);
   }
 }

@@ -5,10 +5,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.pcohandshake.config.Config;
 import org.pcohandshake.crypto.KmsJwsSigner;
 import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.grant.Grant;
 import org.pcohandshake.json.Json;
+import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
  * Access tokens as JWTs per RFC 9068, signed by the KMS key in the deployment's algorithm ({@code
@@ -25,6 +27,17 @@ public final class AccessTokens {
   private final String audience;
   private final Duration ttl;
   private final Clock clock;
+
+  /** Signed by {@code SIGNING_KEY_ID} in KMS, for {@code ISSUER} and {@code API_AUDIENCE}. */
+  public static AccessTokens from(Config config, KmsClient kms, Clock clock) {
+    return new AccessTokens(
+        new KmsJwsSigner(
+            kms, config.signingKeyId(), config.signingKeyId(), config.accessTokenAlgorithm()),
+        config.issuer(),
+        config.audience(),
+        config.accessTokenTtl(),
+        clock);
+  }
 
   public AccessTokens(
       KmsJwsSigner signer, String issuer, String audience, Duration ttl, Clock clock) {

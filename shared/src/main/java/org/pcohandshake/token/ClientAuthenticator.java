@@ -2,11 +2,14 @@ package org.pcohandshake.token;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.pcohandshake.aws.AwsClients;
+import org.pcohandshake.config.Config;
 import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.error.ErrorCatalog;
 import org.pcohandshake.http.HttpRequest;
@@ -14,6 +17,7 @@ import org.pcohandshake.http.HttpResponse;
 import org.pcohandshake.http.Params;
 import org.pcohandshake.log.Log;
 import org.pcohandshake.metrics.Metrics;
+import org.pcohandshake.secrets.SecretCache;
 
 /**
  * Client authentication (RFC 6749 section 2.3.1): {@code client_secret_basic} or {@code
@@ -28,6 +32,18 @@ public final class ClientAuthenticator {
   private final String clientId;
   private final Supplier<String> current;
   private final Supplier<List<String>> secrets;
+
+  /**
+   * The client PCO uses here ({@code CLIENT_ID}) with its secret from Secrets Manager ({@code
+   * CLIENT_SECRET_ID}, cached; the previous version too while {@code
+   * PREVIOUS_SECRET_OVERLAP_SECONDS} lasts).
+   */
+  public static ClientAuthenticator from(Config config, AwsClients aws, Clock clock) {
+    SecretCache secret =
+        new SecretCache(
+            aws.secretsManager(), config.clientSecretId(), config.previousSecretOverlap(), clock);
+    return new ClientAuthenticator(config.clientId(), secret::current, secret::values);
+  }
 
   /** With the accepted secrets, current first. */
   public ClientAuthenticator(String clientId, Supplier<List<String>> secrets) {
@@ -45,6 +61,11 @@ public final class ClientAuthenticator {
     this.clientId = clientId;
     this.current = current;
     this.secrets = secrets;
+  }
+
+  /** The client id this server knows. */
+  public String clientId() {
+    return clientId;
   }
 
   /** The outcome of {@link #admit}: the request's parameters and client, or the answer to give. */

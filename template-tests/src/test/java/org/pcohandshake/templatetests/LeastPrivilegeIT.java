@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,8 +50,8 @@ class LeastPrivilegeIT {
     for (SamFunction function : deployment.template.functions().values()) {
       Object handler =
           Class.forName(function.handlerClass())
-              .getConstructor(Map.class)
-              .newInstance(deployment.environment(function.logicalId()));
+              .getConstructor(Map.class, Clock.class)
+              .newInstance(deployment.environment(function.logicalId()), Clock.systemUTC());
       ((org.crac.Resource) handler).beforeCheckpoint(null);
     }
   }

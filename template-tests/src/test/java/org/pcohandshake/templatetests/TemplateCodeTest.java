@@ -11,6 +11,7 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
@@ -37,7 +38,7 @@ class TemplateCodeTest {
     for (SamFunction function : template.functions().values()) {
       String[] handler = function.handler().split("::");
       Class<?> type = Class.forName(handler[0]);
-      type.getConstructor(Map.class);
+      type.getConstructor(Map.class, Clock.class);
       type.getConstructor();
       assertEquals(
           "handleRequest",

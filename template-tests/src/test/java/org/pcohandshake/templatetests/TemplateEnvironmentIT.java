@@ -3,6 +3,7 @@ package org.pcohandshake.templatetests;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.time.Clock;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,8 +35,8 @@ class TemplateEnvironmentIT {
       assertDoesNotThrow(
           () ->
               Class.forName(function.handler().split("::")[0])
-                  .getConstructor(Map.class)
-                  .newInstance(env),
+                  .getConstructor(Map.class, Clock.class)
+                  .newInstance(env, Clock.systemUTC()),
           function.logicalId());
     }
   }
@@ -49,8 +50,8 @@ class TemplateEnvironmentIT {
               "PcoCompleteFunction", deployment.api.baseUrl(), deployment.parameters);
       assertEquals(mode, env.get("PCO_TOKEN_MODE"));
       Class.forName("org.pcohandshake.fn.pcocomplete.PcoCompleteHandler")
-          .getConstructor(Map.class)
-          .newInstance(env);
+          .getConstructor(Map.class, Clock.class)
+          .newInstance(env, Clock.systemUTC());
     }
   }
 }

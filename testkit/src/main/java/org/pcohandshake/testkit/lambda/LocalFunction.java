@@ -14,6 +14,7 @@ import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -27,9 +28,9 @@ import org.pcohandshake.testkit.sam.SamTemplate;
 /**
  * One function of the template, run in this JVM. Its handler class is loaded by name and
  * instantiated once, on the first invocation, through the project's handler convention: a public
- * constructor taking the environment ({@code Map<String, String>}) and a public method {@code
- * handleRequest(APIGatewayV2HTTPEvent, Context)} (the method named in the template's Handler)
- * returning {@code APIGatewayV2HTTPResponse}.
+ * constructor taking the environment ({@code Map<String, String>}) and a clock and a public method
+ * {@code handleRequest(APIGatewayV2HTTPEvent, Context)} (the method named in the template's
+ * Handler) returning {@code APIGatewayV2HTTPResponse}.
  *
  * <p>The class is looked up on the class path first; when it is not there, in the function's built
  * artifact {@code <template dir>/<CodeUri>/target/*-lambda.jar}, in a class loader of its own. A
@@ -127,7 +128,7 @@ public final class LocalFunction {
     Class<?> type = loadClass();
     Constructor<?> constructor;
     try {
-      constructor = type.getConstructor(Map.class);
+      constructor = type.getConstructor(Map.class, Clock.class);
     } catch (NoSuchMethodException e) {
       throw new IllegalStateException(
           "Handler class "
@@ -135,8 +136,8 @@ public final class LocalFunction {
               + " of function "
               + function.logicalId()
               + " has no public constructor taking java.util.Map<String, String> (the"
-              + " environment). Every handler of this project needs one, next to the no-argument"
-              + " constructor Lambda uses.",
+              + " environment) and a java.time.Clock. Every handler of this project needs one,"
+              + " next to the no-argument constructor Lambda uses.",
           e);
     }
     Method handleRequest;
@@ -169,7 +170,7 @@ public final class LocalFunction {
     Map<String, String> env = Map.copyOf(environment.get());
     Object instance;
     try {
-      instance = constructor.newInstance(env);
+      instance = constructor.newInstance(env, Clock.systemUTC());
     } catch (InvocationTargetException e) {
       Throwable cause = e.getCause();
       throw new IllegalStateException(

@@ -48,7 +48,7 @@ class AuthorizePromptIT {
   static void provision() {
     stack = new Provisioner(SamTemplate.fromProjectRoot(), Emulator.shared()).provision();
     env = stack.environmentFor("AuthorizePromptFunction", ISSUER);
-    handler = new AuthorizePromptHandler(env);
+    handler = new AuthorizePromptHandler(env, Clock.systemUTC());
     loginTokens =
         new LoginTokens(stack.secretValue("LoginBridgeKey"), env.get("LOGIN_ISSUER"), ISSUER);
     redirect = PCO + "/addons/authorizations/" + env.get("PCO_OAUTH_APPLICATION_ID");
@@ -70,7 +70,7 @@ class AuthorizePromptIT {
   void init_withEmptyScopes_warnsOnceThatAnyScopeIsAllowed() {
     HashMap<String, String> anyScope = new HashMap<>(env);
     anyScope.put(Config.SCOPES, "");
-    List<String> lines = logged(() -> new AuthorizePromptHandler(anyScope));
+    List<String> lines = logged(() -> new AuthorizePromptHandler(anyScope, Clock.systemUTC()));
     List<String> warnings =
         lines.stream().filter(l -> l.contains("\"setting\":\"SCOPES\"")).toList();
     assertEquals(1, warnings.size(), lines.toString());
@@ -78,7 +78,7 @@ class AuthorizePromptIT {
 
     HashMap<String, String> listed = new HashMap<>(env);
     listed.put(Config.SCOPES, "people");
-    List<String> quiet = logged(() -> new AuthorizePromptHandler(listed));
+    List<String> quiet = logged(() -> new AuthorizePromptHandler(listed, Clock.systemUTC()));
     assertTrue(quiet.stream().noneMatch(l -> l.contains("SCOPES")), quiet.toString());
   }
 
@@ -253,7 +253,7 @@ class AuthorizePromptIT {
   void noLink_inSkipMode_isTheConsentPage_asBefore() {
     Map<String, String> skipEnv = new java.util.HashMap<>(env);
     skipEnv.put("PCO_TOKEN_MODE", "skip");
-    AuthorizePromptHandler skip = new AuthorizePromptHandler(skipEnv);
+    AuthorizePromptHandler skip = new AuthorizePromptHandler(skipEnv, Clock.systemUTC());
     String session = login();
     APIGatewayV2HTTPResponse page =
         skip.handleRequest(authorize("st").cookie(Cookies.SESSION, session).build(), null);

@@ -76,7 +76,8 @@ class PcoCompleteHandlerIT {
 
   private static APIGatewayV2HTTPResponse invoke(
       String mode, Map<String, String> extraEnv, String rawQuery) {
-    PcoCompleteHandler handler = new PcoCompleteHandler(local.environment(mode, extraEnv));
+    PcoCompleteHandler handler =
+        new PcoCompleteHandler(local.environment(mode, extraEnv), Clock.systemUTC());
     return handler.handleRequest(
         TestEvent.get("/oauth/pco/complete").rawQuery(rawQuery).build(), null);
   }
@@ -320,7 +321,7 @@ class PcoCompleteHandlerIT {
   void exampleEvent_denied_answersTheDeniedPage() throws Exception {
     List<Map<String, AttributeValue>> before = local.scan();
     APIGatewayV2HTTPResponse response =
-        new PcoCompleteHandler(local.environment("store", Map.of()))
+        new PcoCompleteHandler(local.environment("store", Map.of()), Clock.systemUTC())
             .handleRequest(exampleEvent("pco-complete-denied.json"), null);
     assertEquals(ErrorCatalog.PAGE_PCO_DENIED.status(), response.getStatusCode());
     assertEquals(ErrorCatalog.PAGE_PCO_DENIED.page().body(), response.getBody());
@@ -335,7 +336,8 @@ class PcoCompleteHandlerIT {
             .getRawQueryString()
             .replace("replace-with-a-pco-code", LocalStack.enc(local.authorizationCode())));
     APIGatewayV2HTTPResponse response =
-        new PcoCompleteHandler(local.environment("identify", Map.of())).handleRequest(event, null);
+        new PcoCompleteHandler(local.environment("identify", Map.of()), Clock.systemUTC())
+            .handleRequest(event, null);
     assertAdvanced(response);
     linkCookie(response);
   }

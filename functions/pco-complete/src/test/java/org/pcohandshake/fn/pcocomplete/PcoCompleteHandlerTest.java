@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -24,12 +25,13 @@ class PcoCompleteHandlerTest {
   }
 
   private static String missing(Map<String, String> env) {
-    return assertThrows(ConfigException.class, () -> new PcoCompleteHandler(env)).getMessage();
+    return assertThrows(ConfigException.class, () -> new PcoCompleteHandler(env, Clock.systemUTC()))
+        .getMessage();
   }
 
   @Test
   void skip_needsNoPcoClientOrKey() {
-    assertDoesNotThrow(() -> new PcoCompleteHandler(environment("skip")));
+    assertDoesNotThrow(() -> new PcoCompleteHandler(environment("skip"), Clock.systemUTC()));
   }
 
   @Test
@@ -53,7 +55,7 @@ class PcoCompleteHandlerTest {
     Map<String, String> env = environment("identify");
     env.put(Config.PCO_CLIENT_ID, "id");
     env.put(Config.PCO_CLIENT_SECRET_ID, "secret-name");
-    assertDoesNotThrow(() -> new PcoCompleteHandler(env));
+    assertDoesNotThrow(() -> new PcoCompleteHandler(env, Clock.systemUTC()));
   }
 
   @Test
@@ -66,7 +68,7 @@ class PcoCompleteHandlerTest {
             + " (see the configuration table in README.md)",
         missing(env));
     env.put(Config.PCO_TOKEN_KEY_ID, "alias/pco-tokens");
-    assertDoesNotThrow(() -> new PcoCompleteHandler(env));
+    assertDoesNotThrow(() -> new PcoCompleteHandler(env, Clock.systemUTC()));
   }
 
   @Test
