@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.pcohandshake.testkit.events.TestEvent;
+import org.pcohandshake.testkit.lambda.LocalFunction;
 import org.pcohandshake.testkit.login.LoginTokens;
 import org.pcohandshake.testkit.pco.AddonResult;
 import org.pcohandshake.testkit.pco.IntegratorResponse;
@@ -52,7 +53,15 @@ class LeastPrivilegeIT {
           Class.forName(function.handlerClass())
               .getConstructor(Map.class, Clock.class)
               .newInstance(deployment.environment(function.logicalId()), Clock.systemUTC());
-      ((org.crac.Resource) handler).beforeCheckpoint(null);
+      LocalFunction.runAs(
+          function.handlerClass(),
+          () -> {
+            try {
+              ((org.crac.Resource) handler).beforeCheckpoint(null);
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          });
     }
   }
 

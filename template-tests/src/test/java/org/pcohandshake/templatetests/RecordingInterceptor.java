@@ -43,7 +43,9 @@ public final class RecordingInterceptor implements ExecutionInterceptor {
 
   @Override
   public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-    String handler = handlerOnStack();
+    String handler =
+        org.pcohandshake.testkit.lambda.LocalFunction.running()
+            .orElseGet(RecordingInterceptor::handlerOnStack);
     if (handler == null) {
       return;
     }

@@ -38,6 +38,27 @@ import org.pcohandshake.testkit.sam.SamTemplate;
  */
 public final class LocalFunction {
 
+  private static final ThreadLocal<String> RUNNING = new ThreadLocal<>();
+
+  /**
+   * The handler class whose request this thread is serving, if any: for test recorders that
+   * attribute AWS calls to functions (the handler's own frames are not on the stack, its entry
+   * being its base class's).
+   */
+  public static java.util.Optional<String> running() {
+    return java.util.Optional.ofNullable(RUNNING.get());
+  }
+
+  /** Runs work as {@code handlerClass}'s (see {@link #running()}), e.g. its priming hook. */
+  public static void runAs(String handlerClass, Runnable work) {
+    RUNNING.set(handlerClass);
+    try {
+      work.run();
+    } finally {
+      RUNNING.remove();
+    }
+  }
+
   private final SamTemplate template;
   private final SamFunction function;
   private final Supplier<Map<String, String>> environment;
@@ -105,6 +126,7 @@ public final class LocalFunction {
       handleRequest = method;
     }
     Object result;
+    RUNNING.set(function.handlerClass());
     try {
       result = handleRequest.invoke(instance, event, context);
     } catch (InvocationTargetException e) {
@@ -116,6 +138,8 @@ public final class LocalFunction {
         throw error;
       }
       throw e;
+    } finally {
+      RUNNING.remove();
     }
     if (result == null) {
       throw new IllegalStateException(
