@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.pcohandshake.testkit.sam.ProjectRoot;
 import org.pcohandshake.testkit.sam.SamFunction;
 import org.pcohandshake.testkit.sam.SamParameter;
 import org.pcohandshake.testkit.sam.SamTemplate;
@@ -176,14 +177,15 @@ public record ProvisionedStack(
   }
 
   /**
-   * The template's parameter defaults with the overrides applied, each checked against its
+   * The template's parameter defaults, then its local values ({@link
+   * SamTemplate#localParameterValues()}), then the overrides, each override checked against its
    * AllowedValues and AllowedPattern.
    *
    * @throws IllegalArgumentException for an override of a parameter the template does not have, or
-   *     a value it does not allow
+   *     a value it does not allow, or when a parameter is left with no value at all
    */
   public Map<String, String> parameterValues(Map<String, String> parameterOverrides) {
-    Map<String, String> values = new LinkedHashMap<>(template.parameterDefaults());
+    Map<String, String> values = new LinkedHashMap<>(template.localParameterValues());
     parameterOverrides.forEach(
         (name, value) -> {
           SamParameter parameter = template.parameters().get(name);
@@ -199,6 +201,19 @@ public record ProvisionedStack(
           parameter.validate(Objects.requireNonNull(value, "override of " + name));
           values.put(name, value);
         });
+    List<String> unset =
+        template.parameters().keySet().stream().filter(name -> !values.containsKey(name)).toList();
+    if (!unset.isEmpty()) {
+      throw new IllegalArgumentException(
+          "Parameters "
+              + unset
+              + " of "
+              + template.source()
+              + " have no default, no local value and no override: a deployment must set them,"
+              + " and so must a local run (give them a value in "
+              + ProjectRoot.LOCAL_PARAMETERS_FILE
+              + " beside the template, or as overrides)");
+    }
     return Collections.unmodifiableMap(values);
   }
 
