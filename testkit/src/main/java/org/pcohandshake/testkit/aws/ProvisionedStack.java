@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import org.pcohandshake.testkit.sam.ProjectRoot;
 import org.pcohandshake.testkit.sam.SamFunction;
 import org.pcohandshake.testkit.sam.SamParameter;
 import org.pcohandshake.testkit.sam.SamTemplate;
@@ -182,7 +181,7 @@ public record ProvisionedStack(
    * AllowedValues and AllowedPattern.
    *
    * @throws IllegalArgumentException for an override of a parameter the template does not have, or
-   *     a value it does not allow, or when a parameter is left with no value at all
+   *     a value it does not allow (a parameter left with no value fails where it is used)
    */
   public Map<String, String> parameterValues(Map<String, String> parameterOverrides) {
     Map<String, String> values = new LinkedHashMap<>(template.localParameterValues());
@@ -201,19 +200,6 @@ public record ProvisionedStack(
           parameter.validate(Objects.requireNonNull(value, "override of " + name));
           values.put(name, value);
         });
-    List<String> unset =
-        template.parameters().keySet().stream().filter(name -> !values.containsKey(name)).toList();
-    if (!unset.isEmpty()) {
-      throw new IllegalArgumentException(
-          "Parameters "
-              + unset
-              + " of "
-              + template.source()
-              + " have no default, no local value and no override: a deployment must set them,"
-              + " and so must a local run (give them a value in "
-              + ProjectRoot.LOCAL_PARAMETERS_FILE
-              + " beside the template, or as overrides)");
-    }
     return Collections.unmodifiableMap(values);
   }
 
