@@ -19,7 +19,7 @@ ENSURE_EMULATOR = case "$$(echo "$${PCO_EMULATOR:-auto}" | tr '[:upper:]' '[:low
 	     || echo "moto is not installed; LocalStack is used if Docker answers, else you are told what to install." >&2 ;; \
 	esac
 
-.PHONY: test test-localstack load build run invoke format clean lambda-artifact bench
+.PHONY: test test-localstack load build run invoke format clean lambda-artifact bench rotate-signing-key
 
 ## test: every test — unit, integration against the AWS emulator, template checks, the browser test.
 ## The emulator: AWS_ENDPOINT_URL when set, else moto (installed into .venv here when missing),
@@ -60,10 +60,21 @@ invoke: $(RUN_CLASSPATH)
 $(RUN_CLASSPATH): $(RUN_SOURCES)
 	@scripts/build-for-run.sh
 
-## lambda-artifact: one function's deployable jar into ARTIFACTS_DIR/lib (used by `sam build`)
+## lambda-artifact: one function's deployable jar into ARTIFACTS_DIR/lib (used by `sam build`).
+## Maven runs only when a jar is older than a source it is built from (the parent pom, shared, the
+## module), and then builds every function's jar in one run, so the next functions of the same
+## `sam build` only copy theirs. No formatter runs here: a deploy build never rewrites sources.
+FUNCTION_MODULES := $(patsubst %/pom.xml,%,$(wildcard functions/*/pom.xml))
 lambda-artifact:
 	@test -n "$(MODULE)" && test -n "$(ARTIFACTS_DIR)" || { echo "usage: make lambda-artifact MODULE=functions/token ARTIFACTS_DIR=dir"; exit 2; }
-	$(MVN) -q -pl $(MODULE) -am package -DskipTests
+	@jar=$$(ls $(MODULE)/target/*-lambda.jar 2>/dev/null | head -1); \
+	if [ -n "$$jar" ] && [ -z "$$(find pom.xml shared/pom.xml shared/src/main $(MODULE)/pom.xml $(MODULE)/src/main \
+	      -newer "$$jar" -print -quit 2>/dev/null)" ]; then \
+	  echo "$(MODULE): $$jar is up to date"; \
+	else \
+	  echo "$(MODULE): building the functions' jars (mvn package, no tests, no formatter) ..."; \
+	  $(MVN) -q -pl $$(echo $(FUNCTION_MODULES) | tr ' ' ',') -am package -DskipTests -Dspotless.skip=true || exit 1; \
+	fi
 	mkdir -p "$(ARTIFACTS_DIR)/lib"
 	cp $(MODULE)/target/*-lambda.jar "$(ARTIFACTS_DIR)/lib/"
 
@@ -74,6 +85,12 @@ bench:
 	@scripts/ensure-moto.sh >/dev/null
 	$(MVN) -q -pl bench -am package -DskipTests
 	"$(JAVA_HOME)/bin/java" $(BENCH_OPTS) -cp "bench/target/classes:$$(cat bench/target/classpath.txt)" org.pcohandshake.bench.Bench
+
+## rotate-signing-key: one phase of a signing-key rotation of the deployed stack (docs/api-side.md),
+## e.g. make rotate-signing-key PHASE=status; phases create, publish, switch, retire; more options in
+## ARGS, e.g. ARGS="--dry-run --stack my-stack"
+rotate-signing-key:
+	@scripts/rotate-signing-key.sh $(or $(PHASE),status) $(ARGS)
 
 ## format: apply the code formatter (the build also formats, and CI checks)
 format:

@@ -20,8 +20,9 @@ import org.pcohandshake.testkit.login.LoginTokens;
  * path of {@code GET /oauth/authorize}: {@code GET /login?return_to=...} shows a form where a
  * person types a user id and a name and clicks "Sign in"; {@code POST /login} signs a {@code
  * login_token} (HS256 with the LoginBridgeKey secret, {@code iss} = this app's base URL, {@code
- * aud} = the API's issuer) and redirects the browser to {@code return_to} with it. There are no
- * passwords: anyone who reaches this loopback port can be anyone. Never deploy it.
+ * aud} = the API's issuer, and {@code return_to}'s {@code login_state} copied into the claim of the
+ * same name) and redirects the browser to {@code return_to} with it. There are no passwords: anyone
+ * who reaches this loopback port can be anyone. Never deploy it.
  */
 public final class DevLoginApp implements AutoCloseable {
 
@@ -160,11 +161,22 @@ public final class DevLoginApp implements AutoCloseable {
                   + ").</p>"));
       return;
     }
-    String token = tokens.sign(userId, name);
+    // bound to the round trip, as the README recommends: login_state from return_to as a claim
+    String loginState = loginState(returnTo);
+    String token =
+        loginState.isEmpty()
+            ? tokens.sign(userId, name)
+            : tokens.signBound(userId, name, loginState);
     exchange.getResponseHeaders().set("Location", LoginTokens.returnUrl(returnTo, token));
     exchange.getResponseHeaders().set("Cache-Control", "no-store");
     exchange.getResponseHeaders().set("Referrer-Policy", "no-referrer");
     exchange.sendResponseHeaders(303, -1);
+  }
+
+  /** The round trip's {@code login_state} in a return URL's query, empty when it has none. */
+  static String loginState(String returnTo) {
+    int query = returnTo.indexOf('?');
+    return query < 0 ? "" : parse(returnTo.substring(query + 1)).getOrDefault("login_state", "");
   }
 
   /** Only back to the API this app serves: never an open redirect, even in development. */

@@ -85,6 +85,19 @@ class DevLoginAppIT {
   }
 
   @Test
+  void signIn_bindsTheTokenToTheRoundTrip_copyingLoginStateIntoItsClaim() throws Exception {
+    String returnTo = ISSUER + "/oauth/authorize?client_id=a&state=s&login_state=st-123";
+    HttpResponse<String> response = post("return_to=" + enc(returnTo) + "&user_id=u-1&name=A");
+    assertEquals(303, response.statusCode());
+    String location = response.headers().firstValue("location").orElseThrow();
+    assertTrue(location.startsWith(returnTo + "&login_token="), "return_to kept byte for byte");
+    String token = location.substring(location.indexOf("login_token=") + "login_token=".length());
+    Optional<LoginIdentity> identity =
+        LoginTokenVerifier.hmac(() -> KEY, app.issuer(), ISSUER, Clock.systemUTC()).verify(token);
+    assertEquals("st-123", identity.orElseThrow().loginState());
+  }
+
+  @Test
   void returnToElsewhere_isRefused_neverAnOpenRedirect() throws Exception {
     for (String returnTo :
         new String[] {

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.pcohandshake.aws.AwsClients;
 import org.pcohandshake.config.Config;
+import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.error.ErrorCatalog;
 import org.pcohandshake.http.BadRequestException;
 import org.pcohandshake.http.Cookies;
@@ -113,15 +114,22 @@ public final class AuthorizePrompt implements HttpService {
     Optional<String> loginToken;
     Optional<String> loginState;
     boolean switchConfirmed;
+    boolean switchCancelled;
     try {
       loginToken = http.query().get(LOGIN_TOKEN);
       loginState = http.query().get(LoginBinding.STATE);
-      switchConfirmed = http.query().get(LOGIN_SWITCH).filter("continue"::equals).isPresent();
+      Optional<String> switchChoice = http.query().get(LOGIN_SWITCH);
+      switchConfirmed = switchChoice.filter("continue"::equals).isPresent();
+      switchCancelled = switchChoice.filter("cancel"::equals).isPresent();
     } catch (BadRequestException repeated) {
       return ErrorCatalog.PAGE_LOGIN_FAILED.page();
     }
     if (loginToken.isPresent()) {
       return loginReturn(http, authorizeUrl, loginToken.get(), loginState, switchConfirmed);
+    }
+    if (switchCancelled) {
+      // the switch page's cancel: the round trip ends here, the current session stays
+      return HttpResponse.redirect(303, authorizeUrl).withCookie(Cookies.clear(Cookies.LOGIN));
     }
 
     Optional<Session> session = http.cookie(Cookies.SESSION).flatMap(sessions::find);
@@ -201,6 +209,12 @@ public final class AuthorizePrompt implements HttpService {
       Log.warn(http.requestId(), "login_token_rejected", java.util.Map.of());
       return ErrorCatalog.PAGE_LOGIN_FAILED.page();
     }
+    // a token the login app bound to a round trip (its login_state claim) serves only that one
+    String boundTo = identity.get().loginState();
+    if (!boundTo.isEmpty() && !Tokens.constantTimeEquals(boundTo, loginState.get())) {
+      Log.warn(http.requestId(), "login_not_bound", java.util.Map.of("claim", true));
+      return ErrorCatalog.PAGE_LOGIN_NOT_BOUND.page();
+    }
     if (current.isPresent()
         && !current.get().subject().equals(identity.get().subject())
         && !switchConfirmed) {
@@ -218,7 +232,11 @@ public final class AuthorizePrompt implements HttpService {
               + "&"
               + LOGIN_SWITCH
               + "=continue";
-      return AccountSwitchPage.render(current.get(), identity.get(), continueUrl, authorizeUrl);
+      return AccountSwitchPage.render(
+          current.get(),
+          identity.get(),
+          continueUrl,
+          authorizeUrl + "&" + LOGIN_SWITCH + "=cancel");
     }
     Optional<String> cookie = sessions.open(identity.get(), config.loginIssuer());
     if (cookie.isEmpty()) {

@@ -35,10 +35,22 @@ public final class SecretCache {
   private volatile WithPrevious all;
 
   /** The current version, when it was created (empty when not said), when it was read. */
-  private record Current(String value, Optional<Instant> createdAt, Instant fetchedAt) {}
+  record Current(String value, Optional<Instant> createdAt, Instant fetchedAt) {
+    /** Never the secret: a record's default text would carry it into any log or message. */
+    @Override
+    public String toString() {
+      return "Current[createdAt=" + createdAt + ", fetchedAt=" + fetchedAt + "]";
+    }
+  }
 
   /** The current version with the previous one, read together. */
-  private record WithPrevious(Current current, Optional<String> previous) {}
+  record WithPrevious(Current current, Optional<String> previous) {
+    /** Never the secrets (see {@link Current#toString()}). */
+    @Override
+    public String toString() {
+      return "WithPrevious[" + current + ", previous=" + previous.isPresent() + "]";
+    }
+  }
 
   /**
    * A secret of which only the current version is used: {@link #values()} never holds the previous

@@ -9,5 +9,14 @@ import java.time.Instant;
  * @param name display name, may be empty
  * @param tokenId the {@code jti}, single use
  * @param expiresAt the token's {@code exp}
+ * @param loginState the round trip the login app bound the token to (its {@code login_state}
+ *     claim), empty when it did not bind it
  */
-public record LoginIdentity(String subject, String name, String tokenId, Instant expiresAt) {}
+public record LoginIdentity(
+    String subject, String name, String tokenId, Instant expiresAt, String loginState) {
+
+  /** An identity whose token is not bound to a round trip. */
+  public LoginIdentity(String subject, String name, String tokenId, Instant expiresAt) {
+    this(subject, name, tokenId, expiresAt, "");
+  }
+}

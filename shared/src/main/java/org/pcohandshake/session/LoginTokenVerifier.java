@@ -152,8 +152,15 @@ public final class LoginTokenVerifier {
     } catch (java.text.ParseException e) {
       name = "";
     }
+    String loginState;
+    try {
+      loginState = Optional.ofNullable(claims.getStringClaim(LoginBinding.STATE)).orElse("");
+    } catch (java.text.ParseException notAString) {
+      return Optional.empty(); // a binding we cannot read is no binding to trust
+    }
     return Optional.of(
-        new LoginIdentity(claims.getSubject(), name, claims.getJWTID(), exp.toInstant()));
+        new LoginIdentity(
+            claims.getSubject(), name, claims.getJWTID(), exp.toInstant(), loginState));
   }
 
   /** The processor for the key as it is now, built when first needed and when the key changed. */

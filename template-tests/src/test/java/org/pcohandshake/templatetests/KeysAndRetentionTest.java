@@ -63,6 +63,39 @@ class KeysAndRetentionTest {
   }
 
   /**
+   * The attack: the account keeps {@code kms:CreateGrant} through IAM (it administers the key), and
+   * a KMS grant can allow {@code Sign}: a principal with {@code kms:*} on {@code *} grants itself
+   * {@code Sign} on the signing key and mints access tokens every verifier trusts. Only an explicit
+   * deny in the key policy wins over grants: each signing key denies {@code kms:Sign} to every
+   * principal but the token function's role.
+   */
+  @Test
+  void theSigningKeysPolicies_denySignToEveryoneElse_soNoGrantCanAllowIt() {
+    Map<String, Object> expectedCondition =
+        Map.of(
+            "ArnNotEquals",
+            Map.of("aws:PrincipalArn", Map.of("Fn::GetAtt", List.of(SIGNER_ROLE, "Arn"))));
+    Map<String, String> wrong = new TreeMap<>();
+    for (SamResource key : template.resourcesOfType("AWS::KMS::Key").values()) {
+      if (!"SIGN_VERIFY".equals(key.properties().get("KeyUsage"))) {
+        continue;
+      }
+      boolean denied =
+          statements(key.properties().get("KeyPolicy")).stream()
+              .anyMatch(
+                  statement ->
+                      "Deny".equals(statement.get("Effect"))
+                          && Map.of("AWS", "*").equals(statement.get("Principal"))
+                          && list(statement.get("Action")).contains("kms:Sign")
+                          && expectedCondition.equals(statement.get("Condition")));
+      if (!denied) {
+        wrong.put(key.logicalId(), "no explicit deny of kms:Sign to all but " + SIGNER_ROLE);
+      }
+    }
+    assertEquals(Map.of(), wrong);
+  }
+
+  /**
    * The attack: {@code sam delete} (or a stack update that replaces a resource) of a production
    * stack deletes the table of live grants, schedules the keys that decrypt stored PCO tokens and
    * sign access tokens for deletion, and deletes the client secrets. In production they are

@@ -177,14 +177,15 @@ public record ProvisionedStack(
   }
 
   /**
-   * The template's parameter defaults with the overrides applied, each checked against its
+   * The template's parameter defaults, then its local values ({@link
+   * SamTemplate#localParameterValues()}), then the overrides, each override checked against its
    * AllowedValues and AllowedPattern.
    *
    * @throws IllegalArgumentException for an override of a parameter the template does not have, or
-   *     a value it does not allow
+   *     a value it does not allow (a parameter left with no value fails where it is used)
    */
   public Map<String, String> parameterValues(Map<String, String> parameterOverrides) {
-    Map<String, String> values = new LinkedHashMap<>(template.parameterDefaults());
+    Map<String, String> values = new LinkedHashMap<>(template.localParameterValues());
     parameterOverrides.forEach(
         (name, value) -> {
           SamParameter parameter = template.parameters().get(name);

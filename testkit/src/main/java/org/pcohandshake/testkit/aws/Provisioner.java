@@ -118,7 +118,7 @@ public final class Provisioner {
       this.expressions =
           new TemplateExpressions(
               template,
-              template.parameterDefaults(),
+              template.localParameterValues(),
               physicalIds,
               attributes,
               stackName,

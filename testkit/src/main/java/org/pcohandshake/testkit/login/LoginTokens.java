@@ -43,6 +43,19 @@ public final class LoginTokens {
   }
 
   public String sign(String subject, String name, Instant issuedAt, Duration lifetime) {
+    return sign(subject, name, issuedAt, lifetime, null);
+  }
+
+  /**
+   * A valid token that also carries the round trip's {@code login_state} as a claim, as a login app
+   * that binds its tokens to the round trip signs them.
+   */
+  public String signBound(String subject, String name, String loginState) {
+    return sign(subject, name, Instant.now(), Duration.ofMinutes(2), loginState);
+  }
+
+  private String sign(
+      String subject, String name, Instant issuedAt, Duration lifetime, String loginState) {
     JWTClaimsSet claims =
         new JWTClaimsSet.Builder()
             .issuer(loginIssuer)
@@ -52,6 +65,7 @@ public final class LoginTokens {
             .issueTime(Date.from(issuedAt))
             .expirationTime(Date.from(issuedAt.plus(lifetime)))
             .jwtID(UUID.randomUUID().toString())
+            .claim("login_state", loginState)
             .build();
     SignedJWT jwt =
         new SignedJWT(

@@ -10,6 +10,13 @@ public final class ProjectRoot {
   /** The file name that marks the project root. */
   public static final String TEMPLATE_FILE = "template.yaml";
 
+  /**
+   * The file beside template.yaml with values for local runs of the parameters a deployment must
+   * set ({@code Name=value} lines, {@code #} comments), see {@link
+   * SamTemplate#withLocalValues(java.util.Map)}.
+   */
+  public static final String LOCAL_PARAMETERS_FILE = "parameters.local.properties";
+
   private ProjectRoot() {}
 
   /** The project root above the working directory, or empty when there is none. */

@@ -41,6 +41,7 @@ public final class SamTemplate {
   private final Map<String, SamResource> resources;
   private final Map<String, SamFunction> functions;
   private final List<SamRoute> routes;
+  private final Map<String, String> localValues;
 
   private SamTemplate(String source, Optional<Path> directory, Map<String, Object> root) {
     this.source = source;
@@ -50,11 +51,71 @@ public final class SamTemplate {
     this.resources = readResources();
     this.functions = readFunctions();
     this.routes = readRoutes();
+    this.localValues = Map.of();
   }
 
-  /** Loads the template.yaml at the project root above the working directory. */
+  private SamTemplate(SamTemplate template, Map<String, String> localValues) {
+    this.source = template.source;
+    this.directory = template.directory;
+    this.root = template.root;
+    this.parameters = template.parameters;
+    this.resources = template.resources;
+    this.functions = template.functions;
+    this.routes = template.routes;
+    this.localValues = Collections.unmodifiableMap(new LinkedHashMap<>(localValues));
+  }
+
+  /**
+   * Loads the template.yaml at the project root above the working directory, with the local
+   * parameter values of {@link ProjectRoot#LOCAL_PARAMETERS_FILE} beside it (when there is one).
+   */
   public static SamTemplate fromProjectRoot() {
-    return load(ProjectRoot.template());
+    SamTemplate template = load(ProjectRoot.template());
+    Path local = ProjectRoot.find().resolve(ProjectRoot.LOCAL_PARAMETERS_FILE);
+    return Files.isRegularFile(local)
+        ? template.withLocalValues(LocalParameterValues.read(local))
+        : template;
+  }
+
+  /**
+   * This template with values for local runs (the emulator, the tests) of parameters a deployment
+   * must set: each replaces the parameter's default, if it has one, wherever the testkit resolves
+   * parameters ({@link #localParameterValues()}).
+   *
+   * @throws IllegalArgumentException for a name that is not a parameter, or a value the parameter
+   *     does not allow
+   */
+  public SamTemplate withLocalValues(Map<String, String> values) {
+    values.forEach(
+        (name, value) -> {
+          SamParameter parameter = parameters.get(name);
+          if (parameter == null) {
+            throw new IllegalArgumentException(
+                "Local parameter value '"
+                    + name
+                    + "' names no parameter of "
+                    + source
+                    + "; its parameters are "
+                    + parameters.keySet());
+          }
+          parameter.validate(value);
+        });
+    return new SamTemplate(this, values);
+  }
+
+  /** The local values given with {@link #withLocalValues}, by name. */
+  public Map<String, String> localValues() {
+    return localValues;
+  }
+
+  /**
+   * What a local run starts from: each parameter's default, replaced by its local value when it has
+   * one. A parameter with neither is absent (a deployment must set it, and so must the caller).
+   */
+  public Map<String, String> localParameterValues() {
+    Map<String, String> values = new LinkedHashMap<>(parameterDefaults());
+    values.putAll(localValues);
+    return Collections.unmodifiableMap(values);
   }
 
   /**

@@ -483,4 +483,54 @@ class AuthorizePromptIT {
     assertFalse(location.toLowerCase(java.util.Locale.ROOT).contains("login%5f"), location);
     assertFalse(location.contains(token), location);
   }
+
+  @Test
+  void loginCsrf_leakedLoginStateWithAnotherRoundTripsBoundToken_isRefused() {
+    // the victim's round trip is in flight and its login_state leaked (the login app's access log);
+    // the attacker's token is bound, by its login_state claim, to the attacker's own round trip
+    String victimRoundTrip = LoginTokens.roundTrip();
+    String attackerToken =
+        loginTokens.signBound("attacker", "Mallory", LoginTokens.stateOf(LoginTokens.roundTrip()));
+    List<String> before = items();
+    APIGatewayV2HTTPResponse response =
+        call(LoginTokens.bound(authorize("s"), attackerToken, victimRoundTrip));
+    assertEquals(400, response.getStatusCode(), response.getBody());
+    assertTrue(response.getBody().contains("did not start here"), response.getBody());
+    assertFalse(setsCookie(response, Cookies.SESSION));
+    assertEquals(before, items());
+    // a token bound to the victim's own round trip is accepted there
+    String roundTrip = LoginTokens.roundTrip();
+    APIGatewayV2HTTPResponse own =
+        call(
+            LoginTokens.bound(
+                authorize("s"),
+                loginTokens.signBound("victim", "Vic", LoginTokens.stateOf(roundTrip)),
+                roundTrip));
+    assertEquals(303, own.getStatusCode(), own.getBody());
+  }
+
+  @Test
+  void accountSwitch_cancel_endsTheRoundTrip_soTheTokenCannotBeUsedLater() {
+    String current = login("cara-1", "Cara");
+    String roundTrip = LoginTokens.roundTrip();
+    TestEvent bound =
+        LoginTokens.bound(authorize("sc"), loginTokens.sign("dan-2", "Dan"), roundTrip);
+    APIGatewayV2HTTPResponse page = call(bound.cookie(Cookies.SESSION, current));
+    Matcher links = Pattern.compile("href=\"([^\"]+)\"").matcher(page.getBody());
+    assertTrue(links.find() && links.find(), page.getBody());
+    String cancelUrl = links.group(1).replace("&amp;", "&");
+    TestEvent follow = TestEvent.get("/oauth/authorize");
+    TestEvent.queryOf(cancelUrl).forEach(follow::query);
+    APIGatewayV2HTTPResponse cancelled =
+        call(
+            follow
+                .cookie(Cookies.SESSION, current)
+                .cookie(LoginTokens.ROUND_TRIP_COOKIE, roundTrip));
+    assertEquals(303, cancelled.getStatusCode(), cancelled.getBody());
+    assertTrue(
+        cookies(cancelled).contains(Cookies.clear(Cookies.LOGIN)),
+        "cancel clears the pre-login cookie: " + cookies(cancelled));
+    assertFalse(cancelled.getHeaders().get("location").contains("login_"));
+    assertFalse(setsCookie(cancelled, Cookies.SESSION), "the current session stays");
+  }
 }
