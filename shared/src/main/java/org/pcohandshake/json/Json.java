@@ -18,11 +18,11 @@ import java.util.Map;
  * exponent has digits, a backslash-u escape has exactly four hex digits, no trailing commas,
  * comments, BOM, single quotes or raw control characters, exactly one value with only JSON
  * whitespace around it. Where the RFC leaves the choice to the implementation it refuses: a
- * repeated member name (a repeated OAuth parameter must be refused anyway), an unpaired surrogate
- * (it cannot be sent as UTF-8, and would hash as {@code '?'}), a number beyond a double's range,
- * and more than {@value #MAX_DEPTH} nested arrays and objects. Its errors name the offset and the
- * rule, never the input. The writer replaces an unpaired surrogate by U+FFFD, so every string it
- * writes reads back.
+ * repeated member name (a repeated OAuth parameter must be refused anyway), a string holding an
+ * unpaired surrogate, raw or escaped (it cannot be sent as UTF-8, and would hash as {@code '?'}), a
+ * number beyond a double's range, and more than {@value #MAX_DEPTH} nested arrays and objects. Its
+ * errors name the offset and the rule, never the input. The writer replaces an unpaired surrogate
+ * by U+FFFD, so every string it writes reads back.
  */
 public final class Json {
 
@@ -271,6 +271,7 @@ public final class Json {
       pos++; // opening quote
       StringBuilder out = null;
       int start = pos;
+      boolean surrogates = false;
       while (true) {
         if (pos >= text.length()) {
           throw error("unterminated string");
@@ -279,20 +280,16 @@ public final class Json {
         if (c == '"') {
           String plain = text.substring(start, pos);
           pos++;
-          return out == null ? plain : out.append(plain).toString();
+          String value = out == null ? plain : out.append(plain).toString();
+          if (surrogates && !pairedSurrogates(value)) {
+            throw error("unpaired surrogate");
+          }
+          return value;
         }
         if (c < 0x20) {
           throw error("control character in string");
         }
-        if (Character.isSurrogate(c)) {
-          if (!Character.isHighSurrogate(c)
-              || pos + 1 >= text.length()
-              || !Character.isLowSurrogate(text.charAt(pos + 1))) {
-            throw error("unpaired surrogate");
-          }
-          pos += 2;
-          continue;
-        }
+        surrogates |= Character.isSurrogate(c);
         if (c == '\\') {
           if (out == null) {
             out = new StringBuilder();
@@ -309,21 +306,8 @@ public final class Json {
             case 't' -> out.append('\t');
             case 'u' -> {
               char unit = hex4();
-              if (Character.isHighSurrogate(unit)) {
-                if (!text.startsWith("\\u", pos)) {
-                  throw error("unpaired surrogate");
-                }
-                pos += 2;
-                char low = hex4();
-                if (!Character.isLowSurrogate(low)) {
-                  throw error("unpaired surrogate");
-                }
-                out.append(unit).append(low);
-              } else if (Character.isLowSurrogate(unit)) {
-                throw error("unpaired surrogate");
-              } else {
-                out.append(unit);
-              }
+              surrogates |= Character.isSurrogate(unit);
+              out.append(unit);
             }
             default -> throw error("bad escape");
           }
@@ -385,6 +369,21 @@ public final class Json {
       if (pos == start) {
         throw error("expected a digit");
       }
+    }
+
+    /** Whether every surrogate in {@code s} is half of a pair (the string is UTF-16). */
+    private static boolean pairedSurrogates(String s) {
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        if (Character.isHighSurrogate(c)
+            && i + 1 < s.length()
+            && Character.isLowSurrogate(s.charAt(i + 1))) {
+          i++;
+        } else if (Character.isSurrogate(c)) {
+          return false;
+        }
+      }
+      return true;
     }
 
     /** Exactly four hex digits, as one UTF-16 unit. */
