@@ -2,7 +2,6 @@ package org.pcohandshake.bench;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.nimbusds.jose.util.JSONObjectUtils;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -12,7 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,6 +38,7 @@ import org.pcohandshake.session.LoginIdentity;
 import org.pcohandshake.session.SessionStore;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
 import org.pcohandshake.testkit.events.TestEvent;
+import org.pcohandshake.testkit.json.TestJson;
 import org.pcohandshake.testkit.pco.PcoSimulator;
 import org.pcohandshake.token.AccessTokens;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -480,8 +479,8 @@ final class Scenarios {
         expect(response, 200);
         List<Object> keys;
         try {
-          keys = JSONObjectUtils.getJSONArray(JSONObjectUtils.parse(response.getBody()), "keys");
-        } catch (ParseException e) {
+          keys = TestJson.array(TestJson.object(response.getBody()), "keys");
+        } catch (IllegalArgumentException e) {
           throw new IllegalStateException("not a JWKS: " + response.getBody(), e);
         }
         if (keys == null
@@ -616,8 +615,8 @@ final class Scenarios {
         expect(response, 200);
         Map<String, Object> body;
         try {
-          body = JSONObjectUtils.parse(response.getBody());
-        } catch (ParseException e) {
+          body = TestJson.object(response.getBody());
+        } catch (IllegalArgumentException e) {
           throw new IllegalStateException("not JSON: " + response.getBody(), e);
         }
         if (!"bench-user".equals(body.get("sub"))

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.nimbusds.jose.util.JSONObjectUtils;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -30,6 +29,7 @@ import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
 import org.pcohandshake.testkit.aws.Provisioner;
 import org.pcohandshake.testkit.events.TestEvent;
+import org.pcohandshake.testkit.json.TestJson;
 import org.pcohandshake.testkit.login.LoginTokens;
 import org.pcohandshake.testkit.pco.PcoSimulator;
 import org.pcohandshake.testkit.sam.SamTemplate;
@@ -254,8 +254,8 @@ class AwsCallCountsIT {
 
   static Map<String, Object> json(APIGatewayV2HTTPResponse response) {
     try {
-      return JSONObjectUtils.parse(response.getBody());
-    } catch (java.text.ParseException e) {
+      return TestJson.object(response.getBody());
+    } catch (IllegalArgumentException e) {
       throw new AssertionError(response.getBody(), e);
     }
   }

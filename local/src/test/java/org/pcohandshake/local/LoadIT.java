@@ -3,7 +3,6 @@ package org.pcohandshake.local;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.SignedJWT;
 import java.io.IOException;
 import java.net.URI;
@@ -39,6 +38,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.pcohandshake.testkit.aws.Emulator;
+import org.pcohandshake.testkit.json.TestJson;
 import org.pcohandshake.testkit.login.LoginTokens;
 import org.pcohandshake.testkit.pco.PcoSimulator;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -387,7 +387,7 @@ class LoadIT {
         }
       }
       assertEquals(200, answer.status(), type + " answered " + answer.body());
-      return JSONObjectUtils.parse(answer.body());
+      return TestJson.object(answer.body());
     }
 
     private Hop tokenRequest(

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.nimbusds.jose.util.JSONObjectUtils;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -37,6 +36,7 @@ import org.pcohandshake.testkit.aws.ProvisionedStack;
 import org.pcohandshake.testkit.aws.Provisioner;
 import org.pcohandshake.testkit.events.TestEvent;
 import org.pcohandshake.testkit.fault.FaultProxy;
+import org.pcohandshake.testkit.json.TestJson;
 import org.pcohandshake.testkit.lambda.LocalContext;
 import org.pcohandshake.testkit.login.LoginTokens;
 import org.pcohandshake.testkit.pco.PcoSimulator;
@@ -384,8 +384,8 @@ final class Handshake implements AutoCloseable {
 
   static Map<String, Object> json(APIGatewayV2HTTPResponse response) {
     try {
-      return JSONObjectUtils.parse(response.getBody());
-    } catch (java.text.ParseException e) {
+      return TestJson.object(response.getBody());
+    } catch (IllegalArgumentException e) {
       throw new AssertionError("not JSON: " + response.getBody(), e);
     }
   }

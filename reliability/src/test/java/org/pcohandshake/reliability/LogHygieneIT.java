@@ -7,7 +7,6 @@ import static org.pcohandshake.testkit.fault.Operations.KMS_SIGN;
 import static org.pcohandshake.testkit.fault.Operations.TRANSACT_WRITE_ITEMS;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.nimbusds.jose.util.JSONObjectUtils;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +22,7 @@ import org.pcohandshake.log.Log;
 import org.pcohandshake.pco.PcoTokenVault;
 import org.pcohandshake.testkit.fault.Fault;
 import org.pcohandshake.testkit.fault.Rule;
+import org.pcohandshake.testkit.json.TestJson;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -195,7 +195,7 @@ class LogHygieneIT {
                                   "person",
                                   "1001")))
               .plaintext();
-      Map<String, Object> tokens = JSONObjectUtils.parse(plaintext.asUtf8String());
+      Map<String, Object> tokens = TestJson.object(plaintext.asUtf8String());
       scanner
           .watch("PCO access token", (String) tokens.get("access_token"))
           .watch("PCO refresh token", (String) tokens.get("refresh_token"));

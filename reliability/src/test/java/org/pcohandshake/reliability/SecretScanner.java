@@ -1,6 +1,5 @@
 package org.pcohandshake.reliability;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -9,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.pcohandshake.testkit.json.TestJson;
 
 /**
  * Scans captured log output for secrets: each watched value whole, URL-encoded, or any {@value
@@ -69,11 +69,11 @@ final class SecretScanner {
         continue;
       }
       try {
-        Object id = JSONObjectUtils.parse(lines[i]).get("requestId");
+        Object id = TestJson.object(lines[i]).get("requestId");
         if (!(id instanceof String text) || text.isBlank() || text.equals("-")) {
           findings.add(new Finding("no request id", i + 1));
         }
-      } catch (java.text.ParseException e) {
+      } catch (IllegalArgumentException e) {
         findings.add(new Finding("not JSON", i + 1));
       }
     }

@@ -1,10 +1,10 @@
 package org.pcohandshake.discovery;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.pcohandshake.config.Config;
+import org.pcohandshake.json.Json;
 
 /**
  * The authorization server metadata (RFC 8414), served unchanged as the OpenID Connect discovery
@@ -47,6 +47,6 @@ public final class ServerMetadata {
     // and OIDC libraries read it here
     metadata.put(
         "id_token_signing_alg_values_supported", List.of(config.accessTokenAlgorithm().name()));
-    return JSONObjectUtils.toJSONString(metadata);
+    return Json.write(metadata);
   }
 }

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.pcohandshake.json.Json;
 
 /**
  * Form or query parameters ({@code application/x-www-form-urlencoded}), keeping repeats so that
@@ -105,11 +106,8 @@ public final class Params {
     }
     if (type.equals("application/json")) {
       try {
-        Map<String, Object> json = com.nimbusds.jose.util.JSONObjectUtils.parse(http.body());
-        if (json == null) {
-          // an empty body, or the JSON literal null: no object to read parameters from
-          throw new BadRequestException(BadRequestException.Reason.MALFORMED);
-        }
+        // an empty body, the JSON literal null or any other value: no object to read from
+        Map<String, Object> json = Json.parseObject(http.body());
         Map<String, String> values = new LinkedHashMap<>();
         for (Map.Entry<String, Object> entry : json.entrySet()) {
           if (entry.getValue() instanceof String value) {
@@ -119,7 +117,7 @@ public final class Params {
           }
         }
         return Optional.of(of(values));
-      } catch (java.text.ParseException e) {
+      } catch (IllegalArgumentException e) {
         throw new BadRequestException(BadRequestException.Reason.MALFORMED);
       }
     }

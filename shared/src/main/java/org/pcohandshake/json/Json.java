@@ -9,16 +9,25 @@ import java.util.Map;
 /**
  * JSON (RFC 8259) read into plain values and written from them: objects are {@code Map<String,
  * Object>} (insertion order kept), arrays {@code List<Object>}, strings, {@code Boolean}, {@code
- * null}, and numbers as {@code Long} when integral, else {@code Double}.
+ * null}, and numbers as {@code Long} when integral and within a long's range, else {@code Double}.
  *
  * <p>It exists for the requests' hot path (API Gateway events, log lines, token responses, JWT
  * claims), where a reflective mapper costs hundreds of classes and milliseconds at a cold start.
- * Inputs are events from API Gateway, never larger than Lambda's 6 MB payload limit; nesting is
- * bounded.
+ *
+ * <p>The reader takes RFC 8259's grammar and nothing more: no leading zeros, a fraction or an
+ * exponent has digits, a backslash-u escape has exactly four hex digits, no trailing commas,
+ * comments, BOM, single quotes or raw control characters, exactly one value with only JSON
+ * whitespace around it. Where the RFC leaves the choice to the implementation it refuses: a
+ * repeated member name (a repeated OAuth parameter must be refused anyway), a string holding an
+ * unpaired surrogate, raw or escaped (it cannot be sent as UTF-8, and would hash as {@code '?'}), a
+ * number beyond a double's range, and more than {@value #MAX_DEPTH} nested arrays and objects. Its
+ * errors name the offset and the rule, never the input. The writer replaces an unpaired surrogate
+ * by U+FFFD, so every string it writes reads back.
  */
 public final class Json {
 
-  private static final int MAX_DEPTH = 32;
+  /** The most arrays and objects nested in one another that a text may hold. */
+  public static final int MAX_DEPTH = 32;
 
   private Json() {}
 
@@ -50,6 +59,35 @@ public final class Json {
       throw new IllegalArgumentException("not a JSON object");
     }
     return (Map<String, Object>) value;
+  }
+
+  /**
+   * A member that must be a string when present.
+   *
+   * @return the string, or null when the member is absent or JSON null
+   * @throws IllegalArgumentException when the member holds another kind of value
+   */
+  public static String string(Map<String, Object> object, String name) {
+    Object value = object.get(name);
+    if (value == null || value instanceof String) {
+      return (String) value;
+    }
+    throw new IllegalArgumentException("member is not a string");
+  }
+
+  /**
+   * A member that must be an object when present.
+   *
+   * @return the object, or null when the member is absent or JSON null
+   * @throws IllegalArgumentException when the member holds another kind of value
+   */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> object(Map<String, Object> object, String name) {
+    Object value = object.get(name);
+    if (value == null || value instanceof Map<?, ?>) {
+      return (Map<String, Object>) value;
+    }
+    throw new IllegalArgumentException("member is not an object");
   }
 
   /** Writes a value: a map, list, string, number, boolean or null, nested as needed. */
@@ -102,7 +140,10 @@ public final class Json {
     }
   }
 
-  /** Appends {@code s} as a JSON string, escaping quotes, backslashes and control characters. */
+  /**
+   * Appends {@code s} as a JSON string, escaping quotes, backslashes and control characters; an
+   * unpaired surrogate becomes U+FFFD.
+   */
   public static void quote(StringBuilder out, String s) {
     out.append('"');
     for (int i = 0; i < s.length(); i++) {
@@ -118,8 +159,14 @@ public final class Json {
         default -> {
           if (c < 0x20 || c == '\u2028' || c == '\u2029') {
             out.append(String.format("\\u%04x", (int) c));
-          } else {
+          } else if (!Character.isSurrogate(c)) {
             out.append(c);
+          } else if (Character.isHighSurrogate(c)
+              && i + 1 < s.length()
+              && Character.isLowSurrogate(s.charAt(i + 1))) {
+            out.append(c).append(s.charAt(++i));
+          } else {
+            out.append('\ufffd');
           }
         }
       }
@@ -135,10 +182,8 @@ public final class Json {
       this.text = text;
     }
 
+    /** A value inside {@code depth} arrays and objects. */
     Object value(int depth) {
-      if (depth > MAX_DEPTH) {
-        throw error("nested too deeply");
-      }
       if (pos >= text.length()) {
         throw error("unexpected end");
       }
@@ -160,6 +205,7 @@ public final class Json {
     }
 
     private Map<String, Object> object(int depth) {
+      enter(depth);
       Map<String, Object> map = new LinkedHashMap<>();
       pos++; // {
       skipWhitespace();
@@ -178,7 +224,7 @@ public final class Json {
         skipWhitespace();
         if (map.containsKey(name)) {
           // RFC 8259 leaves duplicates undefined; a repeated OAuth parameter must be refused anyway
-          throw error("duplicate member " + name);
+          throw error("duplicate member name");
         }
         map.put(name, value(depth + 1));
         skipWhitespace();
@@ -193,6 +239,7 @@ public final class Json {
     }
 
     private List<Object> array(int depth) {
+      enter(depth);
       List<Object> list = new ArrayList<>();
       pos++; // [
       skipWhitespace();
@@ -214,10 +261,17 @@ public final class Json {
       }
     }
 
+    private void enter(int depth) {
+      if (depth >= MAX_DEPTH) {
+        throw error("nested too deeply");
+      }
+    }
+
     private String string() {
       pos++; // opening quote
       StringBuilder out = null;
       int start = pos;
+      boolean surrogates = false;
       while (true) {
         if (pos >= text.length()) {
           throw error("unterminated string");
@@ -226,11 +280,16 @@ public final class Json {
         if (c == '"') {
           String plain = text.substring(start, pos);
           pos++;
-          return out == null ? plain : out.append(plain).toString();
+          String value = out == null ? plain : out.append(plain).toString();
+          if (surrogates && !pairedSurrogates(value)) {
+            throw error("unpaired surrogate");
+          }
+          return value;
         }
         if (c < 0x20) {
           throw error("control character in string");
         }
+        surrogates |= Character.isSurrogate(c);
         if (c == '\\') {
           if (out == null) {
             out = new StringBuilder();
@@ -246,15 +305,9 @@ public final class Json {
             case 'r' -> out.append('\r');
             case 't' -> out.append('\t');
             case 'u' -> {
-              if (pos + 4 > text.length()) {
-                throw error("bad \\u escape");
-              }
-              try {
-                out.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
-              } catch (NumberFormatException bad) {
-                throw error("bad \\u escape");
-              }
-              pos += 4;
+              char unit = hex4();
+              surrogates |= Character.isSurrogate(unit);
+              out.append(unit);
             }
             default -> throw error("bad escape");
           }
@@ -265,36 +318,89 @@ public final class Json {
       }
     }
 
+    /**
+     * RFC 8259: {@code [ "-" ] ( "0" / digit1-9 *DIGIT ) [ "." 1*DIGIT ] [ e [ sign ] 1*DIGIT ]}.
+     */
     private Object number() {
       int start = pos;
       if (peek() == '-') {
         pos++;
       }
+      if (peek() == '0') {
+        pos++;
+      } else {
+        digits();
+      }
       boolean integral = true;
-      while (pos < text.length()) {
-        char c = text.charAt(pos);
-        if (c >= '0' && c <= '9') {
+      if (pos < text.length() && text.charAt(pos) == '.') {
+        integral = false;
+        pos++;
+        digits();
+      }
+      if (pos < text.length() && (text.charAt(pos) == 'e' || text.charAt(pos) == 'E')) {
+        integral = false;
+        pos++;
+        if (pos < text.length() && (text.charAt(pos) == '+' || text.charAt(pos) == '-')) {
           pos++;
-        } else if (c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
-          integral = false;
-          pos++;
-        } else {
-          break;
         }
+        digits();
       }
       String literal = text.substring(start, pos);
-      try {
-        if (integral && literal.length() < 19) {
+      if (integral) {
+        try {
           return Long.parseLong(literal);
+        } catch (NumberFormatException beyondLong) {
+          // an integer beyond a long's range is read as a double, as other readers do
         }
-        double d = Double.parseDouble(literal);
-        if (Double.isInfinite(d)) {
-          throw error("number out of range");
-        }
-        return d;
-      } catch (NumberFormatException e) {
-        throw error("bad number");
       }
+      double d = Double.parseDouble(literal);
+      if (Double.isInfinite(d)) {
+        throw error("number out of range");
+      }
+      return d;
+    }
+
+    /** One or more ASCII digits. */
+    private void digits() {
+      int start = pos;
+      while (pos < text.length() && text.charAt(pos) >= '0' && text.charAt(pos) <= '9') {
+        pos++;
+      }
+      if (pos == start) {
+        throw error("expected a digit");
+      }
+    }
+
+    /** Whether every surrogate in {@code s} is half of a pair (the string is UTF-16). */
+    private static boolean pairedSurrogates(String s) {
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        if (Character.isHighSurrogate(c)
+            && i + 1 < s.length()
+            && Character.isLowSurrogate(s.charAt(i + 1))) {
+          i++;
+        } else if (Character.isSurrogate(c)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** Exactly four hex digits, as one UTF-16 unit. */
+    private char hex4() {
+      if (pos + 4 > text.length()) {
+        throw error("bad \\u escape");
+      }
+      int unit = 0;
+      for (int i = 0; i < 4; i++) {
+        int digit = Character.digit(text.charAt(pos + i), 16);
+        if (digit < 0 || text.charAt(pos + i) > 'f') {
+          throw error("bad \\u escape");
+        }
+        unit = unit * 16 + digit;
+      }
+      pos += 4;
+      return (char) unit;
     }
 
     private Object literal(String word, Object value) {

@@ -1,6 +1,5 @@
 package org.pcohandshake.pco;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,6 +19,7 @@ import java.util.function.Supplier;
 import org.pcohandshake.aws.AwsClients;
 import org.pcohandshake.config.Config;
 import org.pcohandshake.http.Params;
+import org.pcohandshake.json.Json;
 import org.pcohandshake.metrics.Metrics;
 import org.pcohandshake.pco.PcoException.Kind;
 import org.pcohandshake.secrets.SecretCache;
@@ -200,8 +200,8 @@ public final class PcoClient {
   static PcoTokens parseTokens(String operation, int status, String body, Instant requestedAt) {
     if (status >= 200 && status < 300) {
       try {
-        Map<String, Object> json = JSONObjectUtils.parse(body, MAX_BODY_BYTES);
-        String access = JSONObjectUtils.getString(json, "access_token");
+        Map<String, Object> json = answer(body);
+        String access = Json.string(json, "access_token");
         if (access == null || access.isEmpty()) {
           throw new ParseException("no access_token", 0);
         }
@@ -232,11 +232,10 @@ public final class PcoClient {
       throw new PcoException(classify(status), "me", status);
     }
     try {
-      Map<String, Object> json = JSONObjectUtils.parse(body, MAX_BODY_BYTES);
-      Map<String, Object> data = JSONObjectUtils.getJSONObject(json, "data");
-      Map<String, Object> meta = JSONObjectUtils.getJSONObject(json, "meta");
-      Map<String, Object> parent =
-          meta == null ? null : JSONObjectUtils.getJSONObject(meta, "parent");
+      Map<String, Object> json = answer(body);
+      Map<String, Object> data = Json.object(json, "data");
+      Map<String, Object> meta = Json.object(json, "meta");
+      Map<String, Object> parent = meta == null ? null : Json.object(meta, "parent");
       if (data == null || parent == null) {
         throw new ParseException("no data or meta.parent", 0);
       }
@@ -246,7 +245,7 @@ public final class PcoClient {
       }
       String personId = id(data.get("id"));
       String organizationId = id(parent.get("id"));
-      Map<String, Object> attributes = JSONObjectUtils.getJSONObject(data, "attributes");
+      Map<String, Object> attributes = Json.object(data, "attributes");
       String name = "";
       if (attributes != null) {
         name = optionalString(attributes, "name").strip();
@@ -276,14 +275,13 @@ public final class PcoClient {
           status == 401 ? Kind.UNAUTHORIZED : classify(status), "organization", status);
     }
     try {
-      Map<String, Object> data =
-          JSONObjectUtils.getJSONObject(JSONObjectUtils.parse(body, MAX_BODY_BYTES), "data");
+      Map<String, Object> data = Json.object(answer(body), "data");
       if (data == null
           || !"Organization".equals(data.get("type"))
           || !organizationId.equals(id(data.get("id")))) {
         return "";
       }
-      Map<String, Object> attributes = JSONObjectUtils.getJSONObject(data, "attributes");
+      Map<String, Object> attributes = Json.object(data, "attributes");
       String name = attributes == null ? "" : optionalString(attributes, "name").strip();
       return name.length() > MAX_NAME_LENGTH ? name.substring(0, MAX_NAME_LENGTH) : name;
     } catch (ParseException | RuntimeException e) {
@@ -309,17 +307,23 @@ public final class PcoClient {
   /** The OAuth {@code error} code of an error answer, or empty. */
   static String oauthError(String body) {
     try {
-      String error =
-          JSONObjectUtils.getString(JSONObjectUtils.parse(body, MAX_BODY_BYTES), "error");
+      String error = Json.string(answer(body), "error");
       return error == null ? "" : error;
-    } catch (ParseException | RuntimeException e) {
+    } catch (RuntimeException e) {
       return "";
     }
   }
 
-  private static String optionalString(Map<String, Object> json, String name)
-      throws ParseException {
-    String value = JSONObjectUtils.getString(json, name);
+  /** An answer's JSON object; answers are read up to {@link #MAX_BODY_BYTES} anyway. */
+  private static Map<String, Object> answer(String body) {
+    if (body.length() > MAX_BODY_BYTES) {
+      throw new IllegalArgumentException("answer too large");
+    }
+    return Json.parseObject(body);
+  }
+
+  private static String optionalString(Map<String, Object> json, String name) {
+    String value = Json.string(json, name);
     return value == null ? "" : value;
   }
 

@@ -1,12 +1,11 @@
 package org.pcohandshake.pco;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
-import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.pcohandshake.json.Json;
 
 /**
  * A Planning Center token pair. {@link #toString()} never shows the tokens.
@@ -62,7 +61,7 @@ public record PcoTokens(String accessToken, String refreshToken, Instant expires
     json.put("refresh_token", refreshToken);
     json.put("expires_at", expiresAt.getEpochSecond());
     json.put("scope", scope);
-    return JSONObjectUtils.toJSONString(json);
+    return Json.write(json);
   }
 
   /**
@@ -72,22 +71,21 @@ public record PcoTokens(String accessToken, String refreshToken, Instant expires
    */
   static PcoTokens fromJson(String text) {
     try {
-      Map<String, Object> json = JSONObjectUtils.parse(text);
-      if (JSONObjectUtils.getInt(json, "v") != FORMAT) {
+      Map<String, Object> json = Json.parseObject(text);
+      if (!(json.get("v") instanceof Long v && v == FORMAT)) {
         throw new IllegalArgumentException("unknown token blob format");
       }
-      String access = JSONObjectUtils.getString(json, "access_token");
-      String refresh = JSONObjectUtils.getString(json, "refresh_token");
-      String scope = JSONObjectUtils.getString(json, "scope");
-      if (access == null || refresh == null || scope == null || !json.containsKey("expires_at")) {
+      String access = Json.string(json, "access_token");
+      String refresh = Json.string(json, "refresh_token");
+      String scope = Json.string(json, "scope");
+      if (access == null
+          || refresh == null
+          || scope == null
+          || !(json.get("expires_at") instanceof Long expiresAt)) {
         throw new IllegalArgumentException("incomplete token blob");
       }
-      return new PcoTokens(
-          access,
-          refresh,
-          Instant.ofEpochSecond(JSONObjectUtils.getLong(json, "expires_at")),
-          scope);
-    } catch (ParseException | RuntimeException e) {
+      return new PcoTokens(access, refresh, Instant.ofEpochSecond(expiresAt), scope);
+    } catch (RuntimeException e) {
       throw new IllegalArgumentException("unreadable token blob");
     }
   }

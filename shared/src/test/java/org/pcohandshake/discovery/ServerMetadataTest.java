@@ -3,18 +3,18 @@ package org.pcohandshake.discovery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.pcohandshake.config.Config;
 import org.pcohandshake.config.TestConfigs;
+import org.pcohandshake.testkit.json.TestJson;
 
 class ServerMetadataTest {
 
   @Test
   void metadata_namesIssuerEndpointsAndCapabilities() throws Exception {
-    Map<String, Object> doc = JSONObjectUtils.parse(ServerMetadata.json(TestConfigs.config()));
+    Map<String, Object> doc = TestJson.object(ServerMetadata.json(TestConfigs.config()));
     assertEquals("https://auth.example.org", doc.get("issuer"));
     assertEquals("https://auth.example.org/oauth/authorize", doc.get("authorization_endpoint"));
     assertEquals("https://auth.example.org/oauth/token", doc.get("token_endpoint"));
@@ -37,7 +37,7 @@ class ServerMetadataTest {
   @Test
   void signingAlgorithm_isTheConfiguredOne_only() throws Exception {
     Map<String, Object> doc =
-        JSONObjectUtils.parse(
+        TestJson.object(
             ServerMetadata.json(TestConfigs.with(Config.ACCESS_TOKEN_ALGORITHM, "RS256")));
     assertEquals(List.of("RS256"), doc.get("id_token_signing_alg_values_supported"));
   }
@@ -45,8 +45,7 @@ class ServerMetadataTest {
   @Test
   void scopes_arePublished_whenConfigured() throws Exception {
     Map<String, Object> doc =
-        JSONObjectUtils.parse(
-            ServerMetadata.json(TestConfigs.with(Config.SCOPES, "people services")));
+        TestJson.object(ServerMetadata.json(TestConfigs.with(Config.SCOPES, "people services")));
     assertEquals(List.of("people", "services"), doc.get("scopes_supported"));
   }
 }

@@ -3,10 +3,10 @@ package org.pcohandshake.error;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.pcohandshake.http.HttpResponse;
+import org.pcohandshake.testkit.json.TestJson;
 
 class ErrorCatalogTest {
 
@@ -24,7 +24,7 @@ class ErrorCatalogTest {
     assertEquals(400, response.status());
     assertEquals("no-store", response.headers().get("cache-control"));
     assertEquals("no-cache", response.headers().get("pragma"));
-    Map<String, Object> body = JSONObjectUtils.parse(response.body());
+    Map<String, Object> body = TestJson.object(response.body());
     assertEquals("invalid_grant", body.get("error"));
   }
 

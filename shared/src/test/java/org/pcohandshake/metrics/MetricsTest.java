@@ -3,7 +3,6 @@ package org.pcohandshake.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.pcohandshake.testkit.json.TestJson;
 
 class MetricsTest {
 
@@ -36,12 +36,12 @@ class MetricsTest {
   @Test
   void everyEvent_isValidJson_withTheMetricAsATopLevelCount() throws Exception {
     for (Metrics.Event event : Metrics.Event.values()) {
-      Map<String, Object> json = JSONObjectUtils.parse(Metrics.line(event, "local", 42L));
+      Map<String, Object> json = TestJson.object(Metrics.line(event, "local", 42L));
       assertEquals(1L, ((Number) json.get(event.name())).longValue(), event.name());
       assertEquals("local", json.get("Function"));
-      Map<String, Object> aws = JSONObjectUtils.getJSONObject(json, "_aws");
+      Map<String, Object> aws = TestJson.object(json, "_aws");
       assertEquals(42L, ((Number) aws.get("Timestamp")).longValue());
-      List<Object> directives = JSONObjectUtils.getJSONArray(aws, "CloudWatchMetrics");
+      List<Object> directives = TestJson.array(aws, "CloudWatchMetrics");
       assertEquals(1, directives.size());
       @SuppressWarnings("unchecked")
       Map<String, Object> directive = (Map<String, Object>) directives.get(0);
@@ -58,7 +58,7 @@ class MetricsTest {
     assertEquals("local", Metrics.functionName(" "));
     assertEquals("fn", Metrics.functionName("fn"));
     String odd = "a\"b\\c\nd";
-    Map<String, Object> json = JSONObjectUtils.parse(Metrics.line(Metrics.Event.PcoError, odd, 1L));
+    Map<String, Object> json = TestJson.object(Metrics.line(Metrics.Event.PcoError, odd, 1L));
     assertEquals(odd, json.get("Function"));
   }
 

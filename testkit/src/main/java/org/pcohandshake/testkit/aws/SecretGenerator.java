@@ -1,11 +1,10 @@
 package org.pcohandshake.testkit.aws;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
 import java.security.SecureRandom;
-import java.text.ParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.pcohandshake.testkit.json.TestJson;
 
 /**
  * Generates a secret value like CloudFormation's {@code GenerateSecretString}, always alphanumeric
@@ -62,10 +61,10 @@ final class SecretGenerator {
       return value;
     }
     try {
-      Map<String, Object> json = new LinkedHashMap<>(JSONObjectUtils.parse(template.toString()));
+      Map<String, Object> json = new LinkedHashMap<>(TestJson.object(template.toString()));
       json.put(key.toString(), value);
-      return JSONObjectUtils.toJSONString(json);
-    } catch (ParseException e) {
+      return TestJson.write(json);
+    } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           where + ": SecretStringTemplate is not a JSON object: " + e.getMessage(), e);
     }

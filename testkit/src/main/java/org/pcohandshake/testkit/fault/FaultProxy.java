@@ -1,6 +1,5 @@
 package org.pcohandshake.testkit.fault;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -28,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.pcohandshake.testkit.fault.Operations.Service;
+import org.pcohandshake.testkit.json.TestJson;
 
 /**
  * A small HTTP/1.1 proxy on 127.0.0.1 in front of one upstream (the AWS emulator, or the PCO
@@ -563,15 +563,14 @@ public final class FaultProxy implements AutoCloseable {
         "Message",
         "Transaction cancelled, please refer cancellation reasons for specific reasons " + codes);
     body.put("CancellationReasons", reasons);
-    return new Answer(
-        400, "application/x-amz-json-1.0", Map.of(), JSONObjectUtils.toJSONString(body));
+    return new Answer(400, "application/x-amz-json-1.0", Map.of(), TestJson.write(body));
   }
 
   private static int itemCount(String requestBody) {
     try {
-      Object items = JSONObjectUtils.parse(requestBody).get("TransactItems");
+      Object items = TestJson.object(requestBody).get("TransactItems");
       return items instanceof List<?> list ? list.size() : 1;
-    } catch (java.text.ParseException e) {
+    } catch (IllegalArgumentException e) {
       return 1;
     }
   }
@@ -581,7 +580,7 @@ public final class FaultProxy implements AutoCloseable {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("__type", type);
     body.put(messageField, message);
-    return new Answer(status, contentType, Map.of(), JSONObjectUtils.toJSONString(body));
+    return new Answer(status, contentType, Map.of(), TestJson.write(body));
   }
 
   private static void writeAnswer(OutputStream out, Answer answer) throws IOException {

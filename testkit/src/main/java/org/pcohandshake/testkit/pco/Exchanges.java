@@ -1,6 +1,5 @@
 package org.pcohandshake.testkit.pco;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -11,7 +10,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -20,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
+import org.pcohandshake.testkit.json.TestJson;
 
 /** Request parsing and response writing shared by the simulator's handlers. */
 final class Exchanges {
@@ -87,13 +86,13 @@ final class Exchanges {
     if (contentType != null && contentType.toLowerCase().startsWith("application/json")) {
       try {
         Map<String, List<String>> values = new LinkedHashMap<>();
-        for (Map.Entry<String, Object> e : JSONObjectUtils.parse(body).entrySet()) {
+        for (Map.Entry<String, Object> e : TestJson.object(body).entrySet()) {
           if (e.getValue() != null) {
             values.put(e.getKey(), List.of(String.valueOf(e.getValue())));
           }
         }
         return new Params(values);
-      } catch (ParseException notJson) {
+      } catch (IllegalArgumentException notJson) {
         return Params.EMPTY;
       }
     }
@@ -284,7 +283,7 @@ final class Exchanges {
     exchange.getResponseHeaders().set("Cache-Control", "no-store");
     exchange.getResponseHeaders().set("Pragma", "no-cache");
     headers.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
-    send(exchange, status, JSONObjectUtils.toJSONString(json));
+    send(exchange, status, TestJson.write(json));
   }
 
   static void sendHtml(HttpExchange exchange, int status, String html, String... setCookies)

@@ -1,17 +1,16 @@
 package org.pcohandshake.testkit.pco;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.text.ParseException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.pcohandshake.testkit.json.TestJson;
 import org.pcohandshake.testkit.pco.AddonResult.Outcome;
 import org.pcohandshake.testkit.pco.Exchanges.Params;
 
@@ -368,8 +367,8 @@ final class SimulatedAddon {
 
   private static Map<String, Object> parse(String body) {
     try {
-      return JSONObjectUtils.parse(body);
-    } catch (ParseException notAnObject) {
+      return TestJson.object(body);
+    } catch (IllegalArgumentException notAnObject) {
       return Map.of();
     }
   }

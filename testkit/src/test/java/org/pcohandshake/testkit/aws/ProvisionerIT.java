@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyFactory;
 import java.security.PublicKey;
@@ -16,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.pcohandshake.testkit.json.TestJson;
 import org.pcohandshake.testkit.sam.SamFunction;
 import org.pcohandshake.testkit.sam.SamResource;
 import org.pcohandshake.testkit.sam.SamTemplate;
@@ -311,7 +311,7 @@ class ProvisionerIT {
           provisioned.physicalId("Key"),
           kms.describeKey(b -> b.keyId(alias)).keyMetadata().keyId());
     }
-    Map<String, Object> credentials = JSONObjectUtils.parse(provisioned.secretValue("Credentials"));
+    Map<String, Object> credentials = TestJson.object(provisioned.secretValue("Credentials"));
     assertEquals("app", credentials.get("username"));
     assertEquals(24, credentials.get("password").toString().length());
   }

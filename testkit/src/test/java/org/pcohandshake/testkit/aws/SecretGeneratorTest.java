@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.pcohandshake.testkit.json.TestJson;
 
 class SecretGeneratorTest {
 
@@ -47,7 +47,7 @@ class SecretGeneratorTest {
                 "GenerateStringKey", "password",
                 "PasswordLength", "20"),
             "test");
-    Map<String, Object> json = JSONObjectUtils.parse(value);
+    Map<String, Object> json = TestJson.object(value);
     assertEquals("admin", json.get("username"));
     assertEquals(20, ((String) json.get("password")).length());
   }

@@ -1,16 +1,15 @@
 package org.pcohandshake.testkit.pco;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.text.ParseException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.pcohandshake.testkit.json.TestJson;
 
 /** A small HTTP client for the tests: redirects off, answers as text. */
 final class SimHttp implements AutoCloseable {
@@ -55,8 +54,8 @@ final class SimHttp implements AutoCloseable {
     return Exchanges.basicAuthorization(id, secret);
   }
 
-  static Map<String, Object> json(HttpResponse<String> response) throws ParseException {
-    return JSONObjectUtils.parse(response.body());
+  static Map<String, Object> json(HttpResponse<String> response) {
+    return TestJson.object(response.body());
   }
 
   static String location(HttpResponse<String> response) {

@@ -1,6 +1,5 @@
 package org.pcohandshake.fn.discovery;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,6 +14,7 @@ import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.grant.Grant;
 import org.pcohandshake.link.PcoLink;
 import org.pcohandshake.testkit.aws.Emulator;
+import org.pcohandshake.testkit.json.TestJson;
 import org.pcohandshake.token.AccessTokens;
 
 /** Fixtures: access tokens signed by a KMS key as the token function signs them, and HTTP GETs. */
@@ -72,6 +72,6 @@ final class Issuing {
   }
 
   static Map<String, Object> json(HttpResponse<String> response) throws Exception {
-    return JSONObjectUtils.parse(response.body());
+    return TestJson.object(response.body());
   }
 }

@@ -18,7 +18,6 @@ import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
-import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
@@ -52,6 +51,7 @@ import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
 import org.pcohandshake.testkit.aws.Provisioner;
 import org.pcohandshake.testkit.http.LocalApi;
+import org.pcohandshake.testkit.json.TestJson;
 import org.pcohandshake.testkit.sam.SamTemplate;
 import org.pcohandshake.verify.AccessTokenVerifier;
 import org.pcohandshake.verify.Verification;
@@ -118,7 +118,7 @@ class Rs256DiscoveryIT {
   @Test
   void jwks_servesTheKmsRsaKey_asAnRs256SigningJwk() throws Exception {
     String body = Issuing.get(api.uri(Config.JWKS_PATH)).body();
-    List<Object> raw = JSONObjectUtils.getJSONArray(JSONObjectUtils.parse(body), "keys");
+    List<Object> raw = TestJson.array(TestJson.object(body), "keys");
     assertEquals(1, raw.size());
     @SuppressWarnings("unchecked")
     Map<String, Object> members = (Map<String, Object>) raw.get(0);

@@ -1,6 +1,5 @@
 package org.pcohandshake.fn.exampleapi;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +9,7 @@ import org.pcohandshake.cors.CorsPolicy;
 import org.pcohandshake.http.HttpRequest;
 import org.pcohandshake.http.HttpResponse;
 import org.pcohandshake.http.HttpService;
+import org.pcohandshake.json.Json;
 import org.pcohandshake.verify.AccessTokenClaims;
 import org.pcohandshake.verify.AccessTokenVerifier;
 import org.pcohandshake.verify.Verification;
@@ -82,6 +82,6 @@ final class MeEndpoint implements HttpService {
     body.put("scope", claims.scope());
     body.put("pco_organization_id", claims.pcoOrganizationId().orElse(null));
     body.put("pco_person_id", claims.pcoPersonId().orElse(null));
-    return JSONObjectUtils.toJSONString(body);
+    return Json.write(body);
   }
 }

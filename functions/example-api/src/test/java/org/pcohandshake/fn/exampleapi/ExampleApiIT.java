@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.nimbusds.jose.util.JSONObjectUtils;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,6 +28,7 @@ import org.pcohandshake.testkit.aws.ProvisionedStack;
 import org.pcohandshake.testkit.aws.Provisioner;
 import org.pcohandshake.testkit.events.TestEvent;
 import org.pcohandshake.testkit.http.LocalApi;
+import org.pcohandshake.testkit.json.TestJson;
 import org.pcohandshake.testkit.sam.SamTemplate;
 import org.pcohandshake.testkit.time.MutableClock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -100,7 +100,7 @@ class ExampleApiIT {
             "redirect_uri",
             REDIRECT);
     assertEquals(200, response.statusCode(), response.body());
-    return JSONObjectUtils.parse(response.body());
+    return TestJson.object(response.body());
   }
 
   static HttpResponse<String> postForm(String path, String... pairs) throws Exception {
@@ -164,7 +164,7 @@ class ExampleApiIT {
     Map<String, Object> tokens = authorize();
     HttpResponse<String> response = meWith((String) tokens.get("access_token"));
     assertEquals(200, response.statusCode(), response.body());
-    Map<String, Object> body = JSONObjectUtils.parse(response.body());
+    Map<String, Object> body = TestJson.object(response.body());
     assertEquals("user-42", body.get("sub"));
     assertEquals(clientId, body.get("client_id"));
     assertEquals("people", body.get("scope"));
@@ -264,7 +264,7 @@ class ExampleApiIT {
             "refresh_token",
             (String) tokens.get("refresh_token"));
     assertEquals(400, refresh.statusCode());
-    assertEquals("invalid_grant", JSONObjectUtils.parse(refresh.body()).get("error"));
+    assertEquals("invalid_grant", TestJson.object(refresh.body()).get("error"));
     assertInvalidToken(meWith(accessToken));
   }
 
@@ -279,8 +279,8 @@ class ExampleApiIT {
             "refresh_token",
             "refresh_token",
             (String) tokens.get("refresh_token"));
-    String newerAccessToken = (String) JSONObjectUtils.parse(rotated.body()).get("access_token");
-    String newerRefreshToken = (String) JSONObjectUtils.parse(rotated.body()).get("refresh_token");
+    String newerAccessToken = (String) TestJson.object(rotated.body()).get("access_token");
+    String newerRefreshToken = (String) TestJson.object(rotated.body()).get("refresh_token");
 
     assertEquals(200, postForm("/oauth/revoke", "token", accessToken).statusCode());
 

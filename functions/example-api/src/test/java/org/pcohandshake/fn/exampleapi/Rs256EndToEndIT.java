@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.SignedJWT;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -34,6 +33,7 @@ import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
 import org.pcohandshake.testkit.aws.Provisioner;
 import org.pcohandshake.testkit.http.LocalApi;
+import org.pcohandshake.testkit.json.TestJson;
 import org.pcohandshake.testkit.sam.SamTemplate;
 import org.pcohandshake.token.AccessTokens;
 
@@ -157,7 +157,7 @@ class Rs256EndToEndIT {
             "redirect_uri",
             REDIRECT);
     assertEquals(200, response.statusCode(), response.body());
-    return JSONObjectUtils.parse(response.body());
+    return TestJson.object(response.body());
   }
 
   /** A token signed by {@code keyId} in {@code algorithm} for {@code api}'s issuer and audience. */
@@ -223,13 +223,13 @@ class Rs256EndToEndIT {
 
     HttpResponse<String> response = me(rs256, accessToken);
     assertEquals(200, response.statusCode(), response.body());
-    Map<String, Object> body = JSONObjectUtils.parse(response.body());
+    Map<String, Object> body = TestJson.object(response.body());
     assertEquals("user-42", body.get("sub"));
     assertEquals("org-9", body.get("pco_organization_id"));
     assertEquals("person-8", body.get("pco_person_id"));
 
     Map<String, Object> metadata =
-        JSONObjectUtils.parse(
+        TestJson.object(
             HTTP.send(
                     HttpRequest.newBuilder(rs256.uri("/.well-known/openid-configuration")).build(),
                     HttpResponse.BodyHandlers.ofString())

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.nimbusds.jose.util.JSONObjectUtils;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +37,7 @@ import org.pcohandshake.link.PcoLink;
 import org.pcohandshake.link.PendingLink;
 import org.pcohandshake.log.Log;
 import org.pcohandshake.testkit.events.TestEvent;
+import org.pcohandshake.testkit.json.TestJson;
 import org.pcohandshake.testkit.lambda.HttpApiEventJson;
 import org.pcohandshake.testkit.pco.Fault;
 import org.pcohandshake.testkit.pco.PcoSimulator;
@@ -193,7 +193,7 @@ class PcoCompleteHandlerIT {
                                   "person",
                                   "1001")))
               .plaintext();
-      plaintext = JSONObjectUtils.parse(decrypted.asUtf8String());
+      plaintext = TestJson.object(decrypted.asUtf8String());
     }
     String accessToken = (String) plaintext.get("access_token");
     String refreshToken = (String) plaintext.get("refresh_token");

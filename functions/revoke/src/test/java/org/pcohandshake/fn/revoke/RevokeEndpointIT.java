@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.nimbusds.jose.util.JSONObjectUtils;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +22,7 @@ import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
 import org.pcohandshake.testkit.aws.Provisioner;
 import org.pcohandshake.testkit.events.TestEvent;
+import org.pcohandshake.testkit.json.TestJson;
 import org.pcohandshake.testkit.sam.SamTemplate;
 import org.pcohandshake.testkit.time.MutableClock;
 import org.pcohandshake.token.AccessTokens;
@@ -116,7 +116,7 @@ class RevokeEndpointIT {
   static void assertError(APIGatewayV2HTTPResponse response, int status, String error)
       throws Exception {
     assertEquals(status, response.getStatusCode(), response.getBody());
-    assertEquals(error, JSONObjectUtils.parse(response.getBody()).get("error"));
+    assertEquals(error, TestJson.object(response.getBody()).get("error"));
     assertEquals("no-store", response.getHeaders().get("cache-control"));
     assertTrue(response.getHeaders().get("content-type").startsWith("application/json"));
   }

@@ -9,7 +9,6 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
-import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.security.KeyFactory;
@@ -32,6 +31,7 @@ import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
 import org.pcohandshake.testkit.aws.Provisioner;
 import org.pcohandshake.testkit.events.TestEvent;
+import org.pcohandshake.testkit.json.TestJson;
 import org.pcohandshake.testkit.sam.SamTemplate;
 import org.pcohandshake.testkit.time.MutableClock;
 
@@ -109,7 +109,7 @@ class Rs256TokenIT {
   }
 
   static Map<String, Object> json(APIGatewayV2HTTPResponse response) throws Exception {
-    return JSONObjectUtils.parse(response.getBody());
+    return TestJson.object(response.getBody());
   }
 
   static RSAPublicKey kmsPublicKey(String keyId) throws Exception {

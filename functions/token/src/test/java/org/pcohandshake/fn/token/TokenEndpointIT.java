@@ -10,7 +10,6 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.security.KeyFactory;
@@ -38,6 +37,7 @@ import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
 import org.pcohandshake.testkit.aws.Provisioner;
 import org.pcohandshake.testkit.events.TestEvent;
+import org.pcohandshake.testkit.json.TestJson;
 import org.pcohandshake.testkit.sam.SamTemplate;
 import org.pcohandshake.testkit.time.MutableClock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -138,8 +138,8 @@ class TokenEndpointIT {
 
   static Map<String, Object> json(APIGatewayV2HTTPResponse response) {
     try {
-      return JSONObjectUtils.parse(response.getBody());
-    } catch (java.text.ParseException e) {
+      return TestJson.object(response.getBody());
+    } catch (IllegalArgumentException e) {
       throw new AssertionError("not JSON: " + response.getBody(), e);
     }
   }
@@ -197,7 +197,7 @@ class TokenEndpointIT {
   @Test
   void jsonBody_isAcceptedToo() {
     String body =
-        JSONObjectUtils.toJSONString(
+        TestJson.write(
             Map.of(
                 "grant_type", "authorization_code",
                 "code", seedCode(),
