@@ -154,34 +154,34 @@ public final class PcoSimulator implements AutoCloseable {
 
     /** Sets the PCO client id and secret (the integrator's OAuth application at PCO). */
     public Settings withPcoClient(String clientId, String clientSecret) {
-      return withPcoClientId(clientId).withPcoClientSecret(clientSecret);
+      return with(
+          b -> {
+            b.pcoClientId = clientId;
+            b.pcoClientSecret = clientSecret;
+          });
     }
 
     /** Sets config.yaml's {@code identifier} and {@code secret}. */
     public Settings withIntegratorClient(String clientId, String clientSecret) {
-      return withIntegratorClientId(clientId).withIntegratorClientSecret(clientSecret);
+      return with(
+          b -> {
+            b.integratorClientId = clientId;
+            b.integratorClientSecret = clientSecret;
+          });
     }
 
     /** Sets the simulated person. */
     public Settings withPerson(String id, String firstName, String lastName) {
-      return withPerson(new SimulatedPerson(id, firstName, lastName));
+      return with(b -> b.person = new SimulatedPerson(id, firstName, lastName));
     }
 
     /** Sets the simulated organization. */
     public Settings withOrganization(String id, String name) {
-      return withOrganization(new SimulatedOrganization(id, name));
+      return with(b -> b.organization = new SimulatedOrganization(id, name));
     }
 
     public Settings withPort(int value) {
       return with(b -> b.port = value);
-    }
-
-    public Settings withPcoClientId(String value) {
-      return with(b -> b.pcoClientId = value);
-    }
-
-    public Settings withPcoClientSecret(String value) {
-      return with(b -> b.pcoClientSecret = value);
     }
 
     public Settings withOauthApplicationId(String value) {
@@ -208,14 +208,6 @@ public final class PcoSimulator implements AutoCloseable {
       return with(b -> b.apiUrl = value);
     }
 
-    public Settings withIntegratorClientId(String value) {
-      return with(b -> b.integratorClientId = value);
-    }
-
-    public Settings withIntegratorClientSecret(String value) {
-      return with(b -> b.integratorClientSecret = value);
-    }
-
     public Settings withIntegratorClientAuth(ClientAuthentication value) {
       return with(b -> b.integratorClientAuth = value);
     }
@@ -226,14 +218,6 @@ public final class PcoSimulator implements AutoCloseable {
 
     public Settings withApiOrigin(String value) {
       return with(b -> b.apiOrigin = value);
-    }
-
-    public Settings withPerson(SimulatedPerson value) {
-      return with(b -> b.person = value);
-    }
-
-    public Settings withOrganization(SimulatedOrganization value) {
-      return with(b -> b.organization = value);
     }
 
     public Settings withAccessTokenLifetime(Duration value) {
