@@ -107,7 +107,7 @@ public final class Emulator implements AutoCloseable {
     return EmulatorChoice.choose(
         settings,
         findMotoServer(settings.environment(), ProjectRoot.tryFind()),
-        () -> DockerProbe.probe(settings));
+        () -> LocalStackLauncher.docker());
   }
 
   /** Starts (or, for an endpoint, just uses) what {@code choice} names. */

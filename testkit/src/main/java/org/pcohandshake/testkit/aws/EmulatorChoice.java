@@ -64,6 +64,25 @@ public sealed interface EmulatorChoice {
   /** Start LocalStack from {@code image} through Testcontainers, on the engine at dockerHost. */
   record LocalStack(String image, String dockerHost, String reason) implements EmulatorChoice {}
 
+  /**
+   * Whether a Docker engine answers, as Testcontainers' own discovery finds it.
+   *
+   * @param answers true when an engine answered
+   * @param detail the engine that answered (e.g. {@code unix:///var/run/docker.sock}), or why none
+   */
+  record Docker(boolean answers, String detail) {
+
+    /** An engine answered at {@code host}. */
+    public static Docker answering(String host) {
+      return new Docker(true, host);
+    }
+
+    /** No engine answered; {@code detail} says why. */
+    public static Docker none(String detail) {
+      return new Docker(false, detail);
+    }
+  }
+
   /** Nothing to use; {@code message} says exactly what to install or set. */
   record Unavailable(String message) implements EmulatorChoice {
     @Override
@@ -81,7 +100,7 @@ public sealed interface EmulatorChoice {
    *     (moto missing, or LocalStack forced), so nothing touches Docker otherwise
    */
   static EmulatorChoice choose(
-      EmulatorSettings settings, Optional<Path> motoServer, Supplier<DockerProbe.Status> docker) {
+      EmulatorSettings settings, Optional<Path> motoServer, Supplier<Docker> docker) {
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(motoServer, "motoServer");
     Objects.requireNonNull(docker, "docker");
@@ -116,7 +135,7 @@ public sealed interface EmulatorChoice {
   private static EmulatorChoice auto(
       EmulatorSettings settings,
       Optional<Path> motoServer,
-      Supplier<DockerProbe.Status> docker,
+      Supplier<Docker> docker,
       String prefix) {
     Optional<EmulatorChoice> endpoint =
         endpoint(settings, prefix + EmulatorSettings.ENDPOINT_VARIABLE + " is set");
@@ -128,7 +147,7 @@ public sealed interface EmulatorChoice {
           motoServer.get(),
           prefix + EmulatorSettings.ENDPOINT_VARIABLE + " is not set and moto_server is installed");
     }
-    DockerProbe.Status status = docker.get();
+    Docker status = docker.get();
     if (status.answers()) {
       return new LocalStack(
           settings.localStackImage(),
@@ -203,10 +222,7 @@ public sealed interface EmulatorChoice {
   }
 
   private static EmulatorChoice localStack(
-      EmulatorSettings settings,
-      DockerProbe.Status status,
-      String reason,
-      EmulatorSettings.Forced forced) {
+      EmulatorSettings settings, Docker status, String reason, EmulatorSettings.Forced forced) {
     if (status.answers()) {
       return new LocalStack(settings.localStackImage(), status.detail(), reason);
     }

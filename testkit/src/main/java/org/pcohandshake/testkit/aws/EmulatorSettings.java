@@ -12,7 +12,7 @@ import java.util.TreeMap;
  * real environment.
  *
  * @param environment environment variables ({@code AWS_ENDPOINT_URL}, {@code PCO_EMULATOR}, {@code
- *     PCO_LOCALSTACK_IMAGE}, {@code PATH}, {@code DOCKER_HOST}, {@code HOME}...)
+ *     PCO_LOCALSTACK_IMAGE}, {@code PATH}, {@code LOCALSTACK_AUTH_TOKEN}...)
  * @param properties system properties ({@code pco.emulator}, {@code pco.localstack.image}...)
  */
 public record EmulatorSettings(Map<String, String> environment, Map<String, String> properties) {
@@ -77,11 +77,6 @@ public record EmulatorSettings(Map<String, String> environment, Map<String, Stri
     return nonBlank(properties.get(IMAGE_PROPERTY))
         .or(() -> nonBlank(environment.get(IMAGE_VARIABLE)))
         .orElse(DEFAULT_LOCALSTACK_IMAGE);
-  }
-
-  /** An environment variable, when set and not blank. */
-  public Optional<String> variable(String name) {
-    return nonBlank(environment.get(name));
   }
 
   /** Leaves the environment out: it may hold secrets. */

@@ -1,9 +1,7 @@
 package org.pcohandshake.testkit.aws;
 
 import com.google.gson.Gson;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,14 +10,14 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.pcohandshake.testkit.sam.SamParameter;
 import org.pcohandshake.testkit.sam.SamTemplate;
 
 /**
- * Resolves CloudFormation intrinsics (long form) against one local stack: {@code Ref}, {@code
- * Fn::Sub}, {@code Fn::GetAtt}, {@code Fn::If} and the condition functions, {@code Fn::Join},
- * {@code Fn::Select}, {@code Fn::Split}, {@code Fn::FindInMap}, {@code Fn::Base64}, {@code
- * Fn::GetAZs}. A value is a String, a List of values, a Boolean (conditions) or {@link #NO_VALUE}.
+ * Resolves CloudFormation intrinsics (long form) against one local stack: those in {@link
+ * SamTemplate#FUNCTIONS} ({@code Ref}, {@code Fn::Sub}, {@code Fn::GetAtt}, {@code Fn::If} and the
+ * condition functions, {@code Fn::Join}, {@code Fn::Select}, {@code Fn::Split}), which SamTemplate
+ * has already checked the template keeps to. A value is a String, a List of values, a Boolean
+ * (conditions) or {@link #NO_VALUE}.
  */
 final class TemplateExpressions {
 
@@ -122,7 +120,7 @@ final class TemplateExpressions {
       return false;
     }
     String key = String.valueOf(map.keySet().iterator().next());
-    return key.equals("Ref") || key.equals("Condition") || key.startsWith("Fn::");
+    return key.equals("Ref") || key.startsWith("Fn::");
   }
 
   private Object intrinsic(Map<?, ?> map) {
@@ -131,7 +129,6 @@ final class TemplateExpressions {
     Object argument = entry.getValue();
     return switch (function) {
       case "Ref" -> ref(resolveString(argument));
-      case "Condition" -> condition(resolveString(argument));
       case "Fn::Sub" -> sub(argument);
       case "Fn::GetAtt" -> getAtt(argument);
       case "Fn::If" -> fnIf(arguments(function, argument, 3));
@@ -149,21 +146,9 @@ final class TemplateExpressions {
         String delimiter = resolveString(args.get(0));
         yield List.of(resolveString(args.get(1)).split(Pattern.quote(delimiter), -1));
       }
-      case "Fn::FindInMap" -> findInMap(arguments(function, argument, -1));
-      case "Fn::Base64" ->
-          Base64.getEncoder()
-              .encodeToString(resolveString(argument).getBytes(StandardCharsets.UTF_8));
-      case "Fn::GetAZs" -> List.of("us-east-1a", "us-east-1b", "us-east-1c");
-      case "Fn::ImportValue" ->
-          throw new Unresolvable(
-              "Fn::ImportValue reads another stack's exports, which the local stack does not"
-                  + " have; pass the value as a template parameter instead");
       default ->
           throw new Unresolvable(
-              function
-                  + " is not supported by the local stack (supported: Ref, Condition, Fn::Sub,"
-                  + " Fn::GetAtt, Fn::If, Fn::Equals, Fn::Not, Fn::And, Fn::Or, Fn::Join,"
-                  + " Fn::Select, Fn::Split, Fn::FindInMap, Fn::Base64, Fn::GetAZs)");
+              function + " is not supported by the local stack (" + SamTemplate.FUNCTIONS + ")");
     };
   }
 
@@ -179,23 +164,12 @@ final class TemplateExpressions {
         return URL_SUFFIX;
       case "AWS::StackName":
         return stackName;
-      case "AWS::StackId":
-        return "arn:aws:cloudformation:"
-            + AwsClients.REGION.id()
-            + ":"
-            + AwsClients.ACCOUNT_ID
-            + ":stack/"
-            + stackName
-            + "/local";
       case "AWS::NoValue":
         return NO_VALUE;
-      case "AWS::NotificationARNs":
-        return List.of();
       default:
         break;
     }
-    SamParameter parameter = template.parameters().get(name);
-    if (parameter != null) {
+    if (template.parameters().containsKey(name)) {
       String value = parameterValues.get(name);
       if (value == null) {
         throw new Unresolvable(
@@ -204,7 +178,7 @@ final class TemplateExpressions {
                 + " has no Default in the template and no override; pass it in the parameter"
                 + " overrides");
       }
-      return parameter.isList() ? List.of(value.split(",", -1)) : value;
+      return value;
     }
     String physicalId = physicalIds.get(name);
     if (physicalId != null) {
@@ -353,23 +327,6 @@ final class TemplateExpressions {
           "Fn::Select index " + index + " is outside a list of " + list.size() + " items");
     }
     return list.get(index);
-  }
-
-  private Object findInMap(List<?> args) {
-    if (args.size() < 3) {
-      throw new Unresolvable("Fn::FindInMap takes [MapName, TopLevelKey, SecondLevelKey]");
-    }
-    String mapName = resolveString(args.get(0));
-    String top = resolveString(args.get(1));
-    String second = resolveString(args.get(2));
-    Object map = template.mappings().get(mapName);
-    Object level = map instanceof Map<?, ?> m ? m.get(top) : null;
-    Object value = level instanceof Map<?, ?> m ? m.get(second) : null;
-    if (value == null) {
-      throw new Unresolvable(
-          "Mappings has no " + mapName + " → " + top + " → " + second + " in the template");
-    }
-    return resolve(value);
   }
 
   private List<?> resolveList(List<?> list) {

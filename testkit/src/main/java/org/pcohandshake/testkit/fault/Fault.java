@@ -78,11 +78,6 @@ public sealed interface Fault {
     return new Throttle(code);
   }
 
-  /** DynamoDB's {@code ProvisionedThroughputExceededException}. */
-  static Fault provisionedThroughputExceeded() {
-    return new Throttle("ProvisionedThroughputExceededException");
-  }
-
   static Fault serverError() {
     return new ServerError(500);
   }

@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * A Planning Center simulator over real HTTP on 127.0.0.1, for tests and the local stack. It plays
@@ -37,8 +38,8 @@ public final class PcoSimulator implements AutoCloseable {
 
   /**
    * How the simulator is set up. Start from {@link #defaults()} and change it with the {@code
-   * withX} methods. The integrator URLs may be null; an endpoint that needs a missing one answers
-   * with an error page that names it.
+   * withX} methods (the one way to configure the simulator). The integrator URLs may be null; an
+   * endpoint that needs a missing one answers with an error page that names it.
    *
    * @param port TCP port on 127.0.0.1; 0 picks a free one
    * @param pcoClientId client id of the integrator's OAuth application at PCO
@@ -153,128 +154,109 @@ public final class PcoSimulator implements AutoCloseable {
 
     /** Sets the PCO client id and secret (the integrator's OAuth application at PCO). */
     public Settings withPcoClient(String clientId, String clientSecret) {
-      return withPcoClientId(clientId).withPcoClientSecret(clientSecret);
+      return with(
+          b -> {
+            b.pcoClientId = clientId;
+            b.pcoClientSecret = clientSecret;
+          });
     }
 
     /** Sets config.yaml's {@code identifier} and {@code secret}. */
     public Settings withIntegratorClient(String clientId, String clientSecret) {
-      return withIntegratorClientId(clientId).withIntegratorClientSecret(clientSecret);
+      return with(
+          b -> {
+            b.integratorClientId = clientId;
+            b.integratorClientSecret = clientSecret;
+          });
     }
 
     /** Sets the simulated person. */
     public Settings withPerson(String id, String firstName, String lastName) {
-      return withPerson(new SimulatedPerson(id, firstName, lastName));
+      return with(b -> b.person = new SimulatedPerson(id, firstName, lastName));
     }
 
     /** Sets the simulated organization. */
     public Settings withOrganization(String id, String name) {
-      return withOrganization(new SimulatedOrganization(id, name));
+      return with(b -> b.organization = new SimulatedOrganization(id, name));
     }
 
     public Settings withPort(int value) {
-      return toBuilder().port(value).build();
-    }
-
-    public Settings withPcoClientId(String value) {
-      return toBuilder().pcoClientId(value).build();
-    }
-
-    public Settings withPcoClientSecret(String value) {
-      return toBuilder().pcoClientSecret(value).build();
+      return with(b -> b.port = value);
     }
 
     public Settings withOauthApplicationId(String value) {
-      return toBuilder().oauthApplicationId(value).build();
+      return with(b -> b.oauthApplicationId = value);
     }
 
     public Settings withApplicationName(String value) {
-      return toBuilder().applicationName(value).build();
+      return with(b -> b.applicationName = value);
     }
 
     public Settings withRedirectUrl(String value) {
-      return toBuilder().redirectUrl(value).build();
+      return with(b -> b.redirectUrl = value);
     }
 
     public Settings withAuthorizeUrl(String value) {
-      return toBuilder().authorizeUrl(value).build();
+      return with(b -> b.authorizeUrl = value);
     }
 
     public Settings withTokenUrl(String value) {
-      return toBuilder().tokenUrl(value).build();
+      return with(b -> b.tokenUrl = value);
     }
 
     public Settings withApiUrl(String value) {
-      return toBuilder().apiUrl(value).build();
-    }
-
-    public Settings withIntegratorClientId(String value) {
-      return toBuilder().integratorClientId(value).build();
-    }
-
-    public Settings withIntegratorClientSecret(String value) {
-      return toBuilder().integratorClientSecret(value).build();
+      return with(b -> b.apiUrl = value);
     }
 
     public Settings withIntegratorClientAuth(ClientAuthentication value) {
-      return toBuilder().integratorClientAuth(value).build();
+      return with(b -> b.integratorClientAuth = value);
     }
 
     public Settings withIntegratorScopes(List<String> value) {
-      return toBuilder().integratorScopes(value).build();
+      return with(b -> b.integratorScopes = value);
     }
 
     public Settings withApiOrigin(String value) {
-      return toBuilder().apiOrigin(value).build();
-    }
-
-    public Settings withPerson(SimulatedPerson value) {
-      return toBuilder().person(value).build();
-    }
-
-    public Settings withOrganization(SimulatedOrganization value) {
-      return toBuilder().organization(value).build();
+      return with(b -> b.apiOrigin = value);
     }
 
     public Settings withAccessTokenLifetime(Duration value) {
-      return toBuilder().accessTokenLifetime(value).build();
+      return with(b -> b.accessTokenLifetime = value);
     }
 
     public Settings withAutoApprove(boolean value) {
-      return toBuilder().autoApprove(value).build();
+      return with(b -> b.autoApprove = value);
     }
 
-    /** A builder holding these settings. */
-    public Builder toBuilder() {
-      return new Builder(this);
+    /** These settings with one field changed; the constructor validates the result. */
+    private Settings with(Consumer<Copy> change) {
+      Copy copy = new Copy(this);
+      change.accept(copy);
+      return copy.settings();
     }
 
-    /** A builder starting from {@link #defaults()}. */
-    public static Builder builder() {
-      return new Builder(defaults());
-    }
+    /** The fields of a {@link Settings}, mutable, for the {@code withX} methods. */
+    private static final class Copy {
+      int port;
+      String pcoClientId;
+      String pcoClientSecret;
+      String oauthApplicationId;
+      String applicationName;
+      String redirectUrl;
+      String authorizeUrl;
+      String tokenUrl;
+      String apiUrl;
+      String integratorClientId;
+      String integratorClientSecret;
+      ClientAuthentication integratorClientAuth;
+      List<String> integratorScopes;
+      String apiOrigin;
+      SimulatedPerson person;
+      SimulatedOrganization organization;
+      Duration accessTokenLifetime;
+      boolean autoApprove;
 
-    /** A mutable builder for {@link Settings}; {@link #build()} validates. */
-    public static final class Builder {
-      private int port;
-      private String pcoClientId;
-      private String pcoClientSecret;
-      private String oauthApplicationId;
-      private String applicationName;
-      private String redirectUrl;
-      private String authorizeUrl;
-      private String tokenUrl;
-      private String apiUrl;
-      private String integratorClientId;
-      private String integratorClientSecret;
-      private ClientAuthentication integratorClientAuth;
-      private List<String> integratorScopes;
-      private String apiOrigin;
-      private SimulatedPerson person;
-      private SimulatedOrganization organization;
-      private Duration accessTokenLifetime;
-      private boolean autoApprove;
-
-      private Builder(Settings from) {
+      Copy(Settings from) {
         port = from.port;
         pcoClientId = from.pcoClientId;
         pcoClientSecret = from.pcoClientSecret;
@@ -295,97 +277,7 @@ public final class PcoSimulator implements AutoCloseable {
         autoApprove = from.autoApprove;
       }
 
-      public Builder port(int value) {
-        port = value;
-        return this;
-      }
-
-      public Builder pcoClientId(String value) {
-        pcoClientId = value;
-        return this;
-      }
-
-      public Builder pcoClientSecret(String value) {
-        pcoClientSecret = value;
-        return this;
-      }
-
-      public Builder oauthApplicationId(String value) {
-        oauthApplicationId = value;
-        return this;
-      }
-
-      public Builder applicationName(String value) {
-        applicationName = value;
-        return this;
-      }
-
-      public Builder redirectUrl(String value) {
-        redirectUrl = value;
-        return this;
-      }
-
-      public Builder authorizeUrl(String value) {
-        authorizeUrl = value;
-        return this;
-      }
-
-      public Builder tokenUrl(String value) {
-        tokenUrl = value;
-        return this;
-      }
-
-      public Builder apiUrl(String value) {
-        apiUrl = value;
-        return this;
-      }
-
-      public Builder integratorClientId(String value) {
-        integratorClientId = value;
-        return this;
-      }
-
-      public Builder integratorClientSecret(String value) {
-        integratorClientSecret = value;
-        return this;
-      }
-
-      public Builder integratorClientAuth(ClientAuthentication value) {
-        integratorClientAuth = value;
-        return this;
-      }
-
-      public Builder integratorScopes(List<String> value) {
-        integratorScopes = value;
-        return this;
-      }
-
-      public Builder apiOrigin(String value) {
-        apiOrigin = value;
-        return this;
-      }
-
-      public Builder person(SimulatedPerson value) {
-        person = value;
-        return this;
-      }
-
-      public Builder organization(SimulatedOrganization value) {
-        organization = value;
-        return this;
-      }
-
-      public Builder accessTokenLifetime(Duration value) {
-        accessTokenLifetime = value;
-        return this;
-      }
-
-      public Builder autoApprove(boolean value) {
-        autoApprove = value;
-        return this;
-      }
-
-      public Settings build() {
+      Settings settings() {
         return new Settings(
             port,
             pcoClientId,
@@ -660,11 +552,6 @@ public final class PcoSimulator implements AutoCloseable {
   /** Calls the integrator's API as {@code authenticatedIntegratorFetch} would (bearer, Origin). */
   public IntegratorResponse callIntegratorApi() throws IOException, InterruptedException {
     return addon.callIntegratorApi();
-  }
-
-  /** Forgets the last add-on result and the integrator tokens. */
-  public void resetAddon() {
-    addon.reset();
   }
 
   @Override

@@ -51,11 +51,6 @@ final class SimulatedAddon {
     return integratorTokens;
   }
 
-  void reset() {
-    lastResult = null;
-    integratorTokens = null;
-  }
-
   String authorizationsPath() {
     return "/addons/authorizations/" + settings.oauthApplicationId();
   }

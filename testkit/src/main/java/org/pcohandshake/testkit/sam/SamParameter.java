@@ -8,8 +8,7 @@ import java.util.Optional;
  * One template parameter.
  *
  * @param name the parameter name
- * @param type the CloudFormation type ({@code String}, {@code Number}, {@code CommaDelimitedList},
- *     ...)
+ * @param type the CloudFormation type, {@code String} or {@code Number}
  * @param defaultValue the default, as a string; empty when the template gives none
  * @param allowedValues the allowed values; empty when unrestricted
  * @param allowedPattern the regular expression a value must match, if any
@@ -27,13 +26,6 @@ public record SamParameter(
     Objects.requireNonNull(defaultValue, "defaultValue");
     allowedValues = List.copyOf(allowedValues);
     Objects.requireNonNull(allowedPattern, "allowedPattern");
-  }
-
-  /**
-   * True for list types, whose {@code Ref} is a list ({@code CommaDelimitedList}, {@code List<>}).
-   */
-  public boolean isList() {
-    return type.equals("CommaDelimitedList") || type.startsWith("List<");
   }
 
   /**

@@ -21,12 +21,4 @@ public record SamResource(
     Objects.requireNonNull(properties, "properties");
     Objects.requireNonNull(condition, "condition");
   }
-
-  /** The property as a plain string, or empty when absent or not a plain string. */
-  public Optional<String> stringProperty(String name) {
-    Object value = properties.get(name);
-    return value instanceof String || value instanceof Number || value instanceof Boolean
-        ? Optional.of(String.valueOf(value))
-        : Optional.empty();
-  }
 }

@@ -16,6 +16,11 @@ import java.util.Optional;
  * A parsed AWS SAM template: parameters, resources, functions (Globals merged) and the HttpApi
  * routes. Values that CloudFormation would resolve ({@code Ref}, {@code Fn::Sub}, ...) are kept in
  * their long JSON form; resolving them is the provisioner's job.
+ *
+ * <p>It reads what {@code template.yaml} uses, and refuses the rest when it loads, naming it and
+ * where: the intrinsics in {@link #FUNCTIONS}, the resource types in {@link #TYPES}, parameters of
+ * type String or Number. {@code Rules} are not evaluated: they check parameter combinations when
+ * CloudFormation deploys, and the local stack takes its parameter values as given.
  */
 public final class SamTemplate {
 
@@ -30,6 +35,50 @@ public final class SamTemplate {
 
   /** The logical id SAM gives the HTTP API it creates when events name no ApiId. */
   public static final String IMPLICIT_HTTP_API = "ServerlessHttpApi";
+
+  /** The intrinsic functions the testkit evaluates (long form). */
+  public static final List<String> FUNCTIONS =
+      List.of(
+          "Ref",
+          "Fn::Sub",
+          "Fn::GetAtt",
+          "Fn::If",
+          "Fn::Equals",
+          "Fn::Not",
+          "Fn::And",
+          "Fn::Or",
+          "Fn::Join",
+          "Fn::Select",
+          "Fn::Split");
+
+  /**
+   * The resource types the testkit knows: it provisions tables, keys and secrets, runs functions
+   * behind the HTTP API, and gives the others (roles, permissions, logs, alarms, topics) an id.
+   */
+  public static final List<String> TYPES =
+      List.of(
+          "AWS::DynamoDB::Table",
+          "AWS::KMS::Key",
+          "AWS::SecretsManager::Secret",
+          FUNCTION_TYPE,
+          HTTP_API_TYPE,
+          API_TYPE,
+          "AWS::ApiGatewayV2::Route",
+          "AWS::ApiGatewayV2::Integration",
+          "AWS::ApiGatewayV2::Stage",
+          "AWS::ApiGatewayV2::Authorizer",
+          "AWS::ApiGatewayV2::DomainName",
+          "AWS::ApiGatewayV2::ApiMapping",
+          "AWS::IAM::Role",
+          "AWS::Lambda::Permission",
+          "AWS::Logs::LogGroup",
+          "AWS::CloudWatch::Alarm",
+          "AWS::SNS::Topic",
+          "AWS::SNS::Subscription");
+
+  /** The sections whose intrinsics are checked; Rules, Metadata and Description are not read. */
+  private static final List<String> EVALUATED =
+      List.of("Parameters", "Conditions", "Globals", "Resources", "Outputs");
 
   private static final int DEFAULT_MEMORY_MB = 128;
   private static final int DEFAULT_TIMEOUT_SECONDS = 3;
@@ -47,6 +96,7 @@ public final class SamTemplate {
     this.source = source;
     this.directory = directory;
     this.root = root;
+    EVALUATED.forEach(section -> checkIntrinsics(root.get(section), section));
     this.parameters = readParameters();
     this.resources = readResources();
     this.functions = readFunctions();
@@ -176,11 +226,6 @@ public final class SamTemplate {
     return Collections.unmodifiableMap(defaults);
   }
 
-  /** The Mappings section (for {@code Fn::FindInMap}); empty when absent. */
-  public Map<String, Object> mappings() {
-    return section("Mappings");
-  }
-
   /** The Conditions section, condition name → unresolved expression; empty when absent. */
   public Map<String, Object> conditions() {
     return section("Conditions");
@@ -280,6 +325,10 @@ public final class SamTemplate {
         .forEach(
             (name, value) -> {
               Map<String, Object> p = mapping(value, "Parameters." + name);
+              String type = String.valueOf(p.getOrDefault("Type", "String"));
+              if (!type.equals("String") && !type.equals("Number")) {
+                throw unsupported("Parameters." + name, "parameter type " + type, "String, Number");
+              }
               Optional<String> defaultValue =
                   Optional.ofNullable(p.get("Default")).map(SamTemplate::scalarOrCsv);
               List<String> allowed = new ArrayList<>();
@@ -290,7 +339,7 @@ public final class SamTemplate {
                   name,
                   new SamParameter(
                       name,
-                      String.valueOf(p.getOrDefault("Type", "String")),
+                      type,
                       defaultValue,
                       allowed,
                       Optional.ofNullable(p.get("AllowedPattern")).map(String::valueOf)));
@@ -318,6 +367,9 @@ public final class SamTemplate {
           if (!(r.get("Type") instanceof String type)) {
             throw new IllegalArgumentException(
                 source + ": resource " + id + " has no Type string (e.g. AWS::DynamoDB::Table).");
+          }
+          if (!TYPES.contains(type)) {
+            throw unsupported("Resources." + id, "resource type " + type, String.join(", ", TYPES));
           }
           Object properties = r.get("Properties");
           result.put(
@@ -564,6 +616,36 @@ public final class SamTemplate {
             + ": integration "
             + integrationId
             + " needs IntegrationUri: !GetAtt SomeFunction.Arn or !Ref SomeFunction.Alias.");
+  }
+
+  /** Refuses, naming where, any intrinsic the testkit does not evaluate. */
+  private void checkIntrinsics(Object value, String where) {
+    if (value instanceof Map<?, ?> map) {
+      if (map.size() == 1 && map.keySet().iterator().next() instanceof String key) {
+        boolean intrinsic = key.startsWith("Fn::") || key.equals("Ref") || key.equals("Condition");
+        if (intrinsic && !FUNCTIONS.contains(key)) {
+          String shortForm = "!" + key.replaceFirst("^Fn::", "");
+          throw unsupported(where, key + " (" + shortForm + ")", String.join(", ", FUNCTIONS));
+        }
+      }
+      map.forEach((key, item) -> checkIntrinsics(item, where + "." + key));
+    } else if (value instanceof List<?> list) {
+      for (int i = 0; i < list.size(); i++) {
+        checkIntrinsics(list.get(i), where + "[" + i + "]");
+      }
+    }
+  }
+
+  private IllegalArgumentException unsupported(String where, String what, String supported) {
+    return new IllegalArgumentException(
+        source
+            + ": "
+            + where
+            + " uses "
+            + what
+            + ", which the testkit does not support (it supports "
+            + supported
+            + "); extend the testkit's sam.SamTemplate and aws.TemplateExpressions to use it.");
   }
 
   private Map<String, Object> mapping(Object value, String where) {

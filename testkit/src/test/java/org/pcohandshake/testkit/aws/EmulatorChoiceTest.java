@@ -22,16 +22,16 @@ class EmulatorChoiceTest {
   private static final String NO_DOCKER = "tried unix:///var/run/docker.sock: no such socket";
 
   /** A Docker probe that must not run: the choice did not depend on Docker. */
-  private static final Supplier<DockerProbe.Status> DOCKER_UNTOUCHED =
+  private static final Supplier<EmulatorChoice.Docker> DOCKER_UNTOUCHED =
       () -> {
         throw new AssertionError("Docker was probed although the choice did not need it");
       };
 
-  private static final Supplier<DockerProbe.Status> DOCKER_ANSWERS =
-      () -> DockerProbe.Status.answering(SOCKET);
+  private static final Supplier<EmulatorChoice.Docker> DOCKER_ANSWERS =
+      () -> EmulatorChoice.Docker.answering(SOCKET);
 
-  private static final Supplier<DockerProbe.Status> NO_DOCKER_ENGINE =
-      () -> DockerProbe.Status.none(NO_DOCKER);
+  private static final Supplier<EmulatorChoice.Docker> NO_DOCKER_ENGINE =
+      () -> EmulatorChoice.Docker.none(NO_DOCKER);
 
   private static EmulatorSettings env(String... keyValues) {
     return new EmulatorSettings(pairs(keyValues), Map.of());

@@ -268,7 +268,7 @@ class ProvisionerIT {
   }
 
   @Test
-  void indexesAliasesAndJsonSecrets_areProvisioned() throws Exception {
+  void tableKeyAndJsonSecrets_areProvisioned() throws Exception {
     SamTemplate shapes =
         SamTemplate.parse(
             """
@@ -278,19 +278,9 @@ class ProvisionerIT {
                 Properties:
                   AttributeDefinitions:
                     - {AttributeName: pk, AttributeType: S}
-                    - {AttributeName: email, AttributeType: S}
                   KeySchema: [{AttributeName: pk, KeyType: HASH}]
-                  GlobalSecondaryIndexes:
-                    - IndexName: byEmail
-                      KeySchema: [{AttributeName: email, KeyType: HASH}]
-                      Projection: {ProjectionType: KEYS_ONLY}
               Key:
                 Type: AWS::KMS::Key
-              KeyAlias:
-                Type: AWS::KMS::Alias
-                Properties:
-                  AliasName: alias/tokens
-                  TargetKeyId: !Ref Key
               Credentials:
                 Type: AWS::SecretsManager::Secret
                 Properties:
@@ -304,12 +294,10 @@ class ProvisionerIT {
         KmsClient kms = Emulator.shared().kms()) {
       TableDescription table =
           dynamoDb.describeTable(b -> b.tableName(provisioned.physicalId("Items"))).table();
-      assertEquals("byEmail", table.globalSecondaryIndexes().get(0).indexName());
-      String alias = provisioned.physicalId("KeyAlias");
-      assertEquals("alias/" + provisioned.stackName() + "-tokens", alias);
+      assertEquals("pk", table.keySchema().get(0).attributeName());
       assertEquals(
           provisioned.physicalId("Key"),
-          kms.describeKey(b -> b.keyId(alias)).keyMetadata().keyId());
+          kms.describeKey(b -> b.keyId(provisioned.physicalId("Key"))).keyMetadata().keyId());
     }
     Map<String, Object> credentials = TestJson.object(provisioned.secretValue("Credentials"));
     assertEquals("app", credentials.get("username"));

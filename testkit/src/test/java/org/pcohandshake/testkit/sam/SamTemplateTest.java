@@ -29,13 +29,15 @@ class SamTemplateTest {
           Default: 3
         Required:
           Type: String
-      Mappings:
-        Hosts:
-          dev: {Name: dev.example.com}
       Conditions:
         IsProd: !Equals [!Ref Stage, prod]
-        NotProd: !Not [!Condition IsProd]
-        Both: !And [!Condition IsProd, !Or [!Condition NotProd, !Condition IsProd]]
+        NotProd: !Not [!Equals [!Ref Stage, prod]]
+        Both: !And [!Equals [!Ref Stage, prod], !Or [!Equals [!Ref Count, "3"], "true"]]
+      Rules:
+        ProdNeedsCount:
+          RuleCondition: !Equals [!Ref Stage, prod]
+          Assertions:
+            - Assert: !Contains [["3", "5"], !Ref Count]
       Globals:
         Function:
           Runtime: java21
@@ -70,10 +72,6 @@ class SamTemplateTest {
                 ATT_LIST: !GetAtt [Table, StreamArn]
                 IF: !If [IsProd, a, !Ref "AWS::NoValue"]
                 JOIN: !Join [",", [a, !Select [0, !Split ["-", !Ref Stage]]]]
-                MAP: !FindInMap [Hosts, !Ref Stage, Name]
-                B64: !Base64 text
-                AZS: !GetAZs ""
-                IMPORT: !ImportValue other-stack-output
                 LONG_FORM: {"Fn::Join": ["", [x, y]]}
             Events:
               Get:
@@ -138,15 +136,10 @@ class SamTemplateTest {
                         "Fn::Select",
                         List.of(0, Map.of("Fn::Split", List.of("-", Map.of("Ref", "Stage")))))))),
         variable("JOIN"));
-    assertEquals(
-        Map.of("Fn::FindInMap", List.of("Hosts", Map.of("Ref", "Stage"), "Name")), variable("MAP"));
   }
 
   @Test
-  void otherShortTags_mapToTheirFnNames() {
-    assertEquals(Map.of("Fn::Base64", "text"), variable("B64"));
-    assertEquals(Map.of("Fn::GetAZs", ""), variable("AZS"));
-    assertEquals(Map.of("Fn::ImportValue", "other-stack-output"), variable("IMPORT"));
+  void longForm_isKeptAsIs() {
     assertEquals(Map.of("Fn::Join", List.of("", List.of("x", "y"))), variable("LONG_FORM"));
   }
 
@@ -156,15 +149,16 @@ class SamTemplateTest {
     assertEquals(
         Map.of("Fn::Equals", List.of(Map.of("Ref", "Stage"), "prod")), conditions.get("IsProd"));
     assertEquals(
-        Map.of("Fn::Not", List.of(Map.of("Condition", "IsProd"))), conditions.get("NotProd"));
+        Map.of("Fn::Not", List.of(Map.of("Fn::Equals", List.of(Map.of("Ref", "Stage"), "prod")))),
+        conditions.get("NotProd"));
     assertEquals(
         Map.of(
             "Fn::And",
             List.of(
-                Map.of("Condition", "IsProd"),
+                Map.of("Fn::Equals", List.of(Map.of("Ref", "Stage"), "prod")),
                 Map.of(
                     "Fn::Or",
-                    List.of(Map.of("Condition", "NotProd"), Map.of("Condition", "IsProd"))))),
+                    List.of(Map.of("Fn::Equals", List.of(Map.of("Ref", "Count"), "3")), "true")))),
         conditions.get("Both"));
   }
 
@@ -272,10 +266,58 @@ class SamTemplateTest {
   }
 
   @Test
+  void unsupportedIntrinsic_isRejectedNamingItAndWhere() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                SamTemplate.parse(
+                    "Resources:\n  T:\n    Type: AWS::SNS::Topic\n"
+                        + "    Properties: {TopicName: [a, !FindInMap [M, a, b]]}\n"));
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "the template text: Resources.T.Properties.TopicName[1] uses Fn::FindInMap"
+                    + " (!FindInMap), which the testkit does not support (it supports Ref,"),
+        e.getMessage());
+  }
+
+  @Test
+  void unsupportedResourceTypeOrParameterType_isRejectedNamingItAndWhere() {
+    IllegalArgumentException type =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> SamTemplate.parse("Resources:\n  B: {Type: AWS::S3::Bucket}\n"));
+    assertTrue(
+        type.getMessage()
+            .startsWith(
+                "the template text: Resources.B uses resource type"
+                    + " AWS::S3::Bucket, which the testkit does not support"),
+        type.getMessage());
+    IllegalArgumentException parameter =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                SamTemplate.parse(
+                    "Parameters:\n  L: {Type: CommaDelimitedList}\n"
+                        + "Resources:\n  A: {Type: AWS::SNS::Topic}\n"));
+    assertTrue(
+        parameter.getMessage().contains("Parameters.L uses parameter type CommaDelimitedList"),
+        parameter.getMessage());
+  }
+
+  @Test
+  void rules_areNotEvaluated_soTheirFunctionsAreAccepted() {
+    assertTrue(template.document().containsKey("Rules"));
+  }
+
+  @Test
   void duplicateKeys_areRejected() {
     assertThrows(
         IllegalArgumentException.class,
-        () -> SamTemplate.parse("Resources:\n  A: {Type: X}\n  A: {Type: Y}\n"));
+        () ->
+            SamTemplate.parse(
+                "Resources:\n  A: {Type: AWS::SNS::Topic}\n  A: {Type: AWS::IAM::Role}\n"));
   }
 
   @Test
@@ -294,7 +336,8 @@ class SamTemplateTest {
     Path file = dir.resolve("template.yaml");
     Files.writeString(file, "Resources:\n  A: {Type: AWS::SNS::Topic}\n");
     assertEquals(Optional.of(dir.toAbsolutePath().normalize()), SamTemplate.load(file).directory());
-    assertFalse(SamTemplate.parse("Resources:\n  A: {Type: X}\n").directory().isPresent());
+    assertFalse(
+        SamTemplate.parse("Resources:\n  A: {Type: AWS::SNS::Topic}\n").directory().isPresent());
   }
 
   @Test
