@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.SignedJWT;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,6 +40,7 @@ import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
 import org.pcohandshake.testkit.aws.Provisioner;
 import org.pcohandshake.testkit.http.LocalApi;
+import org.pcohandshake.testkit.json.TestJson;
 import org.pcohandshake.testkit.sam.ProjectRoot;
 import org.pcohandshake.testkit.sam.SamTemplate;
 import org.pcohandshake.testkit.time.MutableClock;
@@ -208,7 +208,7 @@ class RotationScriptIT {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertEquals(200, response.statusCode(), response.body());
-    return JSONObjectUtils.parse(response.body());
+    return TestJson.object(response.body());
   }
 
   static String kid(Map<String, Object> tokens) throws Exception {
