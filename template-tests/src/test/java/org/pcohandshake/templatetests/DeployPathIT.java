@@ -122,11 +122,14 @@ class DeployPathIT {
   void functionMakefile_inAScratchCopy_explainsBuildInSource(@TempDir Path scratch)
       throws Exception {
     Files.copy(root.resolve("functions/token/Makefile"), scratch.resolve("Makefile"));
-    Process make =
+    ProcessBuilder builder =
         new ProcessBuilder("make", "build-TokenFunction")
             .directory(scratch.toFile())
-            .redirectErrorStream(true)
-            .start();
+            .redirectErrorStream(true);
+    // as SAM starts it: a make of its own, not a sub-make of `make test` (which would print
+    // "Entering directory" first)
+    builder.environment().keySet().removeAll(java.util.Set.of("MAKELEVEL", "MAKEFLAGS", "MFLAGS"));
+    Process make = builder.start();
     String output = new String(make.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(make.waitFor(60, TimeUnit.SECONDS));
     assertEquals(2, make.exitValue(), output);
