@@ -30,6 +30,7 @@ import org.pcohandshake.discovery.KmsPublicKeys;
 import org.pcohandshake.grant.AuthorizationCode;
 import org.pcohandshake.grant.Grant;
 import org.pcohandshake.grant.GrantStore;
+import org.pcohandshake.grant.Scope;
 import org.pcohandshake.http.Cookies;
 import org.pcohandshake.link.LinkStore;
 import org.pcohandshake.link.PcoLink;
@@ -295,7 +296,7 @@ final class Scenarios {
     LinkStore links = new LinkStore(dynamo, table, Duration.ofHours(1), clock);
     AuthorizationRequest request =
         new AuthorizationRequest(
-            env.get("CLIENT_ID"), redirectUri(env), "bench-state", "", CHALLENGE);
+            env.get("CLIENT_ID"), redirectUri(env), "bench-state", Scope.EMPTY, CHALLENGE);
     List<String> formTokens = new ArrayList<>();
     String origin = issuer;
     return new Scenario() {
@@ -312,7 +313,7 @@ final class Scenarios {
                       Tokens.hash(session[0]),
                       "bench-user",
                       request,
-                      new PendingLink(Tokens.hash(link), LINK, ORGANIZATION_NAME))));
+                      new PendingLink(Optional.of(Tokens.hash(link)), LINK, ORGANIZATION_NAME))));
         }
       }
 
@@ -354,7 +355,12 @@ final class Scenarios {
           String code = Tokens.random();
           Grant grant =
               new Grant(
-                  Tokens.id(), clientId, "bench-user", "", LINK, now.plus(Duration.ofDays(90)));
+                  Tokens.id(),
+                  clientId,
+                  "bench-user",
+                  Scope.EMPTY,
+                  LINK,
+                  now.plus(Duration.ofDays(90)));
           AuthorizationCode record =
               new AuthorizationCode(
                   grant, redirect, CHALLENGE, now.plus(Duration.ofMinutes(10)), false);
@@ -525,7 +531,7 @@ final class Scenarios {
         Tokens.id(),
         clientId,
         "bench-user",
-        "people",
+        Scope.parse("people").orElseThrow(),
         LINK,
         clock.instant().plus(Duration.ofDays(90)));
   }

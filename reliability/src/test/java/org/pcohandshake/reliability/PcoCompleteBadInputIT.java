@@ -33,9 +33,9 @@ class PcoCompleteBadInputIT {
   }
 
   static final java.util.Set<Integer> PCO_REPORTED_ERRORS =
-      java.util.Set.of(ErrorCatalog.PAGE_PCO_UNAVAILABLE.status());
+      java.util.Set.of(ErrorCatalog.Page.PCO_UNAVAILABLE.status());
 
-  static String title(ErrorCatalog page) {
+  static String title(ErrorCatalog.Page page) {
     String html = page.page().body();
     return html.substring(html.indexOf("<title>") + 7, html.indexOf("</title>"));
   }
@@ -73,8 +73,8 @@ class PcoCompleteBadInputIT {
       // fault of ours
       String body = response.getBody();
       org.junit.jupiter.api.Assertions.assertTrue(
-          body.contains(title(ErrorCatalog.PAGE_PCO_UNAVAILABLE))
-              || body.contains(title(ErrorCatalog.PAGE_PCO_REJECTED)),
+          body.contains(title(ErrorCatalog.Page.PCO_UNAVAILABLE))
+              || body.contains(title(ErrorCatalog.Page.PCO_REJECTED)),
           body);
       BadInput.assertClean(response);
     } else {

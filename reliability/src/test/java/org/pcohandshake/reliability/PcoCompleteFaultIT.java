@@ -38,7 +38,7 @@ class PcoCompleteFaultIT extends FaultCase {
   /** The code was spent at PCO: it no longer works, a new authorization does. */
   static void assertOnlyANewCodeWorks(String spent) {
     APIGatewayV2HTTPResponse again = hs.complete(spent);
-    assertEquals(ErrorCatalog.PAGE_PCO_INVALID_GRANT.status(), again.getStatusCode());
+    assertEquals(ErrorCatalog.Page.PCO_INVALID_GRANT.status(), again.getStatusCode());
     assertAdvances(hs.complete(hs.pcoCode()));
   }
 

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.pcohandshake.aws.AwsClients;
 import org.pcohandshake.config.Config;
+import org.pcohandshake.crypto.TokenHash;
 import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.error.ErrorCatalog;
 import org.pcohandshake.grant.AuthorizationCode;
@@ -72,46 +73,46 @@ public final class AuthorizeDecision implements HttpService {
   @Override
   public HttpResponse handle(HttpRequest http) {
     if (!"application/x-www-form-urlencoded".equals(http.mediaType())) {
-      return ErrorCatalog.PAGE_BAD_REQUEST.page();
+      return ErrorCatalog.Page.BAD_REQUEST.page();
     }
     Optional<String> origin = http.header("origin");
     if (origin.isPresent() && !origin.get().equals(ConsentPage.origin(config.issuer()))) {
       Log.warn(http.requestId(), "consent_cross_origin", Map.of());
-      return ErrorCatalog.PAGE_CONSENT_EXPIRED.page();
+      return ErrorCatalog.Page.CONSENT_EXPIRED.page();
     }
     Params form = Params.parse(http.body());
     String formToken = form.get("form_token").orElse("");
     String decision = form.get("decision").orElse("");
     if (!decision.equals("approve") && !decision.equals("deny")) {
-      return ErrorCatalog.PAGE_BAD_REQUEST.page();
+      return ErrorCatalog.Page.BAD_REQUEST.page();
     }
     Optional<Session> session = http.cookie(Cookies.SESSION).flatMap(sessions::find);
     Optional<Consent> consent = session.flatMap(s -> consents.find(formToken, s.idHash()));
     if (consent.isEmpty()) {
       Log.warn(http.requestId(), "consent_rejected", Map.of("session", session.isPresent()));
-      return ErrorCatalog.PAGE_CONSENT_EXPIRED.page();
+      return ErrorCatalog.Page.CONSENT_EXPIRED.page();
     }
     AuthorizationRequest request = consent.get().request();
     if (!config.allowedRedirectUris().contains(request.redirectUri())
         || !config.clientId().equals(request.clientId())) {
-      return ErrorCatalog.PAGE_BAD_REDIRECT.page();
+      return ErrorCatalog.Page.BAD_REDIRECT.page();
     }
-    String sessionHash = session.get().idHash();
+    TokenHash sessionHash = session.get().idHash();
     PendingLink link = consent.get().link();
 
     if (decision.equals("deny")) {
       TransactWriteItem[] discard =
           link.present()
-              ? new TransactWriteItem[] {links.discard(link.keyHash())}
+              ? new TransactWriteItem[] {links.discard(link.keyHash().orElseThrow())}
               : new TransactWriteItem[0];
       if (!consents.consumeWith(formToken, sessionHash, discard)) {
-        return ErrorCatalog.PAGE_CONSENT_EXPIRED.page();
+        return ErrorCatalog.Page.CONSENT_EXPIRED.page();
       }
       Log.info(http.requestId(), "consent_denied", Map.of());
       Metrics.count(Metrics.Event.ConsentDenied);
       return clearingLink(
           AuthorizePrompt.errorRedirect(
-              303, request.redirectUri(), ErrorCatalog.ACCESS_DENIED, request.state()),
+              303, request.redirectUri(), ErrorCatalog.Redirect.ACCESS_DENIED, request.state()),
           link);
     }
 
@@ -135,12 +136,13 @@ public final class AuthorizeDecision implements HttpService {
     TransactWriteItem putCode = grants.putCode(Tokens.hash(code), record);
     boolean issued =
         link.present()
-            ? consents.consumeWith(formToken, sessionHash, putCode, links.consume(link.keyHash()))
+            ? consents.consumeWith(
+                formToken, sessionHash, putCode, links.consume(link.keyHash().orElseThrow()))
             : consents.consumeWith(formToken, sessionHash, putCode);
     if (!issued) {
       // the form was used, or its link was: by another consent page, or it expired
       Log.warn(http.requestId(), "consent_rejected", Map.of("linked", link.present()));
-      return ErrorCatalog.PAGE_CONSENT_EXPIRED.page();
+      return ErrorCatalog.Page.CONSENT_EXPIRED.page();
     }
     Log.info(http.requestId(), "code_issued", Map.of("grant", grant.id()));
     Metrics.count(Metrics.Event.ConsentApproved);
@@ -176,7 +178,7 @@ public final class AuthorizeDecision implements HttpService {
    */
   @Override
   public void prime() {
-    String sessionHash = Tokens.hash(Priming.NEVER_ISSUED);
+    TokenHash sessionHash = Tokens.hash(Priming.NEVER_ISSUED);
     consents.find(Priming.NEVER_ISSUED, sessionHash);
     String redirectUri = config.allowedRedirectUris().get(0);
     AuthorizationCode code =

@@ -12,6 +12,7 @@ import org.pcohandshake.aws.AwsClients;
 import org.pcohandshake.config.Config;
 import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.error.ErrorCatalog;
+import org.pcohandshake.grant.Scope;
 import org.pcohandshake.http.BadRequestException;
 import org.pcohandshake.http.Cookies;
 import org.pcohandshake.http.HttpRequest;
@@ -122,7 +123,7 @@ public final class AuthorizePrompt implements HttpService {
       switchConfirmed = switchChoice.filter("continue"::equals).isPresent();
       switchCancelled = switchChoice.filter("cancel"::equals).isPresent();
     } catch (BadRequestException repeated) {
-      return ErrorCatalog.PAGE_LOGIN_FAILED.page();
+      return ErrorCatalog.Page.LOGIN_FAILED.page();
     }
     if (loginToken.isPresent()) {
       return loginReturn(http, authorizeUrl, loginToken.get(), loginState, switchConfirmed);
@@ -145,13 +146,13 @@ public final class AuthorizePrompt implements HttpService {
     if (!link.present() && config.pcoTokenMode() != Config.PcoTokenMode.SKIP) {
       // no identity from step 2: not reached through Planning Center's popup, or too late
       Log.warn(http.requestId(), "pco_link_missing", java.util.Map.of());
-      return ErrorCatalog.PAGE_PCO_LINK_MISSING.page(
+      return ErrorCatalog.Page.PCO_LINK_MISSING.page(
           RequestValidator.redirectTo(
               request.redirectUri(),
               "error",
-              ErrorCatalog.PCO_LINK_MISSING.code(),
+              ErrorCatalog.Redirect.PCO_LINK_MISSING.code(),
               "error_description",
-              ErrorCatalog.PCO_LINK_MISSING.description(),
+              ErrorCatalog.Redirect.PCO_LINK_MISSING.description(),
               "state",
               request.state()),
           "Back to Planning Center");
@@ -202,18 +203,18 @@ public final class AuthorizePrompt implements HttpService {
     Optional<Session> current = http.cookie(Cookies.SESSION).flatMap(sessions::find);
     if (!LoginBinding.matches(http.cookie(Cookies.LOGIN), loginState)) {
       Log.warn(http.requestId(), "login_not_bound", java.util.Map.of());
-      return ErrorCatalog.PAGE_LOGIN_NOT_BOUND.page();
+      return ErrorCatalog.Page.LOGIN_NOT_BOUND.page();
     }
     Optional<LoginIdentity> identity = loginTokens.verify(loginToken);
     if (identity.isEmpty()) {
       Log.warn(http.requestId(), "login_token_rejected", java.util.Map.of());
-      return ErrorCatalog.PAGE_LOGIN_FAILED.page();
+      return ErrorCatalog.Page.LOGIN_FAILED.page();
     }
     // a token the login app bound to a round trip (its login_state claim) serves only that one
     String boundTo = identity.get().loginState();
     if (!boundTo.isEmpty() && !Tokens.constantTimeEquals(boundTo, loginState.get())) {
       Log.warn(http.requestId(), "login_not_bound", java.util.Map.of("claim", true));
-      return ErrorCatalog.PAGE_LOGIN_NOT_BOUND.page();
+      return ErrorCatalog.Page.LOGIN_NOT_BOUND.page();
     }
     if (current.isPresent()
         && !current.get().subject().equals(identity.get().subject())
@@ -241,7 +242,7 @@ public final class AuthorizePrompt implements HttpService {
     Optional<String> cookie = sessions.open(identity.get(), config.loginIssuer());
     if (cookie.isEmpty()) {
       Log.warn(http.requestId(), "login_token_rejected", java.util.Map.of());
-      return ErrorCatalog.PAGE_LOGIN_FAILED.page();
+      return ErrorCatalog.Page.LOGIN_FAILED.page();
     }
     Log.info(http.requestId(), "session_opened", java.util.Map.of());
     // a clean URL: the login token leaves the address bar and history
@@ -291,10 +292,12 @@ public final class AuthorizePrompt implements HttpService {
     ConsentPage.render(
         config.issuer() + "/oauth/authorize",
         config.appName(),
-        new Session("priming", "priming", "Priming"),
-        new AuthorizationRequest(config.clientId(), redirectUri, "priming", "", ""),
+        new Session(Tokens.hash(Priming.NEVER_ISSUED), "priming", "Priming"),
+        new AuthorizationRequest(config.clientId(), redirectUri, "priming", Scope.EMPTY, ""),
         new PendingLink(
-            Priming.NEVER_ISSUED, new PcoLink("priming", "priming", "Priming"), "Priming"),
+            Optional.of(Tokens.hash(Priming.NEVER_ISSUED_TOO)),
+            new PcoLink("priming", "priming", "Priming"),
+            "Priming"),
         Priming.NEVER_ISSUED);
     try {
       SignedJWT.parse(SAMPLE_LOGIN_TOKEN).getJWTClaimsSet();
@@ -313,7 +316,7 @@ public final class AuthorizePrompt implements HttpService {
           + ".AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 
   static HttpResponse errorRedirect(
-      int status, String redirectUri, ErrorCatalog error, String state) {
+      int status, String redirectUri, ErrorCatalog.Redirect error, String state) {
     return HttpResponse.redirect(
         status,
         RequestValidator.redirectTo(

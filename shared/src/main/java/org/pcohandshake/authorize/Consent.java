@@ -1,5 +1,6 @@
 package org.pcohandshake.authorize;
 
+import org.pcohandshake.crypto.TokenHash;
 import org.pcohandshake.link.PendingLink;
 
 /**
@@ -13,4 +14,4 @@ import org.pcohandshake.link.PendingLink;
  *     PendingLink#NONE} when step 2 is skipped
  */
 public record Consent(
-    String sessionHash, String subject, AuthorizationRequest request, PendingLink link) {}
+    TokenHash sessionHash, String subject, AuthorizationRequest request, PendingLink link) {}

@@ -61,7 +61,7 @@ public final class ConsentPage {
     if (request.scope().isEmpty()) {
       body.append("<li>use your account on your behalf from its add-on</li>");
     } else {
-      for (String scope : request.scope().split(" ")) {
+      for (String scope : request.scope().tokens()) {
         body.append("<li>").append(Html.text(scope)).append("</li>");
       }
     }

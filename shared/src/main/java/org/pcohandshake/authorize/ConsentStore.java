@@ -11,7 +11,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.pcohandshake.crypto.TokenHash;
 import org.pcohandshake.crypto.Tokens;
+import org.pcohandshake.grant.Scope;
 import org.pcohandshake.link.PcoLink;
 import org.pcohandshake.link.PendingLink;
 import org.pcohandshake.store.Items;
@@ -46,17 +48,17 @@ public final class ConsentStore {
   public String put(Consent consent) {
     String formToken = Tokens.random();
     Map<String, AttributeValue> record =
-        item(PREFIX, Tokens.hash(formToken), clock.instant().plus(ttl));
+        item(PREFIX, Tokens.hash(formToken).value(), clock.instant().plus(ttl));
     AuthorizationRequest request = consent.request();
-    record.put("session", s(consent.sessionHash()));
+    record.put("session", s(consent.sessionHash().value()));
     record.put("sub", s(consent.subject()));
     record.put("clientId", s(request.clientId()));
     record.put("redirectUri", s(request.redirectUri()));
     record.put("state", s(request.state()));
-    record.put("scope", s(request.scope()));
+    record.put("scope", s(request.scope().serialize()));
     record.put("challenge", s(request.codeChallenge()));
     PcoLink link = consent.link().link();
-    record.put("pcoLink", s(consent.link().keyHash()));
+    record.put("pcoLink", s(consent.link().keyHash().map(TokenHash::value).orElse("")));
     record.put("pcoOrg", s(link.organizationId()));
     record.put("pcoPerson", s(link.personId()));
     record.put("pcoName", s(link.personName()));
@@ -66,7 +68,7 @@ public final class ConsentStore {
   }
 
   /** The live consent a form token refers to, if it belongs to this session. */
-  public Optional<Consent> find(String formToken, String sessionHash) {
+  public Optional<Consent> find(String formToken, TokenHash sessionHash) {
     if (!Tokens.wellFormed(formToken)) {
       return Optional.empty();
     }
@@ -75,25 +77,27 @@ public final class ConsentStore {
             .getItem(
                 r ->
                     r.tableName(table)
-                        .key(key(PREFIX, Tokens.hash(formToken)))
+                        .key(key(PREFIX, Tokens.hash(formToken).value()))
                         .consistentRead(true))
             .item();
     if (!Items.live(found, clock.instant())
-        || !Tokens.constantTimeEquals(str(found, "session"), sessionHash)) {
+        || !Tokens.constantTimeEquals(str(found, "session"), sessionHash.value())) {
       return Optional.empty();
     }
     return Optional.of(
         new Consent(
-            str(found, "session"),
+            sessionHash,
             str(found, "sub"),
             new AuthorizationRequest(
                 str(found, "clientId"),
                 str(found, "redirectUri"),
                 str(found, "state"),
-                str(found, "scope"),
+                Scope.ofStored(str(found, "scope")),
                 str(found, "challenge")),
             new PendingLink(
-                str(found, "pcoLink"),
+                str(found, "pcoLink").isEmpty()
+                    ? Optional.empty()
+                    : Optional.of(TokenHash.ofStored(str(found, "pcoLink"))),
                 new PcoLink(str(found, "pcoOrg"), str(found, "pcoPerson"), str(found, "pcoName")),
                 str(found, "pcoOrgName"))));
   }
@@ -101,12 +105,12 @@ public final class ConsentStore {
   /**
    * The conditional delete that consumes a consent: it must exist, be live and match the session.
    */
-  public TransactWriteItem consume(String formToken, String sessionHash) {
+  public TransactWriteItem consume(String formToken, TokenHash sessionHash) {
     return TransactWriteItem.builder()
         .delete(
             Delete.builder()
                 .tableName(table)
-                .key(key(PREFIX, Tokens.hash(formToken)))
+                .key(key(PREFIX, Tokens.hash(formToken).value()))
                 .conditionExpression("attribute_exists(pk) AND #s = :session AND exp > :now")
                 .expressionAttributeNames(Map.of("#s", "session"))
                 .expressionAttributeValues(conditionValues(sessionHash))
@@ -122,7 +126,7 @@ public final class ConsentStore {
    *
    * @return false when the consent was already consumed, expired or not this session's
    */
-  public boolean consumeWith(String formToken, String sessionHash, TransactWriteItem... others) {
+  public boolean consumeWith(String formToken, TokenHash sessionHash, TransactWriteItem... others) {
     TransactWriteItem[] items = new TransactWriteItem[others.length + 1];
     items[0] = consume(formToken, sessionHash);
     System.arraycopy(others, 0, items, 1, others.length);
@@ -137,9 +141,9 @@ public final class ConsentStore {
     }
   }
 
-  private Map<String, AttributeValue> conditionValues(String sessionHash) {
+  private Map<String, AttributeValue> conditionValues(TokenHash sessionHash) {
     Map<String, AttributeValue> values = new HashMap<>();
-    values.put(":session", s(sessionHash));
+    values.put(":session", s(sessionHash.value()));
     values.put(":now", n(clock.instant().getEpochSecond()));
     return values;
   }

@@ -1,12 +1,12 @@
 package org.pcohandshake.authorize;
 
-import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.pcohandshake.config.Config;
 import org.pcohandshake.crypto.Pkce;
 import org.pcohandshake.error.ErrorCatalog;
+import org.pcohandshake.grant.Scope;
 import org.pcohandshake.http.BadRequestException;
 import org.pcohandshake.http.Params;
 
@@ -19,9 +19,6 @@ public final class RequestValidator {
 
   /** RFC 6749 appendix A.5 (VSCHAR), bounded. */
   private static final Pattern STATE = Pattern.compile("[\\x20-\\x7E]{1,4096}");
-
-  /** RFC 6749 section 3.3 scope-token. */
-  private static final Pattern SCOPE_TOKEN = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,64}");
 
   private final String clientId;
   private final List<String> redirectUris;
@@ -40,59 +37,50 @@ public final class RequestValidator {
       client = params.get("client_id").orElse("");
       redirect = params.get("redirect_uri").orElse("");
     } catch (BadRequestException repeated) {
-      return new Validation.Page(ErrorCatalog.PAGE_BAD_REQUEST);
+      return new Validation.Page(ErrorCatalog.Page.BAD_REQUEST);
     }
     if (client.isEmpty() || !client.equals(clientId)) {
-      return new Validation.Page(ErrorCatalog.PAGE_UNKNOWN_CLIENT);
+      return new Validation.Page(ErrorCatalog.Page.UNKNOWN_CLIENT);
     }
     if (!redirectUris.contains(redirect)) {
-      return new Validation.Page(ErrorCatalog.PAGE_BAD_REDIRECT);
+      return new Validation.Page(ErrorCatalog.Page.BAD_REDIRECT);
     }
     String state;
     try {
       state = params.get("state").orElse("");
     } catch (BadRequestException repeated) {
-      return new Validation.Redirect(redirect, ErrorCatalog.AUTHORIZE_INVALID_REQUEST, "");
+      return new Validation.Redirect(redirect, ErrorCatalog.Redirect.INVALID_REQUEST, "");
     }
     if (!state.isEmpty() && !STATE.matcher(state).matches()) {
-      return new Validation.Redirect(redirect, ErrorCatalog.AUTHORIZE_INVALID_REQUEST, "");
+      return new Validation.Redirect(redirect, ErrorCatalog.Redirect.INVALID_REQUEST, "");
     }
     try {
       String responseType = params.get("response_type").orElse("");
       if (responseType.isEmpty()) {
-        return new Validation.Redirect(redirect, ErrorCatalog.AUTHORIZE_INVALID_REQUEST, state);
+        return new Validation.Redirect(redirect, ErrorCatalog.Redirect.INVALID_REQUEST, state);
       }
       if (!responseType.equals("code")) {
-        return new Validation.Redirect(redirect, ErrorCatalog.UNSUPPORTED_RESPONSE_TYPE, state);
+        return new Validation.Redirect(
+            redirect, ErrorCatalog.Redirect.UNSUPPORTED_RESPONSE_TYPE, state);
       }
       if (state.isEmpty()) {
-        return new Validation.Redirect(redirect, ErrorCatalog.AUTHORIZE_INVALID_REQUEST, state);
+        return new Validation.Redirect(redirect, ErrorCatalog.Redirect.INVALID_REQUEST, state);
       }
       String challenge = params.get("code_challenge").orElse("");
       String method = params.get("code_challenge_method").orElse("");
       if (!challenge.isEmpty() || !method.isEmpty()) {
         if (!method.equals("S256") || !Pkce.validChallenge(challenge)) {
-          return new Validation.Redirect(redirect, ErrorCatalog.PKCE_INVALID, state);
+          return new Validation.Redirect(redirect, ErrorCatalog.Redirect.PKCE_INVALID, state);
         }
       }
-      String scope = params.get("scope").orElse("").trim();
-      List<String> requested =
-          scope.isEmpty() ? List.of() : Arrays.stream(scope.split(" +")).distinct().toList();
-      for (String token : requested) {
-        if (!SCOPE_TOKEN.matcher(token).matches()
-            || (!scopes.isEmpty() && !scopes.contains(token))) {
-          return new Validation.Redirect(redirect, ErrorCatalog.AUTHORIZE_INVALID_SCOPE, state);
-        }
+      Optional<Scope> requested = Scope.parse(params.get("scope").orElse(""));
+      if (requested.isEmpty() || !requested.get().allowedBy(scopes)) {
+        return new Validation.Redirect(redirect, ErrorCatalog.Redirect.INVALID_SCOPE, state);
       }
       return new Validation.Valid(
-          new AuthorizationRequest(
-              client,
-              redirect,
-              state,
-              requested.stream().collect(Collectors.joining(" ")),
-              challenge));
+          new AuthorizationRequest(client, redirect, state, requested.get(), challenge));
     } catch (BadRequestException repeated) {
-      return new Validation.Redirect(redirect, ErrorCatalog.AUTHORIZE_INVALID_REQUEST, state);
+      return new Validation.Redirect(redirect, ErrorCatalog.Redirect.INVALID_REQUEST, state);
     }
   }
 

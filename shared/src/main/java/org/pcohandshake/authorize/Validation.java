@@ -9,8 +9,9 @@ public sealed interface Validation {
   record Valid(AuthorizationRequest request) implements Validation {}
 
   /** Client or redirect URI cannot be trusted: show a page, never redirect. */
-  record Page(ErrorCatalog error) implements Validation {}
+  record Page(ErrorCatalog.Page error) implements Validation {}
 
   /** The redirect URI is trusted: send the error back to the client with its state. */
-  record Redirect(String redirectUri, ErrorCatalog error, String state) implements Validation {}
+  record Redirect(String redirectUri, ErrorCatalog.Redirect error, String state)
+      implements Validation {}
 }

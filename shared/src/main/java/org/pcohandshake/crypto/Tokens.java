@@ -36,8 +36,8 @@ public final class Tokens {
   }
 
   /** SHA-256 of the UTF-8 text, base64url: the only form in which secrets are stored. */
-  public static String hash(String secret) {
-    return URL.encodeToString(sha256(secret.getBytes(StandardCharsets.UTF_8)));
+  public static TokenHash hash(String secret) {
+    return new TokenHash(URL.encodeToString(sha256(secret.getBytes(StandardCharsets.UTF_8))));
   }
 
   public static byte[] sha256(byte[] input) {

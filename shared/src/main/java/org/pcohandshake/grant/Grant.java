@@ -14,4 +14,4 @@ import org.pcohandshake.link.PcoLink;
  * @param expiresAt the absolute end of the family; rotation never extends it
  */
 public record Grant(
-    String id, String clientId, String subject, String scope, PcoLink link, Instant expiresAt) {}
+    String id, String clientId, String subject, Scope scope, PcoLink link, Instant expiresAt) {}

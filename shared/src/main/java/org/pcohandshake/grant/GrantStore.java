@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.pcohandshake.crypto.TokenHash;
 import org.pcohandshake.link.PcoLink;
 import org.pcohandshake.store.Items;
 import org.pcohandshake.store.StoreFailures;
@@ -84,8 +85,8 @@ public final class GrantStore {
   }
 
   /** The put of a new, unredeemed code, for the transaction that also consumes the consent. */
-  public TransactWriteItem putCode(String codeHash, AuthorizationCode code) {
-    Map<String, AttributeValue> record = item(CODE, codeHash, code.expiresAt());
+  public TransactWriteItem putCode(TokenHash codeHash, AuthorizationCode code) {
+    Map<String, AttributeValue> record = item(CODE, codeHash.value(), code.expiresAt());
     writeGrantFields(record, code.grant());
     record.put("redirectUri", s(code.redirectUri()));
     record.put("challenge", s(code.codeChallenge()));
@@ -99,10 +100,10 @@ public final class GrantStore {
         .build();
   }
 
-  public Optional<AuthorizationCode> findCode(String codeHash) {
+  public Optional<AuthorizationCode> findCode(TokenHash codeHash) {
     Map<String, AttributeValue> found =
         dynamo
-            .getItem(r -> r.tableName(table).key(key(CODE, codeHash)).consistentRead(true))
+            .getItem(r -> r.tableName(table).key(key(CODE, codeHash.value())).consistentRead(true))
             .item();
     if (found == null || found.isEmpty()) {
       return Optional.empty();
@@ -120,7 +121,7 @@ public final class GrantStore {
    * Marks the code redeemed and writes the grant and its first refresh token, all or nothing.
    * Tokens are signed before this call, so a failure of signing writes nothing.
    */
-  public Redemption redeem(String codeHash, Grant grant, String refreshHash) {
+  public Redemption redeem(TokenHash codeHash, Grant grant, TokenHash refreshHash) {
     Instant now = clock.instant();
     Map<String, AttributeValue> grantItem = item(GRANT, grant.id(), grant.expiresAt());
     writeGrantFields(grantItem, grant);
@@ -135,7 +136,7 @@ public final class GrantStore {
                       .update(
                           Update.builder()
                               .tableName(table)
-                              .key(key(CODE, codeHash))
+                              .key(key(CODE, codeHash.value()))
                               .updateExpression("SET redeemedAt = :now")
                               .conditionExpression(
                                   "attribute_exists(pk) AND attribute_not_exists(redeemedAt)"
@@ -151,7 +152,7 @@ public final class GrantStore {
                               .conditionExpression("attribute_not_exists(pk)")
                               .build())
                       .build(),
-                  putRefresh(refreshHash, grant, "")));
+                  putRefresh(refreshHash, grant, Optional.empty())));
       return new Redemption.Redeemed();
     } catch (TransactionCanceledException e) {
       if (StoreFailures.anyConditionFailed(e) || StoreFailures.conflicted(e, 0)) {
@@ -165,30 +166,35 @@ public final class GrantStore {
    * The refresh token and the state of its place in the chain: for a handle handed out inside a
    * grace window, a second read, of the successor it stands for.
    */
-  public Optional<RefreshToken> findRefresh(String refreshHash) {
+  public Optional<RefreshToken> findRefresh(TokenHash refreshHash) {
     Map<String, AttributeValue> found = readRefresh(refreshHash);
     if (found == null || found.isEmpty()) {
       return Optional.empty();
     }
-    String position = str(found, SAME_AS);
-    Map<String, AttributeValue> place = position.isEmpty() ? found : readRefresh(position);
+    Optional<TokenHash> sameAs = storedHash(found, SAME_AS);
+    Map<String, AttributeValue> place = sameAs.isEmpty() ? found : readRefresh(sameAs.get());
     if (place == null || place.isEmpty()) {
       return Optional.empty();
     }
-    String successor = str(place, SUCCESSOR);
     return Optional.of(
         new RefreshToken(
             refreshHash,
-            position.isEmpty() ? refreshHash : position,
+            sameAs.orElse(refreshHash),
             readGrant(found),
             num(place, "rotatedAt").map(Instant::ofEpochSecond),
-            successor.isEmpty() ? Optional.empty() : Optional.of(successor)));
+            storedHash(place, SUCCESSOR)));
   }
 
-  private Map<String, AttributeValue> readRefresh(String refreshHash) {
+  private Map<String, AttributeValue> readRefresh(TokenHash refreshHash) {
     return dynamo
-        .getItem(r -> r.tableName(table).key(key(REFRESH, refreshHash)).consistentRead(true))
+        .getItem(
+            r -> r.tableName(table).key(key(REFRESH, refreshHash.value())).consistentRead(true))
         .item();
+  }
+
+  private static Optional<TokenHash> storedHash(Map<String, AttributeValue> item, String name) {
+    String stored = str(item, name);
+    return stored.isEmpty() ? Optional.empty() : Optional.of(TokenHash.ofStored(stored));
   }
 
   /**
@@ -199,7 +205,7 @@ public final class GrantStore {
    * whichever answer the client keeps goes on working. Once the successor has been rotated as well,
    * the family has moved past the token: {@link Rotation.Reused}.
    */
-  public Rotation rotate(RefreshToken old, String newHash) {
+  public Rotation rotate(RefreshToken old, TokenHash newHash) {
     if (old.rotatedAt().isEmpty()) {
       return advance(old, newHash);
     }
@@ -210,10 +216,10 @@ public final class GrantStore {
     return join(old, old.successor().get(), newHash);
   }
 
-  private Rotation advance(RefreshToken current, String newHash) {
+  private Rotation advance(RefreshToken current, TokenHash newHash) {
     Map<String, AttributeValue> values = new HashMap<>();
     values.put(":now", n(clock.instant().getEpochSecond()));
-    values.put(":next", s(newHash));
+    values.put(":next", s(newHash.value()));
     try {
       dynamo.transactWriteItems(
           r ->
@@ -222,14 +228,14 @@ public final class GrantStore {
                       .update(
                           Update.builder()
                               .tableName(table)
-                              .key(key(REFRESH, current.position()))
+                              .key(key(REFRESH, current.position().value()))
                               .updateExpression("SET rotatedAt = :now, " + SUCCESSOR + " = :next")
                               .conditionExpression(
                                   "attribute_exists(pk) AND attribute_not_exists(rotatedAt)")
                               .expressionAttributeValues(values)
                               .build())
                       .build(),
-                  putRefresh(newHash, current.grant(), ""),
+                  putRefresh(newHash, current.grant(), Optional.empty()),
                   grantAlive(current.grant())));
       return new Rotation.Rotated();
     } catch (TransactionCanceledException e) {
@@ -243,7 +249,7 @@ public final class GrantStore {
     }
   }
 
-  private Rotation join(RefreshToken rotated, String successor, String newHash) {
+  private Rotation join(RefreshToken rotated, TokenHash successor, TokenHash newHash) {
     try {
       dynamo.transactWriteItems(
           r ->
@@ -252,12 +258,12 @@ public final class GrantStore {
                       .conditionCheck(
                           ConditionCheck.builder()
                               .tableName(table)
-                              .key(key(REFRESH, successor))
+                              .key(key(REFRESH, successor.value()))
                               .conditionExpression(
                                   "attribute_exists(pk) AND attribute_not_exists(rotatedAt)")
                               .build())
                       .build(),
-                  putRefresh(newHash, rotated.grant(), successor),
+                  putRefresh(newHash, rotated.grant(), Optional.of(successor)),
                   grantAlive(rotated.grant())));
       return new Rotation.Rotated();
     } catch (TransactionCanceledException e) {
@@ -377,13 +383,12 @@ public final class GrantStore {
     }
   }
 
-  /** A new refresh token; {@code sameAs} names the token whose place it shares, or is empty. */
-  private TransactWriteItem putRefresh(String refreshHash, Grant grant, String sameAs) {
-    Map<String, AttributeValue> record = item(REFRESH, refreshHash, grant.expiresAt());
+  /** A new refresh token; {@code sameAs} names the token whose place it shares, if any. */
+  private TransactWriteItem putRefresh(
+      TokenHash refreshHash, Grant grant, Optional<TokenHash> sameAs) {
+    Map<String, AttributeValue> record = item(REFRESH, refreshHash.value(), grant.expiresAt());
     writeGrantFields(record, grant);
-    if (!sameAs.isEmpty()) {
-      record.put(SAME_AS, s(sameAs));
-    }
+    sameAs.ifPresent(place -> record.put(SAME_AS, s(place.value())));
     return TransactWriteItem.builder()
         .put(
             Put.builder()
@@ -398,7 +403,7 @@ public final class GrantStore {
     record.put("grantId", s(grant.id()));
     record.put("clientId", s(grant.clientId()));
     record.put("sub", s(grant.subject()));
-    record.put("scope", s(grant.scope()));
+    record.put("scope", s(grant.scope().serialize()));
     record.put("pcoOrg", s(grant.link().organizationId()));
     record.put("pcoPerson", s(grant.link().personId()));
     record.put("pcoName", s(grant.link().personName()));
@@ -410,7 +415,7 @@ public final class GrantStore {
         str(record, "grantId"),
         str(record, "clientId"),
         str(record, "sub"),
-        str(record, "scope"),
+        Scope.ofStored(str(record, "scope")),
         new PcoLink(str(record, "pcoOrg"), str(record, "pcoPerson"), str(record, "pcoName")),
         Instant.ofEpochSecond(num(record, "grantExp").orElse(0L)));
   }

@@ -2,6 +2,7 @@ package org.pcohandshake.grant;
 
 import java.time.Instant;
 import java.util.Optional;
+import org.pcohandshake.crypto.TokenHash;
 
 /**
  * A stored refresh token (by hash) and the place in its family's chain it stands for. A token
@@ -16,8 +17,8 @@ import java.util.Optional;
  * @param successor hash of that successor; empty while current
  */
 public record RefreshToken(
-    String hash,
-    String position,
+    TokenHash hash,
+    TokenHash position,
     Grant grant,
     Optional<Instant> rotatedAt,
-    Optional<String> successor) {}
+    Optional<TokenHash> successor) {}

@@ -106,23 +106,27 @@ public final class Endpoint {
     try {
       response = service.apply(request.get());
     } catch (BadRequestException e) {
-      ErrorCatalog error =
+      ErrorCatalog.OAuth error =
           switch (e.reason()) {
-            case TOO_LARGE -> ErrorCatalog.REQUEST_TOO_LARGE;
-            case REPEATED -> ErrorCatalog.REPEATED_PARAMETER;
-            case MALFORMED -> ErrorCatalog.INVALID_REQUEST;
+            case TOO_LARGE -> ErrorCatalog.OAuth.REQUEST_TOO_LARGE;
+            case REPEATED -> ErrorCatalog.OAuth.REPEATED_PARAMETER;
+            case MALFORMED -> ErrorCatalog.OAuth.INVALID_REQUEST;
           };
-      response = style == Style.JSON ? error.json() : ErrorCatalog.PAGE_BAD_REQUEST.page();
+      response = style == Style.JSON ? error.json() : ErrorCatalog.Page.BAD_REQUEST.page();
     } catch (RuntimeException e) {
       boolean transientFault = isTransient(e);
       Log.error(requestId, transientFault ? "dependency_unavailable" : "internal_error", e);
-      ErrorCatalog error =
-          transientFault
-              ? (style == Style.JSON
-                  ? ErrorCatalog.TEMPORARILY_UNAVAILABLE
-                  : ErrorCatalog.PAGE_UNAVAILABLE)
-              : (style == Style.JSON ? ErrorCatalog.SERVER_ERROR : ErrorCatalog.PAGE_SERVER_ERROR);
-      response = style == Style.JSON ? error.json() : error.page();
+      if (style == Style.JSON) {
+        response =
+            (transientFault
+                    ? ErrorCatalog.OAuth.TEMPORARILY_UNAVAILABLE
+                    : ErrorCatalog.OAuth.SERVER_ERROR)
+                .json();
+      } else {
+        response =
+            (transientFault ? ErrorCatalog.Page.UNAVAILABLE : ErrorCatalog.Page.SERVER_ERROR)
+                .page();
+      }
     }
     Log.info(
         requestId,

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import org.pcohandshake.crypto.TokenHash;
 import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.store.Items;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -87,7 +88,7 @@ public final class LinkStore {
 
   private Prepared prepare(String cookie, PcoLink link, String organizationName, String condition) {
     Map<String, AttributeValue> record =
-        item(PREFIX, Tokens.hash(cookie), clock.instant().plus(ttl));
+        item(PREFIX, Tokens.hash(cookie).value(), clock.instant().plus(ttl));
     record.put("org", s(link.organizationId()));
     record.put("person", s(link.personId()));
     record.put("name", s(link.personName()));
@@ -110,7 +111,7 @@ public final class LinkStore {
     if (!Tokens.wellFormed(cookieValue)) {
       return Optional.empty();
     }
-    String keyHash = Tokens.hash(cookieValue);
+    TokenHash keyHash = Tokens.hash(cookieValue);
     long now = clock.instant().getEpochSecond();
     Map<String, AttributeValue> found;
     try {
@@ -119,7 +120,7 @@ public final class LinkStore {
               .updateItem(
                   r ->
                       r.tableName(table)
-                          .key(key(PREFIX, keyHash))
+                          .key(key(PREFIX, keyHash.value()))
                           .updateExpression("SET #hold = if_not_exists(#hold, :until)")
                           .conditionExpression(LIVE)
                           .expressionAttributeNames(Map.of("#hold", HOLD))
@@ -132,7 +133,7 @@ public final class LinkStore {
     }
     return Optional.of(
         new PendingLink(
-            keyHash,
+            Optional.of(keyHash),
             new PcoLink(
                 Items.str(found, "org"), Items.str(found, "person"), Items.str(found, "name")),
             Items.str(found, "orgName")));
@@ -143,12 +144,12 @@ public final class LinkStore {
    * must still be there and live, so a link yields one code at most, however many consent pages
    * were shown for it.
    */
-  public TransactWriteItem consume(String keyHash) {
+  public TransactWriteItem consume(TokenHash keyHash) {
     return TransactWriteItem.builder()
         .delete(
             Delete.builder()
                 .tableName(table)
-                .key(key(PREFIX, keyHash))
+                .key(key(PREFIX, keyHash.value()))
                 .conditionExpression(LIVE)
                 .expressionAttributeNames(Map.of("#hold", HOLD))
                 .expressionAttributeValues(Map.of(":now", n(clock.instant().getEpochSecond())))
@@ -157,9 +158,9 @@ public final class LinkStore {
   }
 
   /** The delete that ends a link with a denial: whatever its state, no condition to fail. */
-  public TransactWriteItem discard(String keyHash) {
+  public TransactWriteItem discard(TokenHash keyHash) {
     return TransactWriteItem.builder()
-        .delete(Delete.builder().tableName(table).key(key(PREFIX, keyHash)).build())
+        .delete(Delete.builder().tableName(table).key(key(PREFIX, keyHash.value())).build())
         .build();
   }
 

@@ -73,7 +73,7 @@ public final class PcoComplete implements HttpService {
       }
     }
 
-    record Refused(ErrorCatalog page, String reason) implements Outcome {}
+    record Refused(ErrorCatalog.Page page, String reason) implements Outcome {}
   }
 
   private final Mode mode;
@@ -154,11 +154,11 @@ public final class PcoComplete implements HttpService {
     }
     Optional<String> code = http.query().get("code");
     if (code.isEmpty()) {
-      return new Outcome.Refused(ErrorCatalog.PAGE_PCO_MISSING_CODE, "missing_code");
+      return new Outcome.Refused(ErrorCatalog.Page.PCO_MISSING_CODE, "missing_code");
     }
     if (!plausibleCode(code.get())) {
       // never sent to PCO with our client credentials
-      return new Outcome.Refused(ErrorCatalog.PAGE_PCO_BAD_CODE, "implausible_code");
+      return new Outcome.Refused(ErrorCatalog.Page.PCO_BAD_CODE, "implausible_code");
     }
     try {
       return switch (mode) {
@@ -183,12 +183,12 @@ public final class PcoComplete implements HttpService {
         }
       };
     } catch (PcoException e) {
-      ErrorCatalog page =
+      ErrorCatalog.Page page =
           switch (e.kind()) {
             // a 401 for a token issued a moment ago: the authorization is no longer good
-            case INVALID_GRANT, UNAUTHORIZED -> ErrorCatalog.PAGE_PCO_INVALID_GRANT;
-            case REJECTED -> ErrorCatalog.PAGE_PCO_REJECTED;
-            case UNAVAILABLE -> ErrorCatalog.PAGE_PCO_UNAVAILABLE;
+            case INVALID_GRANT, UNAUTHORIZED -> ErrorCatalog.Page.PCO_INVALID_GRANT;
+            case REJECTED -> ErrorCatalog.Page.PCO_REJECTED;
+            case UNAVAILABLE -> ErrorCatalog.Page.PCO_UNAVAILABLE;
           };
       return new Outcome.Refused(
           page,
@@ -296,12 +296,12 @@ public final class PcoComplete implements HttpService {
   private static Outcome refusedByPco(String error) {
     // logged only when it is one of the registered codes, never free text from the URL
     return switch (error) {
-      case "access_denied" -> new Outcome.Refused(ErrorCatalog.PAGE_PCO_DENIED, "access_denied");
+      case "access_denied" -> new Outcome.Refused(ErrorCatalog.Page.PCO_DENIED, "access_denied");
       case "server_error", "temporarily_unavailable" ->
-          new Outcome.Refused(ErrorCatalog.PAGE_PCO_UNAVAILABLE, "pco_" + error);
+          new Outcome.Refused(ErrorCatalog.Page.PCO_UNAVAILABLE, "pco_" + error);
       case "invalid_request", "unauthorized_client", "unsupported_response_type", "invalid_scope" ->
-          new Outcome.Refused(ErrorCatalog.PAGE_PCO_REJECTED, "pco_" + error);
-      default -> new Outcome.Refused(ErrorCatalog.PAGE_PCO_REJECTED, "pco_other_error");
+          new Outcome.Refused(ErrorCatalog.Page.PCO_REJECTED, "pco_" + error);
+      default -> new Outcome.Refused(ErrorCatalog.Page.PCO_REJECTED, "pco_other_error");
     };
   }
 

@@ -93,7 +93,7 @@ public final class RevocationEndpoint implements HttpService {
     }
     Optional<String> token = form.get("token");
     if (token.isEmpty()) {
-      return ErrorCatalog.INVALID_REQUEST.json();
+      return ErrorCatalog.OAuth.INVALID_REQUEST.json();
     }
     if (Tokens.wellFormed(token.get())) {
       return revokeRefreshToken(http, token.get(), clientId);
@@ -132,7 +132,7 @@ public final class RevocationEndpoint implements HttpService {
       HttpRequest http, String grantId, String issuedTo, String clientId) {
     if (!issuedTo.equals(clientId)) {
       Log.warn(http.requestId(), "revocation_refused", Map.of("grant", grantId));
-      return ErrorCatalog.TOKEN_OF_ANOTHER_CLIENT.json();
+      return ErrorCatalog.OAuth.TOKEN_OF_ANOTHER_CLIENT.json();
     }
     boolean revoked = grants.revokeGrant(grantId, "revoked_by_client");
     Log.info(http.requestId(), "grant_revoked", Map.of("grant", grantId, "now", revoked));

@@ -33,7 +33,7 @@ public final class LoginBinding {
 
   /** The {@code login_state} for a round trip's cookie value. */
   public static String stateOf(String cookieValue) {
-    return Tokens.hash(cookieValue);
+    return Tokens.hash(cookieValue).value();
   }
 
   /** Whether a returning login belongs to the round trip this browser's cookie started. */

@@ -1,5 +1,7 @@
 package org.pcohandshake.session;
 
+import org.pcohandshake.crypto.TokenHash;
+
 /**
  * An integrator user's browser session with this server.
  *
@@ -7,4 +9,4 @@ package org.pcohandshake.session;
  * @param subject the integrator's user id
  * @param name the user's display name, may be empty
  */
-public record Session(String idHash, String subject, String name) {}
+public record Session(TokenHash idHash, String subject, String name) {}

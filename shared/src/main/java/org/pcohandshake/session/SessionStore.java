@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import org.pcohandshake.crypto.TokenHash;
 import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.store.Items;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -43,13 +44,13 @@ public final class SessionStore {
   public Optional<String> open(LoginIdentity identity, String loginIssuer) {
     Instant now = clock.instant();
     String cookie = Tokens.random();
-    Map<String, AttributeValue> session = item(SESSION, Tokens.hash(cookie), now.plus(ttl));
+    Map<String, AttributeValue> session = item(SESSION, Tokens.hash(cookie).value(), now.plus(ttl));
     session.put("sub", s(identity.subject()));
     session.put("name", s(identity.name()));
     Map<String, AttributeValue> jti =
         item(
             LOGIN_JTI,
-            Tokens.hash(loginIssuer + "\n" + identity.tokenId()),
+            Tokens.hash(loginIssuer + "\n" + identity.tokenId()).value(),
             identity.expiresAt().plusSeconds(60));
     try {
       dynamo.transactWriteItems(
@@ -85,9 +86,11 @@ public final class SessionStore {
     if (!Tokens.wellFormed(cookieValue)) {
       return Optional.empty();
     }
-    String hash = Tokens.hash(cookieValue);
+    TokenHash hash = Tokens.hash(cookieValue);
     Map<String, AttributeValue> found =
-        dynamo.getItem(r -> r.tableName(table).key(key(SESSION, hash)).consistentRead(true)).item();
+        dynamo
+            .getItem(r -> r.tableName(table).key(key(SESSION, hash.value())).consistentRead(true))
+            .item();
     if (!Items.live(found, clock.instant())) {
       return Optional.empty();
     }

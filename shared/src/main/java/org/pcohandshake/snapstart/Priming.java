@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import org.pcohandshake.grant.Grant;
+import org.pcohandshake.grant.Scope;
 import org.pcohandshake.link.PcoLink;
 import org.pcohandshake.log.Log;
 
@@ -39,7 +40,12 @@ public final class Priming {
   /** A grant that is never issued (fixed id, already expired), for priming stores and tokens. */
   public static Grant grant(String clientId) {
     return new Grant(
-        GRANT_ID, clientId, "priming", "", new PcoLink("priming", "priming", ""), Instant.EPOCH);
+        GRANT_ID,
+        clientId,
+        "priming",
+        Scope.EMPTY,
+        new PcoLink("priming", "priming", ""),
+        Instant.EPOCH);
   }
 
   /**

@@ -94,7 +94,7 @@ public final class AccessTokens {
     claims.put("nbf", now.getEpochSecond());
     claims.put("exp", expiry(grant, now).getEpochSecond());
     claims.put("jti", jwtId);
-    claims.put("scope", grant.scope());
+    claims.put("scope", grant.scope().serialize());
     claims.put("sid", grant.id());
     if (grant.link().present()) {
       claims.put(PCO_ORGANIZATION, grant.link().organizationId());

@@ -14,7 +14,7 @@ public sealed interface ClientAuthentication {
    *
    * @param basicTried whether HTTP Basic was attempted (the 401 then carries a challenge)
    */
-  record Failed(ErrorCatalog error, boolean basicTried) implements ClientAuthentication {
+  record Failed(ErrorCatalog.OAuth error, boolean basicTried) implements ClientAuthentication {
 
     /** The JSON error, with a Basic challenge when Basic was tried (RFC 6749 section 5.2). */
     public HttpResponse response() {

@@ -85,12 +85,12 @@ public final class ClientAuthenticator {
   public Admission admit(HttpRequest http, List<String> singleParameters) {
     Optional<Params> parsed = Params.fromBody(http);
     if (parsed.isEmpty()) {
-      return new Admission.Refused(ErrorCatalog.UNSUPPORTED_MEDIA_TYPE.json());
+      return new Admission.Refused(ErrorCatalog.OAuth.UNSUPPORTED_MEDIA_TYPE.json());
     }
     Params form = parsed.get();
     for (String name : singleParameters) {
       if (form.repeated(name)) {
-        return new Admission.Refused(ErrorCatalog.REPEATED_PARAMETER.json());
+        return new Admission.Refused(ErrorCatalog.OAuth.REPEATED_PARAMETER.json());
       }
     }
     return switch (authenticate(http, form)) {
@@ -107,34 +107,34 @@ public final class ClientAuthenticator {
 
   public ClientAuthentication authenticate(HttpRequest http, Params form) {
     if (http.query().has("client_secret") || http.query().has("client_id")) {
-      return new ClientAuthentication.Failed(ErrorCatalog.SECRET_IN_QUERY, false);
+      return new ClientAuthentication.Failed(ErrorCatalog.OAuth.SECRET_IN_QUERY, false);
     }
     Optional<String> authorization = http.header("authorization");
     boolean basic =
         authorization.isPresent() && authorization.get().regionMatches(true, 0, "Basic ", 0, 6);
     boolean post = form.has("client_secret");
     if (basic && post) {
-      return new ClientAuthentication.Failed(ErrorCatalog.TWO_CLIENT_AUTH_METHODS, true);
+      return new ClientAuthentication.Failed(ErrorCatalog.OAuth.TWO_CLIENT_AUTH_METHODS, true);
     }
     String id;
     String secret;
     if (basic) {
       Optional<String[]> pair = decodeBasic(authorization.get().substring(6).trim());
       if (pair.isEmpty()) {
-        return new ClientAuthentication.Failed(ErrorCatalog.INVALID_CLIENT, true);
+        return new ClientAuthentication.Failed(ErrorCatalog.OAuth.INVALID_CLIENT, true);
       }
       id = pair.get()[0];
       secret = pair.get()[1];
       Optional<String> bodyId = form.get("client_id");
       if (bodyId.isPresent() && !bodyId.get().equals(id)) {
-        return new ClientAuthentication.Failed(ErrorCatalog.INVALID_CLIENT, true);
+        return new ClientAuthentication.Failed(ErrorCatalog.OAuth.INVALID_CLIENT, true);
       }
     } else if (post) {
       id = form.get("client_id").orElse("");
       secret = form.get("client_secret").orElse("");
     } else {
       return new ClientAuthentication.Failed(
-          ErrorCatalog.INVALID_CLIENT,
+          ErrorCatalog.OAuth.INVALID_CLIENT,
           authorization.isPresent()
               && authorization.get().toLowerCase(Locale.ROOT).startsWith("basic"));
     }
@@ -149,7 +149,7 @@ public final class ClientAuthenticator {
     if (idMatches && secretMatches && !secret.isEmpty()) {
       return new ClientAuthentication.Authenticated(clientId);
     }
-    return new ClientAuthentication.Failed(ErrorCatalog.INVALID_CLIENT, basic);
+    return new ClientAuthentication.Failed(ErrorCatalog.OAuth.INVALID_CLIENT, basic);
   }
 
   /** RFC 6749 section 2.3.1: id and secret are form-urlencoded before Base64. */

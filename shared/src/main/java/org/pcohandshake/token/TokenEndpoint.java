@@ -2,7 +2,6 @@ package org.pcohandshake.token;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,12 +9,14 @@ import java.util.Optional;
 import org.pcohandshake.aws.AwsClients;
 import org.pcohandshake.config.Config;
 import org.pcohandshake.crypto.Pkce;
+import org.pcohandshake.crypto.TokenHash;
 import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.error.ErrorCatalog;
 import org.pcohandshake.grant.AuthorizationCode;
 import org.pcohandshake.grant.Grant;
 import org.pcohandshake.grant.GrantStore;
 import org.pcohandshake.grant.RefreshToken;
+import org.pcohandshake.grant.Scope;
 import org.pcohandshake.http.HttpRequest;
 import org.pcohandshake.http.HttpResponse;
 import org.pcohandshake.http.HttpService;
@@ -79,10 +80,10 @@ public final class TokenEndpoint implements HttpService {
       }
     }
     return switch (form.get("grant_type").orElse("")) {
-      case "" -> ErrorCatalog.INVALID_REQUEST.json();
+      case "" -> ErrorCatalog.OAuth.INVALID_REQUEST.json();
       case "authorization_code" -> authorizationCode(http, form, clientId);
       case "refresh_token" -> refreshToken(http, form, clientId);
-      default -> ErrorCatalog.UNSUPPORTED_GRANT_TYPE.json();
+      default -> ErrorCatalog.OAuth.UNSUPPORTED_GRANT_TYPE.json();
     };
   }
 
@@ -91,15 +92,15 @@ public final class TokenEndpoint implements HttpService {
     Optional<String> redirectUri = form.get("redirect_uri");
     Optional<String> verifier = form.get("code_verifier");
     if (code.isEmpty() || redirectUri.isEmpty()) {
-      return ErrorCatalog.INVALID_REQUEST.json();
+      return ErrorCatalog.OAuth.INVALID_REQUEST.json();
     }
     if (!Tokens.wellFormed(code.get())) {
-      return ErrorCatalog.INVALID_GRANT.json();
+      return ErrorCatalog.OAuth.INVALID_GRANT.json();
     }
-    String codeHash = Tokens.hash(code.get());
+    TokenHash codeHash = Tokens.hash(code.get());
     Optional<AuthorizationCode> found = grants.findCode(codeHash);
     if (found.isEmpty() || !found.get().grant().clientId().equals(clientId)) {
-      return ErrorCatalog.INVALID_GRANT.json();
+      return ErrorCatalog.OAuth.INVALID_GRANT.json();
     }
     AuthorizationCode record = found.get();
     if (record.redeemed()) {
@@ -109,7 +110,7 @@ public final class TokenEndpoint implements HttpService {
         || !record.redirectUri().equals(redirectUri.get())
         || !pkceSatisfied(record.codeChallenge(), verifier)) {
       Log.warn(http.requestId(), "code_rejected", Map.of("grant", record.grant().id()));
-      return ErrorCatalog.INVALID_GRANT.json();
+      return ErrorCatalog.OAuth.INVALID_GRANT.json();
     }
     AccessTokens.Issued accessToken = accessTokens.issue(record.grant());
     String refreshToken = Tokens.random();
@@ -129,7 +130,7 @@ public final class TokenEndpoint implements HttpService {
     Log.warn(
         http.requestId(), "code_replay_detected", Map.of("grant", grant.id(), "revoked", revoked));
     Metrics.count(Metrics.Event.ReplayDetected);
-    return ErrorCatalog.INVALID_GRANT.json();
+    return ErrorCatalog.OAuth.INVALID_GRANT.json();
   }
 
   private static boolean pkceSatisfied(String challenge, Optional<String> verifier) {
@@ -142,31 +143,30 @@ public final class TokenEndpoint implements HttpService {
   private HttpResponse refreshToken(HttpRequest http, Params form, String clientId) {
     Optional<String> token = form.get("refresh_token");
     if (token.isEmpty()) {
-      return ErrorCatalog.INVALID_REQUEST.json();
+      return ErrorCatalog.OAuth.INVALID_REQUEST.json();
     }
     if (!Tokens.wellFormed(token.get())) {
-      return ErrorCatalog.INVALID_GRANT.json();
+      return ErrorCatalog.OAuth.INVALID_GRANT.json();
     }
     Optional<RefreshToken> found = grants.findRefresh(Tokens.hash(token.get()));
     if (found.isEmpty() || !found.get().grant().clientId().equals(clientId)) {
-      return ErrorCatalog.INVALID_GRANT.json();
+      return ErrorCatalog.OAuth.INVALID_GRANT.json();
     }
     RefreshToken old = found.get();
     Grant grant = old.grant();
     Instant now = clock.instant();
     if (!grant.expiresAt().isAfter(now)) {
-      return ErrorCatalog.INVALID_GRANT.json();
+      return ErrorCatalog.OAuth.INVALID_GRANT.json();
     }
     Optional<String> requested = form.get("scope");
-    String scope = grant.scope();
+    Scope scope = grant.scope();
     if (requested.isPresent()) {
-      List<String> granted =
-          grant.scope().isEmpty() ? List.of() : List.of(grant.scope().split(" "));
-      List<String> asked = Arrays.stream(requested.get().trim().split(" +")).distinct().toList();
-      if (!granted.containsAll(asked)) {
-        return ErrorCatalog.INVALID_SCOPE.json();
+      // RFC 6749 section 6: a narrower scope may be asked for, never a wider or an empty one
+      Optional<Scope> asked = Scope.parse(requested.get());
+      if (asked.isEmpty() || asked.get().isEmpty() || !grant.scope().covers(asked.get())) {
+        return ErrorCatalog.OAuth.INVALID_SCOPE.json();
       }
-      scope = String.join(" ", asked);
+      scope = asked.get();
     }
     Instant graceStart = now.minus(refreshGrace);
     Grant narrowed =
@@ -192,7 +192,7 @@ public final class TokenEndpoint implements HttpService {
           return success(accessToken, refreshToken, scope);
         }
         case GrantStore.Rotation.GrantGone g -> {
-          return ErrorCatalog.INVALID_GRANT.json();
+          return ErrorCatalog.OAuth.INVALID_GRANT.json();
         }
         case GrantStore.Rotation.Reused u -> {
           return reuse(http, grant);
@@ -201,14 +201,14 @@ public final class TokenEndpoint implements HttpService {
           // rotated by a concurrent request just now: this one is a repeat inside the window
           Optional<RefreshToken> again = grants.findRefresh(old.hash());
           if (again.isEmpty()) {
-            return ErrorCatalog.INVALID_GRANT.json();
+            return ErrorCatalog.OAuth.INVALID_GRANT.json();
           }
           old = again.get();
         }
       }
     }
     Log.warn(http.requestId(), "refresh_contended", Map.of("grant", grant.id()));
-    return ErrorCatalog.TEMPORARILY_UNAVAILABLE.json();
+    return ErrorCatalog.OAuth.TEMPORARILY_UNAVAILABLE.json();
   }
 
   private HttpResponse reuse(HttpRequest http, Grant grant) {
@@ -218,18 +218,18 @@ public final class TokenEndpoint implements HttpService {
         "refresh_reuse_detected",
         Map.of("grant", grant.id(), "revoked", revoked));
     Metrics.count(Metrics.Event.ReplayDetected);
-    return ErrorCatalog.INVALID_GRANT.json();
+    return ErrorCatalog.OAuth.INVALID_GRANT.json();
   }
 
   private static HttpResponse success(
-      AccessTokens.Issued accessToken, String refreshToken, String scope) {
+      AccessTokens.Issued accessToken, String refreshToken, Scope scope) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("access_token", accessToken.token());
     body.put("token_type", "Bearer");
     body.put("expires_in", accessToken.expiresIn());
     body.put("refresh_token", refreshToken);
     if (!scope.isEmpty()) {
-      body.put("scope", scope);
+      body.put("scope", scope.serialize());
     }
     return HttpResponse.json(200, Json.write(body));
   }
@@ -242,7 +242,7 @@ public final class TokenEndpoint implements HttpService {
    */
   @Override
   public void prime() {
-    String codeHash = Tokens.hash(Priming.NEVER_ISSUED);
+    TokenHash codeHash = Tokens.hash(Priming.NEVER_ISSUED);
     grants.findCode(codeHash);
     accessTokens.prime(Priming.grant(clients.clientId()));
     grants.redeem(

@@ -1,16 +1,16 @@
 package org.pcohandshake.verify;
 
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.pcohandshake.grant.Scope;
 
 /**
  * What a verified access token says (RFC 9068 claims plus the Planning Center link).
  *
  * @param subject {@code sub}: the integrator's user id
  * @param clientId {@code client_id}: the OAuth client the token was issued to (Planning Center)
- * @param scope {@code scope}: the granted scopes, space separated (may be empty)
+ * @param scope {@code scope}: the granted scope (may be empty)
  * @param grantId {@code sid}: the grant (token family); revoking it revokes the token
  * @param pcoOrganizationId {@code pco_organization_id}, empty when the grant has no PCO link
  * @param pcoPersonId {@code pco_person_id}, empty when the grant has no PCO link
@@ -20,7 +20,7 @@ import java.util.Optional;
 public record AccessTokenClaims(
     String subject,
     String clientId,
-    String scope,
+    Scope scope,
     String grantId,
     Optional<String> pcoOrganizationId,
     Optional<String> pcoPersonId,
@@ -29,11 +29,11 @@ public record AccessTokenClaims(
 
   /** The granted scopes as a list. */
   public List<String> scopes() {
-    return scope.isBlank() ? List.of() : Arrays.asList(scope.trim().split(" +"));
+    return scope.tokens();
   }
 
   /** Whether the token grants this scope. */
   public boolean hasScope(String name) {
-    return scopes().contains(name);
+    return scope.contains(name);
   }
 }

@@ -49,6 +49,7 @@ import org.pcohandshake.aws.AwsClients;
 import org.pcohandshake.config.Config;
 import org.pcohandshake.config.Config.AccessTokenAlgorithm;
 import org.pcohandshake.grant.GrantStore;
+import org.pcohandshake.grant.Scope;
 import org.pcohandshake.http.HttpRequest;
 import org.pcohandshake.json.Json;
 import org.pcohandshake.log.Log;
@@ -261,12 +262,16 @@ public final class AccessTokenVerifier {
       if (isBlank(subject) || isBlank(clientId) || isBlank(grantId) || isBlank(tokenId)) {
         return invalid(Verification.Reason.MISSING_CLAIM);
       }
-      String scope = claims.getStringClaim("scope");
+      Optional<Scope> scope =
+          Scope.parse(Objects.requireNonNullElse(claims.getStringClaim("scope"), ""));
+      if (scope.isEmpty()) {
+        return invalid(Verification.Reason.MALFORMED);
+      }
       result =
           new AccessTokenClaims(
               subject,
               clientId,
-              scope == null ? "" : scope,
+              scope.get(),
               grantId,
               Optional.ofNullable(claims.getStringClaim("pco_organization_id"))
                   .filter(s -> !s.isEmpty()),

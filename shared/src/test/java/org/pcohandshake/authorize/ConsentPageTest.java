@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.pcohandshake.config.TestConfigs;
+import org.pcohandshake.crypto.Tokens;
+import org.pcohandshake.grant.Scope;
 import org.pcohandshake.http.HttpResponse;
 import org.pcohandshake.link.PcoLink;
 import org.pcohandshake.link.PendingLink;
@@ -19,9 +22,17 @@ class ConsentPageTest {
         ConsentPage.render(
             "https://auth.example/oauth/authorize",
             "<b>App</b>",
-            new Session("h", "u1", "<script>alert(1)</script>"),
-            new AuthorizationRequest("pco-addon", TestConfigs.REDIRECT, "s", "people \"x\"", ""),
-            new PendingLink("hash", new PcoLink("org<1>", "p&2", "Pat <O'Neil>"), "St <Mary>'s"),
+            new Session(Tokens.hash("h"), "u1", "<script>alert(1)</script>"),
+            new AuthorizationRequest(
+                "pco-addon",
+                TestConfigs.REDIRECT,
+                "s",
+                Scope.parse("people <x>").orElseThrow(),
+                ""),
+            new PendingLink(
+                Optional.of(Tokens.hash("hash")),
+                new PcoLink("org<1>", "p&2", "Pat <O'Neil>"),
+                "St <Mary>'s"),
             "FORMTOKEN");
     String body = page.body();
     assertFalse(body.contains("<script>alert"));

@@ -31,7 +31,7 @@ class RequestValidatorTest {
     Validation v = validate(query(TestConfigs.REDIRECT, "&scope=people%20%20services&unknown=1"));
     AuthorizationRequest request = assertInstanceOf(Validation.Valid.class, v).request();
     assertEquals("xyz", request.state());
-    assertEquals("people services", request.scope());
+    assertEquals("people services", request.scope().serialize());
     assertEquals("", request.codeChallenge());
   }
 
@@ -39,7 +39,7 @@ class RequestValidatorTest {
   void unknownClient_isAPage_neverARedirect() {
     Validation v = validate(query(TestConfigs.REDIRECT, "").replace("pco-addon", "other"));
     assertEquals(
-        ErrorCatalog.PAGE_UNKNOWN_CLIENT, assertInstanceOf(Validation.Page.class, v).error());
+        ErrorCatalog.Page.UNKNOWN_CLIENT, assertInstanceOf(Validation.Page.class, v).error());
     assertInstanceOf(Validation.Page.class, validate("response_type=code&state=x"));
   }
 
@@ -58,7 +58,7 @@ class RequestValidatorTest {
   void redirectNotExactlyAllowed_isAPage(String redirect) {
     Validation v = validate(query(redirect, ""));
     assertEquals(
-        ErrorCatalog.PAGE_BAD_REDIRECT, assertInstanceOf(Validation.Page.class, v).error());
+        ErrorCatalog.Page.BAD_REDIRECT, assertInstanceOf(Validation.Page.class, v).error());
   }
 
   @Test
@@ -77,12 +77,12 @@ class RequestValidatorTest {
         validate(
             query(TestConfigs.REDIRECT, "").replace("response_type=code", "response_type=token"));
     Validation.Redirect r = assertInstanceOf(Validation.Redirect.class, token);
-    assertEquals(ErrorCatalog.UNSUPPORTED_RESPONSE_TYPE, r.error());
+    assertEquals(ErrorCatalog.Redirect.UNSUPPORTED_RESPONSE_TYPE, r.error());
     assertEquals("xyz", r.state());
     Validation missing =
         validate(query(TestConfigs.REDIRECT, "").replace("response_type=code&", ""));
     assertEquals(
-        ErrorCatalog.AUTHORIZE_INVALID_REQUEST,
+        ErrorCatalog.Redirect.INVALID_REQUEST,
         assertInstanceOf(Validation.Redirect.class, missing).error());
   }
 
@@ -97,7 +97,9 @@ class RequestValidatorTest {
         }) {
       Validation v = validate(query(TestConfigs.REDIRECT, extra));
       assertEquals(
-          ErrorCatalog.PKCE_INVALID, assertInstanceOf(Validation.Redirect.class, v).error(), extra);
+          ErrorCatalog.Redirect.PKCE_INVALID,
+          assertInstanceOf(Validation.Redirect.class, v).error(),
+          extra);
     }
   }
 
@@ -124,7 +126,7 @@ class RequestValidatorTest {
   void missingState_redirectsInvalidRequest() {
     Validation v = validate(query(TestConfigs.REDIRECT, "").replace("state=xyz&", ""));
     assertEquals(
-        ErrorCatalog.AUTHORIZE_INVALID_REQUEST,
+        ErrorCatalog.Redirect.INVALID_REQUEST,
         assertInstanceOf(Validation.Redirect.class, v).error());
   }
 
@@ -134,7 +136,7 @@ class RequestValidatorTest {
         new RequestValidator(TestConfigs.with(Config.SCOPES, "read write"));
     Validation v = restricted.validate(Params.parse(query(TestConfigs.REDIRECT, "&scope=admin")));
     assertEquals(
-        ErrorCatalog.AUTHORIZE_INVALID_SCOPE,
+        ErrorCatalog.Redirect.INVALID_SCOPE,
         assertInstanceOf(Validation.Redirect.class, v).error());
     assertInstanceOf(
         Validation.Valid.class,

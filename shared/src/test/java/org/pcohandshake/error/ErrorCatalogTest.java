@@ -12,15 +12,24 @@ class ErrorCatalogTest {
 
   @Test
   void everyDescription_isPrintableAsciiWithoutQuotesOrBackslash() {
-    for (ErrorCatalog error : ErrorCatalog.values()) {
+    for (ErrorCatalog.Entry error : ErrorCatalog.entries()) {
       // RFC 6749 section 5.2: error_description is %x20-21 / %x23-5B / %x5D-7E
       assertTrue(error.description().matches("[\\x20\\x21\\x23-\\x5B\\x5D-\\x7E]+"), error.name());
     }
   }
 
   @Test
+  void everyEntryOfTheThreeTypes_isChecked() {
+    assertEquals(
+        ErrorCatalog.OAuth.values().length
+            + ErrorCatalog.Redirect.values().length
+            + ErrorCatalog.Page.values().length,
+        ErrorCatalog.entries().size());
+  }
+
+  @Test
   void jsonError_hasCodeDescriptionAndNoStoreHeaders() throws Exception {
-    HttpResponse response = ErrorCatalog.INVALID_GRANT.json();
+    HttpResponse response = ErrorCatalog.OAuth.INVALID_GRANT.json();
     assertEquals(400, response.status());
     assertEquals("no-store", response.headers().get("cache-control"));
     assertEquals("no-cache", response.headers().get("pragma"));
@@ -30,7 +39,7 @@ class ErrorCatalogTest {
 
   @Test
   void page_carriesSecurityHeaders() {
-    HttpResponse page = ErrorCatalog.PAGE_BAD_REDIRECT.page();
+    HttpResponse page = ErrorCatalog.Page.BAD_REDIRECT.page();
     assertTrue(page.headers().get("content-security-policy").contains("frame-ancestors 'none'"));
     assertEquals("DENY", page.headers().get("x-frame-options"));
     assertEquals("no-referrer", page.headers().get("referrer-policy"));
@@ -40,12 +49,12 @@ class ErrorCatalogTest {
 
   @Test
   void bearerAnswers_carryTheRfc6750Challenge() {
-    HttpResponse invalid = ErrorCatalog.INVALID_TOKEN.bearer();
+    HttpResponse invalid = ErrorCatalog.OAuth.INVALID_TOKEN.bearer();
     assertEquals(401, invalid.status());
     assertTrue(
         invalid.headers().get("www-authenticate").startsWith("Bearer error=\"invalid_token\""));
     assertEquals("no-store", invalid.headers().get("cache-control"));
-    HttpResponse missing = ErrorCatalog.TOKEN_MISSING.bearer();
+    HttpResponse missing = ErrorCatalog.OAuth.TOKEN_MISSING.bearer();
     assertEquals(401, missing.status());
     assertEquals("Bearer", missing.headers().get("www-authenticate"));
   }

@@ -76,7 +76,7 @@ class PcoCompleteTest {
     return get(new PcoComplete.Mode.Identify(pco), rawQuery);
   }
 
-  private static void assertPage(ErrorCatalog expected, HttpResponse response) {
+  private static void assertPage(ErrorCatalog.Page expected, HttpResponse response) {
     assertEquals(expected.status(), response.status());
     assertEquals(expected.page().body(), response.body());
     assertTrue(response.cookies().isEmpty(), "no cookie on an error page");
@@ -85,31 +85,31 @@ class PcoCompleteTest {
 
   @Test
   void accessDenied_answersTheDeniedPage() {
-    assertPage(ErrorCatalog.PAGE_PCO_DENIED, get("error=access_denied&state=s"));
+    assertPage(ErrorCatalog.Page.PCO_DENIED, get("error=access_denied&state=s"));
   }
 
   @Test
   void errorWins_evenWithACode() {
-    assertPage(ErrorCatalog.PAGE_PCO_DENIED, get("code=c-123&error=access_denied"));
+    assertPage(ErrorCatalog.Page.PCO_DENIED, get("code=c-123&error=access_denied"));
   }
 
   @Test
   void pcoServerError_answersUnavailable() {
-    assertPage(ErrorCatalog.PAGE_PCO_UNAVAILABLE, get("error=server_error"));
-    assertPage(ErrorCatalog.PAGE_PCO_UNAVAILABLE, get("error=temporarily_unavailable"));
+    assertPage(ErrorCatalog.Page.PCO_UNAVAILABLE, get("error=server_error"));
+    assertPage(ErrorCatalog.Page.PCO_UNAVAILABLE, get("error=temporarily_unavailable"));
   }
 
   @Test
   void otherPcoErrors_answerRejected() {
-    assertPage(ErrorCatalog.PAGE_PCO_REJECTED, get("error=invalid_scope"));
-    assertPage(ErrorCatalog.PAGE_PCO_REJECTED, get("error=%3Cscript%3E"));
+    assertPage(ErrorCatalog.Page.PCO_REJECTED, get("error=invalid_scope"));
+    assertPage(ErrorCatalog.Page.PCO_REJECTED, get("error=%3Cscript%3E"));
   }
 
   @Test
   void missingOrEmptyCode_answersMissingCode() {
-    assertPage(ErrorCatalog.PAGE_PCO_MISSING_CODE, get(""));
-    assertPage(ErrorCatalog.PAGE_PCO_MISSING_CODE, get("code=&state=x"));
-    assertPage(ErrorCatalog.PAGE_PCO_MISSING_CODE, get(new PcoComplete.Mode.Skip(), "state=x"));
+    assertPage(ErrorCatalog.Page.PCO_MISSING_CODE, get(""));
+    assertPage(ErrorCatalog.Page.PCO_MISSING_CODE, get("code=&state=x"));
+    assertPage(ErrorCatalog.Page.PCO_MISSING_CODE, get(new PcoComplete.Mode.Skip(), "state=x"));
   }
 
   @Test
@@ -117,8 +117,8 @@ class PcoCompleteTest {
     // PCO is unreachable here: an attempted exchange would answer PAGE_PCO_UNAVAILABLE
     for (String query :
         new String[] {"code=" + "a".repeat(1025), "code=a%00b", "code=a%7Fb", "code=caf%C3%A9"}) {
-      assertPage(ErrorCatalog.PAGE_PCO_BAD_CODE, get(query));
-      assertPage(ErrorCatalog.PAGE_PCO_BAD_CODE, get(new PcoComplete.Mode.Skip(), query));
+      assertPage(ErrorCatalog.Page.PCO_BAD_CODE, get(query));
+      assertPage(ErrorCatalog.Page.PCO_BAD_CODE, get(new PcoComplete.Mode.Skip(), query));
     }
   }
 
@@ -147,7 +147,7 @@ class PcoCompleteTest {
 
   @Test
   void pcoUnreachable_answersUnavailable() {
-    assertPage(ErrorCatalog.PAGE_PCO_UNAVAILABLE, get("code=c-123"));
+    assertPage(ErrorCatalog.Page.PCO_UNAVAILABLE, get("code=c-123"));
   }
 
   @Test

@@ -59,9 +59,9 @@ class ClientAuthenticatorTest {
             request(basic("pco-addon", "current-secret"), ""),
             Params.parse("client_id=pco-addon&client_secret=current-secret"));
     assertEquals(
-        ErrorCatalog.TWO_CLIENT_AUTH_METHODS,
+        ErrorCatalog.OAuth.TWO_CLIENT_AUTH_METHODS,
         assertInstanceOf(ClientAuthentication.Failed.class, result).error());
-    assertEquals("invalid_request", ErrorCatalog.TWO_CLIENT_AUTH_METHODS.code());
+    assertEquals("invalid_request", ErrorCatalog.OAuth.TWO_CLIENT_AUTH_METHODS.code());
   }
 
   @Test
@@ -71,7 +71,7 @@ class ClientAuthenticatorTest {
             request(null, "client_secret=current-secret"),
             Params.parse("client_id=pco-addon&client_secret=current-secret"));
     assertEquals(
-        ErrorCatalog.SECRET_IN_QUERY,
+        ErrorCatalog.OAuth.SECRET_IN_QUERY,
         assertInstanceOf(ClientAuthentication.Failed.class, result).error());
   }
 
@@ -79,19 +79,19 @@ class ClientAuthenticatorTest {
   void wrongSecret_unknownClient_orNone_isInvalidClient() {
     var wrong = authenticator.authenticate(request(basic("pco-addon", "nope"), ""), Params.empty());
     ClientAuthentication.Failed failed = assertInstanceOf(ClientAuthentication.Failed.class, wrong);
-    assertEquals(ErrorCatalog.INVALID_CLIENT, failed.error());
+    assertEquals(ErrorCatalog.OAuth.INVALID_CLIENT, failed.error());
     assertTrue(failed.basicTried());
     var unknown =
         authenticator.authenticate(
             request(null, ""), Params.parse("client_id=other&client_secret=current-secret"));
     assertEquals(
-        ErrorCatalog.INVALID_CLIENT,
+        ErrorCatalog.OAuth.INVALID_CLIENT,
         assertInstanceOf(ClientAuthentication.Failed.class, unknown).error());
     var none = authenticator.authenticate(request(null, ""), Params.parse("client_id=pco-addon"));
     assertEquals(
-        ErrorCatalog.INVALID_CLIENT,
+        ErrorCatalog.OAuth.INVALID_CLIENT,
         assertInstanceOf(ClientAuthentication.Failed.class, none).error());
-    assertEquals(401, ErrorCatalog.INVALID_CLIENT.status());
+    assertEquals(401, ErrorCatalog.OAuth.INVALID_CLIENT.status());
   }
 
   @Test
@@ -106,7 +106,7 @@ class ClientAuthenticatorTest {
   void malformedBasic_isInvalidClient() {
     var result = authenticator.authenticate(request("Basic !!!", ""), Params.empty());
     assertEquals(
-        ErrorCatalog.INVALID_CLIENT,
+        ErrorCatalog.OAuth.INVALID_CLIENT,
         assertInstanceOf(ClientAuthentication.Failed.class, result).error());
   }
 

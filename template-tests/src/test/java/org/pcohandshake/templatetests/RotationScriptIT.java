@@ -34,6 +34,7 @@ import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.grant.AuthorizationCode;
 import org.pcohandshake.grant.Grant;
 import org.pcohandshake.grant.GrantStore;
+import org.pcohandshake.grant.Scope;
 import org.pcohandshake.link.PcoLink;
 import org.pcohandshake.testkit.aws.AwsClients;
 import org.pcohandshake.testkit.aws.Emulator;
@@ -164,7 +165,7 @@ class RotationScriptIT {
             Tokens.id(),
             stack.environmentFor("TokenFunction", api.baseUrl()).get("CLIENT_ID"),
             "user-1",
-            "",
+            Scope.EMPTY,
             new PcoLink("org-9", "person-8", "Pat"),
             clock.instant().plus(Duration.ofDays(90)));
     GrantStore grants = new GrantStore(emulator.dynamoDb(), stack.physicalId("Table"), clock);

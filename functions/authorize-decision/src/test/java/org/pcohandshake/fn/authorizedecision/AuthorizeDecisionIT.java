@@ -19,6 +19,7 @@ import org.pcohandshake.authorize.ConsentStore;
 import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.grant.AuthorizationCode;
 import org.pcohandshake.grant.GrantStore;
+import org.pcohandshake.grant.Scope;
 import org.pcohandshake.http.Cookies;
 import org.pcohandshake.link.LinkStore;
 import org.pcohandshake.link.PcoLink;
@@ -80,7 +81,12 @@ class AuthorizeDecisionIT {
         new Consent(
             sessions.find(session).orElseThrow().idHash(),
             "user-1",
-            new AuthorizationRequest(env.get("CLIENT_ID"), redirect, state, "people", challenge),
+            new AuthorizationRequest(
+                env.get("CLIENT_ID"),
+                redirect,
+                state,
+                Scope.parse("people").orElseThrow(),
+                challenge),
             links.claim(link, Duration.ZERO).orElseThrow()));
   }
 
@@ -134,7 +140,7 @@ class AuthorizeDecisionIT {
         new GrantStore(dynamo, table, clock).findCode(Tokens.hash(code)).orElseThrow();
     assertEquals(redirect, stored.redirectUri());
     assertEquals("user-1", stored.grant().subject());
-    assertEquals("people", stored.grant().scope());
+    assertEquals("people", stored.grant().scope().serialize());
     assertEquals("org-1", stored.grant().link().organizationId());
     assertFalse(stored.redeemed());
     long lifetime = Duration.between(clock.instant(), stored.expiresAt()).toSeconds();

@@ -12,6 +12,7 @@ import org.pcohandshake.config.Config.AccessTokenAlgorithm;
 import org.pcohandshake.crypto.KmsJwsSigner;
 import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.grant.Grant;
+import org.pcohandshake.grant.Scope;
 import org.pcohandshake.link.PcoLink;
 import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.json.TestJson;
@@ -47,7 +48,7 @@ final class Issuing {
                 Tokens.id(),
                 "pco-addon",
                 "user-1",
-                "people",
+                Scope.parse("people").orElseThrow(),
                 new PcoLink("org-9", "person-8", "Pat"),
                 clock.instant().plus(Duration.ofDays(90))))
         .token();

@@ -79,7 +79,7 @@ final class MeEndpoint implements HttpService {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("sub", claims.subject());
     body.put("client_id", claims.clientId());
-    body.put("scope", claims.scope());
+    body.put("scope", claims.scope().serialize());
     body.put("pco_organization_id", claims.pcoOrganizationId().orElse(null));
     body.put("pco_person_id", claims.pcoPersonId().orElse(null));
     return Json.write(body);

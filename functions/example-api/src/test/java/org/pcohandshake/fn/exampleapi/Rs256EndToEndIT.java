@@ -28,6 +28,7 @@ import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.grant.AuthorizationCode;
 import org.pcohandshake.grant.Grant;
 import org.pcohandshake.grant.GrantStore;
+import org.pcohandshake.grant.Scope;
 import org.pcohandshake.link.PcoLink;
 import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
@@ -101,7 +102,7 @@ class Rs256EndToEndIT {
         Tokens.id(),
         clientId,
         "user-42",
-        "people",
+        Scope.parse("people").orElseThrow(),
         new PcoLink("org-9", "person-8", "Pat"),
         Clock.systemUTC().instant().plus(Duration.ofDays(90)));
   }

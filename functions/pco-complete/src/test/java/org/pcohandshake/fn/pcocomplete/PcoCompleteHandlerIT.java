@@ -293,7 +293,7 @@ class PcoCompleteHandlerIT {
     String code = (every + "x".repeat(1024)).substring(0, 1024);
     APIGatewayV2HTTPResponse response =
         invoke("identify", "code=" + LocalStack.enc(code) + "&state=st");
-    assertEquals(ErrorCatalog.PAGE_PCO_INVALID_GRANT.status(), response.getStatusCode());
+    assertEquals(ErrorCatalog.Page.PCO_INVALID_GRANT.status(), response.getStatusCode());
     assertEquals(1, local.pco.tokenCalls().get());
   }
 
@@ -323,8 +323,8 @@ class PcoCompleteHandlerIT {
     APIGatewayV2HTTPResponse response =
         new PcoCompleteHandler(local.environment("store", Map.of()), Clock.systemUTC())
             .handleRequest(exampleEvent("pco-complete-denied.json"), null);
-    assertEquals(ErrorCatalog.PAGE_PCO_DENIED.status(), response.getStatusCode());
-    assertEquals(ErrorCatalog.PAGE_PCO_DENIED.page().body(), response.getBody());
+    assertEquals(ErrorCatalog.Page.PCO_DENIED.status(), response.getStatusCode());
+    assertEquals(ErrorCatalog.Page.PCO_DENIED.page().body(), response.getBody());
     assertEquals(before, local.scan());
   }
 
@@ -355,7 +355,7 @@ class PcoCompleteHandlerIT {
       Map<String, String> env,
       QuerySource query,
       Consumer<PcoSimulator> arrange,
-      ErrorCatalog page) {
+      ErrorCatalog.Page page) {
     @Override
     public String toString() {
       return name;
@@ -380,43 +380,43 @@ class PcoCompleteHandlerIT {
             Map.of(),
             () -> "error=access_denied&error_description=denied&state=st",
             NOTHING,
-            ErrorCatalog.PAGE_PCO_DENIED),
+            ErrorCatalog.Page.PCO_DENIED),
         new Failure(
             "other error from PCO",
             Map.of(),
             () -> "error=invalid_scope&state=st",
             NOTHING,
-            ErrorCatalog.PAGE_PCO_REJECTED),
+            ErrorCatalog.Page.PCO_REJECTED),
         new Failure(
             "missing code",
             Map.of(),
             () -> "state=st",
             NOTHING,
-            ErrorCatalog.PAGE_PCO_MISSING_CODE),
+            ErrorCatalog.Page.PCO_MISSING_CODE),
         new Failure(
             "token endpoint 500",
             Map.of(),
             withCode(),
             pco -> pco.failNextTokenCalls(1, Fault.status(500)),
-            ErrorCatalog.PAGE_PCO_UNAVAILABLE),
+            ErrorCatalog.Page.PCO_UNAVAILABLE),
         new Failure(
             "token endpoint 429",
             Map.of(),
             withCode(),
             pco -> pco.failNextTokenCalls(1, Fault.tooManyRequests(20)),
-            ErrorCatalog.PAGE_PCO_UNAVAILABLE),
+            ErrorCatalog.Page.PCO_UNAVAILABLE),
         new Failure(
             "token endpoint slower than PCO_HTTP_TIMEOUT_MS",
             Map.of(Config.PCO_HTTP_TIMEOUT_MS, "300"),
             withCode(),
             pco -> pco.failNextTokenCalls(1, Fault.delayMillis(3_000)),
-            ErrorCatalog.PAGE_PCO_UNAVAILABLE),
+            ErrorCatalog.Page.PCO_UNAVAILABLE),
         new Failure(
             "connection dropped",
             Map.of(),
             withCode(),
             pco -> pco.failNextTokenCalls(1, Fault.dropConnection()),
-            ErrorCatalog.PAGE_PCO_UNAVAILABLE),
+            ErrorCatalog.Page.PCO_UNAVAILABLE),
         new Failure(
             "code already used (invalid_grant)",
             Map.of(),
@@ -428,37 +428,37 @@ class PcoCompleteHandlerIT {
               return "code=" + code;
             },
             NOTHING,
-            ErrorCatalog.PAGE_PCO_INVALID_GRANT),
+            ErrorCatalog.Page.PCO_INVALID_GRANT),
         new Failure(
             "invalid_grant injected",
             Map.of(),
             withCode(),
             pco -> pco.failNextTokenCalls(1, Fault.invalidGrant()),
-            ErrorCatalog.PAGE_PCO_INVALID_GRANT),
+            ErrorCatalog.Page.PCO_INVALID_GRANT),
         new Failure(
             "client refused (invalid_client)",
             Map.of(),
             withCode(),
             pco -> pco.failNextTokenCalls(1, Fault.status(401, "{\"error\":\"invalid_client\"}")),
-            ErrorCatalog.PAGE_PCO_REJECTED),
+            ErrorCatalog.Page.PCO_REJECTED),
         new Failure(
             "/me answers 500 after the exchange",
             Map.of(),
             withCode(),
             pco -> pco.failNextMeCalls(1, Fault.status(500)),
-            ErrorCatalog.PAGE_PCO_UNAVAILABLE),
+            ErrorCatalog.Page.PCO_UNAVAILABLE),
         new Failure(
             "/me answers 401 after the exchange",
             Map.of(),
             withCode(),
             pco -> pco.failNextMeCalls(1, Fault.invalidGrant()),
-            ErrorCatalog.PAGE_PCO_INVALID_GRANT),
+            ErrorCatalog.Page.PCO_INVALID_GRANT),
         new Failure(
             "/me slower than PCO_HTTP_TIMEOUT_MS",
             Map.of(Config.PCO_HTTP_TIMEOUT_MS, "300"),
             withCode(),
             pco -> pco.failNextMeCalls(1, Fault.delayMillis(3_000)),
-            ErrorCatalog.PAGE_PCO_UNAVAILABLE),
+            ErrorCatalog.Page.PCO_UNAVAILABLE),
         new Failure(
             "/me without an organization",
             Map.of(),
@@ -466,7 +466,7 @@ class PcoCompleteHandlerIT {
             pco ->
                 pco.failNextMeCalls(
                     1, Fault.status(200, "{\"data\":{\"type\":\"Person\",\"id\":\"1001\"}}")),
-            ErrorCatalog.PAGE_PCO_UNAVAILABLE));
+            ErrorCatalog.Page.PCO_UNAVAILABLE));
   }
 
   @ParameterizedTest(name = "{0}")

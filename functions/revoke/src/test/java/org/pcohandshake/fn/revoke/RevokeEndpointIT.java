@@ -17,6 +17,7 @@ import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.grant.AuthorizationCode;
 import org.pcohandshake.grant.Grant;
 import org.pcohandshake.grant.GrantStore;
+import org.pcohandshake.grant.Scope;
 import org.pcohandshake.link.PcoLink;
 import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
@@ -72,7 +73,7 @@ class RevokeEndpointIT {
             Tokens.id(),
             forClient,
             "user-1",
-            "people",
+            Scope.parse("people").orElseThrow(),
             new PcoLink("org-9", "person-8", "Pat"),
             clock.instant().plus(Duration.ofDays(90)));
     String code = Tokens.random();

@@ -26,6 +26,7 @@ import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.grant.AuthorizationCode;
 import org.pcohandshake.grant.Grant;
 import org.pcohandshake.grant.GrantStore;
+import org.pcohandshake.grant.Scope;
 import org.pcohandshake.link.PcoLink;
 import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
@@ -82,7 +83,7 @@ class Rs256TokenIT {
             Tokens.id(),
             clientId,
             "user-1",
-            "people",
+            Scope.parse("people").orElseThrow(),
             new PcoLink("org-9", "person-8", "Pat"),
             now.plus(Duration.ofDays(90)));
     GrantStore grants =

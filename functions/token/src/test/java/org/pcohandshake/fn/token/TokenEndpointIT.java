@@ -32,6 +32,7 @@ import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.grant.AuthorizationCode;
 import org.pcohandshake.grant.Grant;
 import org.pcohandshake.grant.GrantStore;
+import org.pcohandshake.grant.Scope;
 import org.pcohandshake.link.PcoLink;
 import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
@@ -105,7 +106,7 @@ class TokenEndpointIT {
             Tokens.id(),
             forClient,
             "user-1",
-            scope,
+            Scope.parse(scope).orElseThrow(),
             new PcoLink("org-9", "person-8", "Pat"),
             now.plus(grantLifetime));
     AuthorizationCode record =
@@ -680,7 +681,7 @@ class TokenEndpointIT {
     String dump = items().toString();
     assertFalse(dump.contains(code));
     assertFalse(dump.contains(refreshToken));
-    assertTrue(dump.contains(Tokens.hash(refreshToken)));
+    assertTrue(dump.contains(Tokens.hash(refreshToken).value()));
   }
 
   private static List<String> sorted(List<Map<String, AttributeValue>> items) {
