@@ -138,7 +138,8 @@ public final class Bench {
         PcoSimulator pco = Scenarios.startPco(ISSUER)) {
       // stop the emulator this run started even when the run is interrupted
       Runtime.getRuntime().addShutdownHook(new Thread(emulator::close, "bench-emulator-shutdown"));
-      SamTemplate template = SamTemplate.load(root.resolve(ProjectRoot.TEMPLATE_FILE));
+      // with the local values of the parameters a deployment must set (parameters.local.properties)
+      SamTemplate template = SamTemplate.fromProjectRoot();
       ProvisionedStack stack = new Provisioner(template, emulator).provision(Scenarios.SECRETS);
       JwksServer jwks = new JwksServer(Scenarios.jwks(stack, kms, ISSUER));
       Runtime.getRuntime().addShutdownHook(new Thread(jwks::close, "bench-jwks-shutdown"));
