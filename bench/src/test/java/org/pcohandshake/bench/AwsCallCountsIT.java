@@ -27,12 +27,11 @@ import org.pcohandshake.http.Cookies;
 import org.pcohandshake.testkit.aws.AwsCallCounter;
 import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
-import org.pcohandshake.testkit.aws.Provisioner;
 import org.pcohandshake.testkit.events.TestEvent;
 import org.pcohandshake.testkit.json.TestJson;
+import org.pcohandshake.testkit.junit.Provisioned;
 import org.pcohandshake.testkit.login.LoginTokens;
 import org.pcohandshake.testkit.pco.PcoSimulator;
-import org.pcohandshake.testkit.sam.SamTemplate;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 
@@ -49,7 +48,9 @@ class AwsCallCountsIT {
 
   static final String ISSUER = "https://auth.example.test";
 
+  @Provisioned(secrets = {"PcoClientSecret", Scenarios.PCO_CLIENT_SECRET})
   static ProvisionedStack stack;
+
   static PcoSimulator pco;
   static JwksServer jwks;
   static DynamoDbClient dynamo;
@@ -72,7 +73,6 @@ class AwsCallCountsIT {
   @BeforeAll
   static void provision() throws Exception {
     Emulator emulator = Emulator.shared();
-    stack = new Provisioner(SamTemplate.fromProjectRoot(), emulator).provision(Scenarios.SECRETS);
     pco = Scenarios.startPco(ISSUER);
     jwks = new JwksServer(Scenarios.jwks(stack, emulator.kms(), ISSUER));
     dynamo = emulator.dynamoDb();

@@ -23,13 +23,11 @@ import org.pcohandshake.grant.AuthorizationCode;
 import org.pcohandshake.grant.Grant;
 import org.pcohandshake.grant.GrantStore;
 import org.pcohandshake.link.PcoLink;
-import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
-import org.pcohandshake.testkit.aws.Provisioner;
 import org.pcohandshake.testkit.events.TestEvent;
 import org.pcohandshake.testkit.http.LocalApi;
 import org.pcohandshake.testkit.json.TestJson;
-import org.pcohandshake.testkit.sam.SamTemplate;
+import org.pcohandshake.testkit.junit.Provisioned;
 import org.pcohandshake.testkit.time.MutableClock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -44,18 +42,17 @@ class ExampleApiIT {
   static final String PCO_ORIGIN = "https://services.planningcenteronline.com";
 
   static final HttpClient HTTP = HttpClient.newHttpClient();
-  static ProvisionedStack stack;
+  @Provisioned static ProvisionedStack stack;
+  @Provisioned static DynamoDbClient dynamo;
+
   static LocalApi api;
-  static DynamoDbClient dynamo;
   static GrantStore grants;
   static String clientId;
   static String secret;
 
   @BeforeAll
   static void start() {
-    stack = new Provisioner(SamTemplate.fromProjectRoot(), Emulator.shared()).provision();
     api = LocalApi.start(stack, 0, Map.of());
-    dynamo = Emulator.shared().dynamoDb();
     grants = new GrantStore(dynamo, stack.physicalId("Table"), Clock.systemUTC());
     clientId = stack.environmentFor("TokenFunction", api.baseUrl()).get("CLIENT_ID");
     secret = stack.secretValue("IntegratorClientSecret");

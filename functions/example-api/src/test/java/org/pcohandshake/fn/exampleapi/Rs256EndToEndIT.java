@@ -31,10 +31,9 @@ import org.pcohandshake.grant.GrantStore;
 import org.pcohandshake.link.PcoLink;
 import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
-import org.pcohandshake.testkit.aws.Provisioner;
 import org.pcohandshake.testkit.http.LocalApi;
 import org.pcohandshake.testkit.json.TestJson;
-import org.pcohandshake.testkit.sam.SamTemplate;
+import org.pcohandshake.testkit.junit.Provisioned;
 import org.pcohandshake.token.AccessTokens;
 
 /**
@@ -48,7 +47,8 @@ class Rs256EndToEndIT {
   static final String REDIRECT = "https://api.planningcenteronline.com/addons/authorizations/1";
   static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  static ProvisionedStack stack;
+  @Provisioned static ProvisionedStack stack;
+
   static GrantStore grants;
   static String clientId;
   static String secret;
@@ -72,7 +72,6 @@ class Rs256EndToEndIT {
 
   @BeforeAll
   static void start() {
-    stack = new Provisioner(SamTemplate.fromProjectRoot(), Emulator.shared()).provision();
     grants =
         new GrantStore(Emulator.shared().dynamoDb(), stack.physicalId("Table"), Clock.systemUTC());
     clientId = stack.environmentFor("TokenFunction", "https://x.example").get(Config.CLIENT_ID);

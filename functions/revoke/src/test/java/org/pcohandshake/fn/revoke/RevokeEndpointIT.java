@@ -20,10 +20,10 @@ import org.pcohandshake.grant.GrantStore;
 import org.pcohandshake.link.PcoLink;
 import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
-import org.pcohandshake.testkit.aws.Provisioner;
 import org.pcohandshake.testkit.events.TestEvent;
 import org.pcohandshake.testkit.json.TestJson;
-import org.pcohandshake.testkit.sam.SamTemplate;
+import org.pcohandshake.testkit.junit.FunctionEnvironment;
+import org.pcohandshake.testkit.junit.Provisioned;
 import org.pcohandshake.testkit.time.MutableClock;
 import org.pcohandshake.token.AccessTokens;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -34,8 +34,12 @@ class RevokeEndpointIT {
   static final String ISSUER = "https://auth.example.test";
   static final String REDIRECT = "https://api.planningcenteronline.com/addons/authorizations/1";
 
-  static ProvisionedStack stack;
-  static DynamoDbClient dynamo;
+  @Provisioned static ProvisionedStack stack;
+  @Provisioned static DynamoDbClient dynamo;
+
+  @FunctionEnvironment(function = "RevokeFunction", baseUrl = ISSUER)
+  static Map<String, String> env;
+
   static String clientId;
   static String secret;
   static String signingKey;
@@ -46,10 +50,7 @@ class RevokeEndpointIT {
 
   @BeforeAll
   static void provision() {
-    Emulator emulator = Emulator.shared();
-    stack = new Provisioner(SamTemplate.fromProjectRoot(), emulator).provision();
-    dynamo = emulator.dynamoDb();
-    clientId = stack.environmentFor("RevokeFunction", ISSUER).get("CLIENT_ID");
+    clientId = env.get("CLIENT_ID");
     secret = stack.secretValue("IntegratorClientSecret");
     signingKey = stack.physicalId("AccessTokenSigningKey");
   }

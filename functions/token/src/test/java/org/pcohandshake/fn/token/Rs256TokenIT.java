@@ -29,10 +29,10 @@ import org.pcohandshake.grant.GrantStore;
 import org.pcohandshake.link.PcoLink;
 import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
-import org.pcohandshake.testkit.aws.Provisioner;
 import org.pcohandshake.testkit.events.TestEvent;
 import org.pcohandshake.testkit.json.TestJson;
-import org.pcohandshake.testkit.sam.SamTemplate;
+import org.pcohandshake.testkit.junit.FunctionEnvironment;
+import org.pcohandshake.testkit.junit.Provisioned;
 import org.pcohandshake.testkit.time.MutableClock;
 
 /**
@@ -44,7 +44,11 @@ class Rs256TokenIT {
   static final String ISSUER = "https://auth.example.test";
   static final String REDIRECT = "https://api.planningcenteronline.com/addons/authorizations/1";
 
-  static ProvisionedStack stack;
+  @Provisioned static ProvisionedStack stack;
+
+  @FunctionEnvironment(function = "TokenFunction", baseUrl = ISSUER)
+  static Map<String, String> env;
+
   static String clientId;
   static String secret;
   static String rsaKey;
@@ -54,8 +58,7 @@ class Rs256TokenIT {
 
   @BeforeAll
   static void provision() {
-    stack = new Provisioner(SamTemplate.fromProjectRoot(), Emulator.shared()).provision();
-    clientId = stack.environmentFor("TokenFunction", ISSUER).get(Config.CLIENT_ID);
+    clientId = env.get(Config.CLIENT_ID);
     secret = stack.secretValue("IntegratorClientSecret");
     ecKey = stack.physicalId("AccessTokenSigningKey");
     rsaKey =

@@ -35,10 +35,10 @@ import org.pcohandshake.grant.GrantStore;
 import org.pcohandshake.link.PcoLink;
 import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
-import org.pcohandshake.testkit.aws.Provisioner;
 import org.pcohandshake.testkit.events.TestEvent;
 import org.pcohandshake.testkit.json.TestJson;
-import org.pcohandshake.testkit.sam.SamTemplate;
+import org.pcohandshake.testkit.junit.FunctionEnvironment;
+import org.pcohandshake.testkit.junit.Provisioned;
 import org.pcohandshake.testkit.time.MutableClock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -55,8 +55,12 @@ class TokenEndpointIT {
   static final String VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
   static final String CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 
-  static ProvisionedStack stack;
-  static DynamoDbClient dynamo;
+  @Provisioned static ProvisionedStack stack;
+  @Provisioned static DynamoDbClient dynamo;
+
+  @FunctionEnvironment(function = "TokenFunction", baseUrl = ISSUER)
+  static Map<String, String> env;
+
   static String table;
   static String clientId;
   static String secret;
@@ -68,11 +72,8 @@ class TokenEndpointIT {
 
   @BeforeAll
   static void provision() {
-    Emulator emulator = Emulator.shared();
-    stack = new Provisioner(SamTemplate.fromProjectRoot(), emulator).provision();
-    dynamo = emulator.dynamoDb();
     table = stack.physicalId("Table");
-    clientId = stack.environmentFor("TokenFunction", ISSUER).get("CLIENT_ID");
+    clientId = env.get("CLIENT_ID");
     secret = stack.secretValue("IntegratorClientSecret");
     pool = Executors.newFixedThreadPool(10);
   }
@@ -85,7 +86,7 @@ class TokenEndpointIT {
   @BeforeEach
   void handler() {
     clock = MutableClock.startingNow();
-    handler = new TokenHandler(stack.environmentFor("TokenFunction", ISSUER), clock);
+    handler = new TokenHandler(env, clock);
     grants = new GrantStore(dynamo, table, clock);
   }
 
