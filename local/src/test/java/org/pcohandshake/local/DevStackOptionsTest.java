@@ -37,8 +37,7 @@ class DevStackOptionsTest {
     for (String port : new String[] {"http", "-1", "65535", "99999"}) {
       StartupException e =
           assertThrows(
-              StartupException.class,
-              () -> DevStackOptions.fromEnvironment(Map.of("PORT", port)));
+              StartupException.class, () -> DevStackOptions.fromEnvironment(Map.of("PORT", port)));
       assertTrue(e.getMessage().contains("PORT must be a port number"), e.getMessage());
     }
   }

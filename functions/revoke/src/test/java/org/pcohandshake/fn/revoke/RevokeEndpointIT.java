@@ -14,10 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.pcohandshake.config.Config.AccessTokenAlgorithm;
 import org.pcohandshake.crypto.KmsJwsSigner;
 import org.pcohandshake.crypto.Tokens;
-import org.pcohandshake.grant.AuthorizationCode;
 import org.pcohandshake.grant.Grant;
 import org.pcohandshake.grant.GrantStore;
-import org.pcohandshake.link.PcoLink;
+import org.pcohandshake.grant.TestGrants;
 import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
 import org.pcohandshake.testkit.events.TestEvent;
@@ -68,22 +67,8 @@ class RevokeEndpointIT {
 
   /** A grant as the token endpoint leaves it: redeemed code, first refresh token, access token. */
   Issued issue(String forClient) {
-    Grant grant =
-        new Grant(
-            Tokens.id(),
-            forClient,
-            "user-1",
-            "people",
-            new PcoLink("org-9", "person-8", "Pat"),
-            clock.instant().plus(Duration.ofDays(90)));
-    String code = Tokens.random();
-    dynamo.transactWriteItems(
-        r ->
-            r.transactItems(
-                grants.putCode(
-                    Tokens.hash(code),
-                    new AuthorizationCode(
-                        grant, REDIRECT, "", clock.instant().plusSeconds(300), false))));
+    Grant grant = TestGrants.grant(forClient, clock).build();
+    String code = TestGrants.seedCode(dynamo, grants, grant, REDIRECT, clock);
     String refreshToken = Tokens.random();
     grants.redeem(Tokens.hash(code), grant, Tokens.hash(refreshToken));
     String accessToken =

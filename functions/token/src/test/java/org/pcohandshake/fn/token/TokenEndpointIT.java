@@ -32,7 +32,7 @@ import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.grant.AuthorizationCode;
 import org.pcohandshake.grant.Grant;
 import org.pcohandshake.grant.GrantStore;
-import org.pcohandshake.link.PcoLink;
+import org.pcohandshake.grant.TestGrants;
 import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
 import org.pcohandshake.testkit.events.TestEvent;
@@ -99,20 +99,15 @@ class TokenEndpointIT {
 
   /** A code whose grant ends {@code grantLifetime} from now. */
   String seedCode(String forClient, String challenge, String scope, Duration grantLifetime) {
-    String code = Tokens.random();
-    Instant now = clock.instant();
     Grant grant =
-        new Grant(
-            Tokens.id(),
-            forClient,
-            "user-1",
-            scope,
-            new PcoLink("org-9", "person-8", "Pat"),
-            now.plus(grantLifetime));
-    AuthorizationCode record =
-        new AuthorizationCode(grant, REDIRECT, challenge, now.plus(Duration.ofMinutes(5)), false);
-    dynamo.transactWriteItems(r -> r.transactItems(grants.putCode(Tokens.hash(code), record)));
-    return code;
+        TestGrants.grant(forClient, clock)
+            .scope(scope)
+            .expiresAt(clock.instant().plus(grantLifetime))
+            .build();
+    return TestGrants.seedCode(
+        dynamo,
+        grants,
+        new AuthorizationCode(grant, REDIRECT, challenge, TestGrants.codeExpiry(clock), false));
   }
 
   String seedCode() {
