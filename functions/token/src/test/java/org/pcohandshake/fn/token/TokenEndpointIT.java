@@ -24,10 +24,15 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.grant.AuthorizationCode;
 import org.pcohandshake.grant.Grant;
@@ -119,10 +124,17 @@ class TokenEndpointIT {
   }
 
   APIGatewayV2HTTPResponse exchange(String code) {
-    return call(
-        TestEvent.post("/oauth/token")
-            .basic(clientId, secret)
-            .form("grant_type", "authorization_code", "code", code, "redirect_uri", REDIRECT));
+    return call(exchangeEvent(code));
+  }
+
+  /** POST /oauth/token with client_secret_basic. */
+  static TestEvent authenticated() {
+    return TestEvent.post("/oauth/token").basic(clientId, secret);
+  }
+
+  static TestEvent exchangeEvent(String code) {
+    return authenticated()
+        .form("grant_type", "authorization_code", "code", code, "redirect_uri", REDIRECT);
   }
 
   APIGatewayV2HTTPResponse refresh(String refreshToken) {
@@ -203,123 +215,202 @@ class TokenEndpointIT {
     assertEquals(200, call(TestEvent.post("/oauth/token").json(body)).getStatusCode());
   }
 
-  @Test
-  void bothAuthMethods_isInvalidRequest() {
-    assertError(
-        call(
-            TestEvent.post("/oauth/token")
-                .basic(clientId, secret)
-                .form(
-                    "grant_type", "authorization_code",
-                    "code", seedCode(),
-                    "redirect_uri", REDIRECT,
-                    "client_id", clientId,
-                    "client_secret", secret)),
-        400,
-        "invalid_request");
+  // ---- refused requests (client authentication, codes, grant types, parameters): one rule a row
+
+  /**
+   * A request the token endpoint refuses, with the OAuth error it answers and anything else the
+   * answer must show.
+   */
+  record Refusal(
+      String rule,
+      Function<TokenEndpointIT, TestEvent> request,
+      int status,
+      String error,
+      Consumer<APIGatewayV2HTTPResponse> also) {
+    @Override
+    public String toString() {
+      return rule;
+    }
   }
 
-  @Test
-  void secretInQueryString_isInvalidRequest() {
-    assertError(
-        call(
-            TestEvent.post("/oauth/token")
-                .query("client_secret", secret)
-                .form(
-                    "grant_type", "authorization_code",
-                    "code", seedCode(),
-                    "redirect_uri", REDIRECT,
-                    "client_id", clientId,
-                    "client_secret", secret)),
-        400,
-        "invalid_request");
+  static Refusal refusal(
+      String rule, Function<TokenEndpointIT, TestEvent> request, int status, String error) {
+    return new Refusal(rule, request, status, error, response -> {});
   }
 
-  @Test
-  void wrongSecret_isInvalidClient_withBasicChallenge() {
-    APIGatewayV2HTTPResponse response =
-        call(
-            TestEvent.post("/oauth/token")
-                .basic(clientId, secret + "x")
-                .form(
-                    "grant_type",
-                    "authorization_code",
-                    "code",
-                    seedCode(),
-                    "redirect_uri",
-                    REDIRECT));
-    assertError(response, 401, "invalid_client");
-    assertTrue(response.getHeaders().get("www-authenticate").startsWith("Basic"));
+  static Stream<Refusal> refusals() {
+    return Stream.of(
+        // client authentication
+        refusal(
+            "both client_secret_basic and client_secret_post: invalid_request",
+            t ->
+                authenticated()
+                    .form(
+                        "grant_type", "authorization_code",
+                        "code", t.seedCode(),
+                        "redirect_uri", REDIRECT,
+                        "client_id", clientId,
+                        "client_secret", secret),
+            400,
+            "invalid_request"),
+        refusal(
+            "the secret in the query string: invalid_request",
+            t ->
+                TestEvent.post("/oauth/token")
+                    .query("client_secret", secret)
+                    .form(
+                        "grant_type", "authorization_code",
+                        "code", t.seedCode(),
+                        "redirect_uri", REDIRECT,
+                        "client_id", clientId,
+                        "client_secret", secret),
+            400,
+            "invalid_request"),
+        new Refusal(
+            "a wrong secret: invalid_client, with a Basic challenge",
+            t ->
+                TestEvent.post("/oauth/token")
+                    .basic(clientId, secret + "x")
+                    .form(
+                        "grant_type",
+                        "authorization_code",
+                        "code",
+                        t.seedCode(),
+                        "redirect_uri",
+                        REDIRECT),
+            401,
+            "invalid_client",
+            response ->
+                assertTrue(response.getHeaders().get("www-authenticate").startsWith("Basic"))),
+        refusal(
+            "an unknown client: invalid_client",
+            t ->
+                TestEvent.post("/oauth/token")
+                    .form(
+                        "grant_type",
+                        "authorization_code",
+                        "code",
+                        t.seedCode(),
+                        "redirect_uri",
+                        REDIRECT,
+                        "client_id",
+                        "someone-else",
+                        "client_secret",
+                        secret),
+            401,
+            "invalid_client"),
+        new Refusal(
+            "no credentials: invalid_client, without a challenge",
+            t ->
+                TestEvent.post("/oauth/token")
+                    .form(
+                        "grant_type",
+                        "authorization_code",
+                        "code",
+                        t.seedCode(),
+                        "redirect_uri",
+                        REDIRECT),
+            401,
+            "invalid_client",
+            response -> assertNull(response.getHeaders().get("www-authenticate"))),
+        // authorization code grant
+        refusal(
+            "an expired code: invalid_grant",
+            t -> {
+              String code = t.seedCode();
+              t.clock.advance(Duration.ofMinutes(6));
+              return exchangeEvent(code);
+            },
+            400,
+            "invalid_grant"),
+        refusal(
+            "a code of another client: invalid_grant",
+            t -> exchangeEvent(t.seedCode("another-client", "", "")),
+            400,
+            "invalid_grant"),
+        refusal(
+            "another redirect URI: invalid_grant",
+            t ->
+                authenticated()
+                    .form(
+                        "grant_type",
+                        "authorization_code",
+                        "code",
+                        t.seedCode(),
+                        "redirect_uri",
+                        REDIRECT + "/"),
+            400,
+            "invalid_grant"),
+        refusal(
+            "an unknown code: invalid_grant",
+            t -> exchangeEvent(Tokens.random()),
+            400,
+            "invalid_grant"),
+        refusal(
+            "a malformed code: invalid_grant",
+            t -> exchangeEvent("not-a-code"),
+            400,
+            "invalid_grant"),
+        // grant types and parameters
+        refusal(
+            "grant_type password: unsupported_grant_type",
+            t -> authenticated().form("grant_type", "password"),
+            400,
+            "unsupported_grant_type"),
+        refusal(
+            "no grant_type: invalid_request",
+            t -> authenticated().form("code", t.seedCode()),
+            400,
+            "invalid_request"),
+        refusal(
+            "authorization_code without a code: invalid_request",
+            t -> authenticated().form("grant_type", "authorization_code", "redirect_uri", REDIRECT),
+            400,
+            "invalid_request"),
+        refusal(
+            "refresh_token without a refresh token: invalid_request",
+            t -> authenticated().form("grant_type", "refresh_token"),
+            400,
+            "invalid_request"),
+        refusal(
+            "the code twice: invalid_request",
+            t -> {
+              String code = t.seedCode();
+              return authenticated()
+                  .form(
+                      "grant_type", "authorization_code",
+                      "code", code,
+                      "code", code,
+                      "redirect_uri", REDIRECT);
+            },
+            400,
+            "invalid_request"),
+        refusal(
+            "grant_type twice: invalid_request",
+            t ->
+                authenticated()
+                    .form("grant_type", "authorization_code", "grant_type", "refresh_token"),
+            400,
+            "invalid_request"),
+        refusal(
+            "another media type: invalid_request",
+            t ->
+                TestEvent.post("/oauth/token")
+                    .header("content-type", "text/plain")
+                    .basic(clientId, secret),
+            400,
+            "invalid_request"));
   }
 
-  @Test
-  void unknownClientOrNoCredentials_isInvalidClient() {
-    assertError(
-        call(
-            TestEvent.post("/oauth/token")
-                .form(
-                    "grant_type",
-                    "authorization_code",
-                    "code",
-                    seedCode(),
-                    "redirect_uri",
-                    REDIRECT,
-                    "client_id",
-                    "someone-else",
-                    "client_secret",
-                    secret)),
-        401,
-        "invalid_client");
-    APIGatewayV2HTTPResponse none =
-        call(
-            TestEvent.post("/oauth/token")
-                .form(
-                    "grant_type",
-                    "authorization_code",
-                    "code",
-                    seedCode(),
-                    "redirect_uri",
-                    REDIRECT));
-    assertError(none, 401, "invalid_client");
-    assertNull(none.getHeaders().get("www-authenticate"));
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("refusals")
+  void refusedRequest_getsItsOAuthError_withNoStore(Refusal refusal) {
+    APIGatewayV2HTTPResponse response = call(refusal.request().apply(this));
+    assertError(response, refusal.status(), refusal.error());
+    refusal.also().accept(response);
   }
 
   // ---- authorization code grant
-
-  @Test
-  void expiredCode_isInvalidGrant() {
-    String code = seedCode();
-    clock.advance(Duration.ofMinutes(6));
-    assertError(exchange(code), 400, "invalid_grant");
-  }
-
-  @Test
-  void codeOfAnotherClient_isInvalidGrant() {
-    assertError(exchange(seedCode("another-client", "", "")), 400, "invalid_grant");
-  }
-
-  @Test
-  void differentRedirectUri_isInvalidGrant() {
-    assertError(
-        call(
-            TestEvent.post("/oauth/token")
-                .basic(clientId, secret)
-                .form(
-                    "grant_type",
-                    "authorization_code",
-                    "code",
-                    seedCode(),
-                    "redirect_uri",
-                    REDIRECT + "/")),
-        400,
-        "invalid_grant");
-  }
-
-  @Test
-  void unknownOrMalformedCode_isInvalidGrant() {
-    assertError(exchange(Tokens.random()), 400, "invalid_grant");
-    assertError(exchange("not-a-code"), 400, "invalid_grant");
-  }
 
   @Test
   void pkce_rightVerifierPasses_wrongOrMissingFails_unexpectedFails() {
@@ -370,70 +461,7 @@ class TokenEndpointIT {
     assertEquals(9, invalidGrant);
   }
 
-  // ---- grant types and parameters
-
-  @Test
-  void unsupportedGrantType_isUnsupportedGrantType() {
-    assertError(
-        call(TestEvent.post("/oauth/token").basic(clientId, secret).form("grant_type", "password")),
-        400,
-        "unsupported_grant_type");
-  }
-
-  @Test
-  void missingParameters_areInvalidRequest() {
-    assertError(
-        call(TestEvent.post("/oauth/token").basic(clientId, secret).form("code", seedCode())),
-        400,
-        "invalid_request");
-    assertError(
-        call(
-            TestEvent.post("/oauth/token")
-                .basic(clientId, secret)
-                .form("grant_type", "authorization_code", "redirect_uri", REDIRECT)),
-        400,
-        "invalid_request");
-    assertError(
-        call(
-            TestEvent.post("/oauth/token")
-                .basic(clientId, secret)
-                .form("grant_type", "refresh_token")),
-        400,
-        "invalid_request");
-  }
-
-  @Test
-  void repeatedParameters_areInvalidRequest() {
-    String code = seedCode();
-    assertError(
-        call(
-            TestEvent.post("/oauth/token")
-                .basic(clientId, secret)
-                .form(
-                    "grant_type", "authorization_code",
-                    "code", code,
-                    "code", code,
-                    "redirect_uri", REDIRECT)),
-        400,
-        "invalid_request");
-    assertError(
-        call(
-            TestEvent.post("/oauth/token")
-                .basic(clientId, secret)
-                .form("grant_type", "authorization_code", "grant_type", "refresh_token")),
-        400,
-        "invalid_request");
-  }
-
-  @Test
-  void otherMediaType_isInvalidRequest() {
-    APIGatewayV2HTTPResponse response =
-        call(
-            TestEvent.post("/oauth/token")
-                .header("content-type", "text/plain")
-                .basic(clientId, secret));
-    assertError(response, 400, "invalid_request");
-  }
+  // ---- error descriptions
 
   @Test
   void errorDescriptions_neverEchoInput() {
