@@ -11,7 +11,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Injects one function's environment in the test class's provisioned stack (see {@link
  * Provisioned}): {@link org.pcohandshake.testkit.aws.ProvisionedStack#environmentFor(String,
  * String)}, an unmodifiable {@code Map<String, String>}. On a static field, an instance field or a
- * parameter.
+ * parameter:
+ *
+ * <pre>{@code
+ * @FunctionEnvironment("TokenFunction") static Map<String, String> env;
+ * }</pre>
  */
 @Target({ElementType.FIELD, ElementType.PARAMETER})
 @Retention(RetentionPolicy.RUNTIME)
@@ -19,9 +23,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ProvisionedStackExtension.class)
 public @interface FunctionEnvironment {
 
-  /** The function's logical id in template.yaml, e.g. {@code TokenFunction}. */
-  String function();
+  /** The issuer the tests use unless they name another: {@value}. */
+  String ISSUER = "https://auth.example.test";
 
-  /** Where the API would listen: the issuer, e.g. {@code https://auth.example.test}. */
-  String baseUrl();
+  /** The function's logical id in template.yaml, e.g. {@code TokenFunction}. */
+  String value();
+
+  /** Where the API would listen: the issuer, {@link #ISSUER} unless named. */
+  String baseUrl() default ISSUER;
 }

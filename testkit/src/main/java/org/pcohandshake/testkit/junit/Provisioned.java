@@ -22,8 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <pre>{@code
  * class TokenEndpointIT {
  *   @Provisioned static ProvisionedStack stack;
- *   @FunctionEnvironment(function = "TokenFunction", baseUrl = ISSUER)
- *   static Map<String, String> env;
+ *   @FunctionEnvironment("TokenFunction") static Map<String, String> env;
  * }
  * }</pre>
  *

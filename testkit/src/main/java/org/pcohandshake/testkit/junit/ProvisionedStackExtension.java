@@ -134,7 +134,7 @@ public final class ProvisionedStackExtension
                 + ")");
       }
       return (own != null ? own : stack(context, Map.of()))
-          .environmentFor(environment.get().function(), environment.get().baseUrl());
+          .environmentFor(environment.get().value(), environment.get().baseUrl());
     }
     Map<String, String> secrets =
         AnnotationSupport.findAnnotation(element, Provisioned.class)

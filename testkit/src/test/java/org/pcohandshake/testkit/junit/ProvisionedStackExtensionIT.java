@@ -20,14 +20,14 @@ class ProvisionedStackExtensionIT {
   @Provisioned(secrets = {"PcoClientSecret", "fixture-pco-secret"})
   static ProvisionedStack stack;
 
-  @FunctionEnvironment(function = "TokenFunction", baseUrl = ISSUER)
+  @FunctionEnvironment("TokenFunction")
   static Map<String, String> tokenEnv;
 
   @Provisioned static DynamoDbClient dynamo;
 
   @Provisioned ProvisionedStack ownStack;
 
-  @FunctionEnvironment(function = "TokenFunction", baseUrl = ISSUER)
+  @FunctionEnvironment(value = "TokenFunction", baseUrl = ISSUER)
   Map<String, String> ownTokenEnv;
 
   static String tableSeenInBeforeAll;
@@ -58,7 +58,7 @@ class ProvisionedStackExtensionIT {
 
   @Test
   void functionEnvironment_isTheFunctionsEnvironmentInThatStack(
-      @FunctionEnvironment(function = "TokenFunction", baseUrl = ISSUER)
+      @FunctionEnvironment(value = "TokenFunction", baseUrl = ISSUER)
           Map<String, String> parameter) {
     assertEquals(stack.environmentFor("TokenFunction", ISSUER), tokenEnv);
     assertEquals(tokenEnv, parameter);

@@ -39,7 +39,7 @@ class AuthorizeDecisionIT {
   @Provisioned static ProvisionedStack stack;
   @Provisioned static DynamoDbClient dynamo;
 
-  @FunctionEnvironment(function = "AuthorizeDecisionFunction", baseUrl = ISSUER)
+  @FunctionEnvironment("AuthorizeDecisionFunction")
   static Map<String, String> env;
 
   static String table;

@@ -40,7 +40,7 @@ class AuthorizePromptIT {
 
   @Provisioned static ProvisionedStack stack;
 
-  @FunctionEnvironment(function = "AuthorizePromptFunction", baseUrl = ISSUER)
+  @FunctionEnvironment("AuthorizePromptFunction")
   static Map<String, String> env;
 
   static AuthorizePromptHandler handler;

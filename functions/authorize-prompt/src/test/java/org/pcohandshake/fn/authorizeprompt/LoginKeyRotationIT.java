@@ -30,7 +30,7 @@ class LoginKeyRotationIT {
   // a stack per test: the test rotates the key
   @Provisioned ProvisionedStack stack;
 
-  @FunctionEnvironment(function = "AuthorizePromptFunction", baseUrl = ISSUER)
+  @FunctionEnvironment("AuthorizePromptFunction")
   Map<String, String> env;
 
   MutableClock clock;

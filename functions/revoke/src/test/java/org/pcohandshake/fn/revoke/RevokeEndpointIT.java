@@ -36,7 +36,7 @@ class RevokeEndpointIT {
   @Provisioned static ProvisionedStack stack;
   @Provisioned static DynamoDbClient dynamo;
 
-  @FunctionEnvironment(function = "RevokeFunction", baseUrl = ISSUER)
+  @FunctionEnvironment("RevokeFunction")
   static Map<String, String> env;
 
   static String clientId;

@@ -30,7 +30,7 @@ class RevokeSecretRotationIT {
   // a stack per test: the test rotates the secret
   @Provisioned ProvisionedStack stack;
 
-  @FunctionEnvironment(function = "RevokeFunction", baseUrl = ISSUER)
+  @FunctionEnvironment("RevokeFunction")
   Map<String, String> env;
 
   String clientId;

@@ -35,7 +35,7 @@ class ClientSecretRotationIT {
   // a stack per test: each one rotates the secret
   @Provisioned ProvisionedStack stack;
 
-  @FunctionEnvironment(function = "TokenFunction", baseUrl = ISSUER)
+  @FunctionEnvironment("TokenFunction")
   Map<String, String> env;
 
   String clientId;

@@ -42,7 +42,7 @@ class Rs256TokenIT {
 
   @Provisioned static ProvisionedStack stack;
 
-  @FunctionEnvironment(function = "TokenFunction", baseUrl = ISSUER)
+  @FunctionEnvironment("TokenFunction")
   static Map<String, String> env;
 
   static String clientId;

@@ -63,7 +63,7 @@ class TokenEndpointIT {
   @Provisioned static ProvisionedStack stack;
   @Provisioned static DynamoDbClient dynamo;
 
-  @FunctionEnvironment(function = "TokenFunction", baseUrl = ISSUER)
+  @FunctionEnvironment("TokenFunction")
   static Map<String, String> env;
 
   static String table;
@@ -133,8 +133,16 @@ class TokenEndpointIT {
   }
 
   static TestEvent exchangeEvent(String code) {
-    return authenticated()
-        .form("grant_type", "authorization_code", "code", code, "redirect_uri", REDIRECT);
+    return withCode(authenticated(), code);
+  }
+
+  /** {@code request} exchanging {@code code} for {@link #REDIRECT}, with {@code more} pairs. */
+  static TestEvent withCode(TestEvent request, String code, String... more) {
+    List<String> pairs =
+        new ArrayList<>(
+            List.of("grant_type", "authorization_code", "code", code, "redirect_uri", REDIRECT));
+    pairs.addAll(List.of(more));
+    return request.form(pairs.toArray(String[]::new));
   }
 
   APIGatewayV2HTTPResponse refresh(String refreshToken) {
@@ -244,40 +252,27 @@ class TokenEndpointIT {
         refusal(
             "both client_secret_basic and client_secret_post: invalid_request",
             t ->
-                authenticated()
-                    .form(
-                        "grant_type", "authorization_code",
-                        "code", t.seedCode(),
-                        "redirect_uri", REDIRECT,
-                        "client_id", clientId,
-                        "client_secret", secret),
+                withCode(
+                    authenticated(), t.seedCode(), "client_id", clientId, "client_secret", secret),
             400,
             "invalid_request"),
         refusal(
             "the secret in the query string: invalid_request",
             t ->
-                TestEvent.post("/oauth/token")
-                    .query("client_secret", secret)
-                    .form(
-                        "grant_type", "authorization_code",
-                        "code", t.seedCode(),
-                        "redirect_uri", REDIRECT,
-                        "client_id", clientId,
-                        "client_secret", secret),
+                withCode(
+                    TestEvent.post("/oauth/token").query("client_secret", secret),
+                    t.seedCode(),
+                    "client_id",
+                    clientId,
+                    "client_secret",
+                    secret),
             400,
             "invalid_request"),
         new Refusal(
             "a wrong secret: invalid_client, with a Basic challenge",
             t ->
-                TestEvent.post("/oauth/token")
-                    .basic(clientId, secret + "x")
-                    .form(
-                        "grant_type",
-                        "authorization_code",
-                        "code",
-                        t.seedCode(),
-                        "redirect_uri",
-                        REDIRECT),
+                withCode(
+                    TestEvent.post("/oauth/token").basic(clientId, secret + "x"), t.seedCode()),
             401,
             "invalid_client",
             response ->
@@ -285,31 +280,18 @@ class TokenEndpointIT {
         refusal(
             "an unknown client: invalid_client",
             t ->
-                TestEvent.post("/oauth/token")
-                    .form(
-                        "grant_type",
-                        "authorization_code",
-                        "code",
-                        t.seedCode(),
-                        "redirect_uri",
-                        REDIRECT,
-                        "client_id",
-                        "someone-else",
-                        "client_secret",
-                        secret),
+                withCode(
+                    TestEvent.post("/oauth/token"),
+                    t.seedCode(),
+                    "client_id",
+                    "someone-else",
+                    "client_secret",
+                    secret),
             401,
             "invalid_client"),
         new Refusal(
             "no credentials: invalid_client, without a challenge",
-            t ->
-                TestEvent.post("/oauth/token")
-                    .form(
-                        "grant_type",
-                        "authorization_code",
-                        "code",
-                        t.seedCode(),
-                        "redirect_uri",
-                        REDIRECT),
+            t -> withCode(TestEvent.post("/oauth/token"), t.seedCode()),
             401,
             "invalid_client",
             response -> assertNull(response.getHeaders().get("www-authenticate"))),
