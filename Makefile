@@ -46,7 +46,7 @@ build:
 ## run: the whole handshake on this machine (see docs/local-stack.md); Ctrl-C stops it
 run: $(RUN_CLASSPATH)
 	@$(ENSURE_EMULATOR)
-	@$(RUN_JAVA) -Dlocal.exitWithParent=true org.pcohandshake.local.LocalStack; \
+	@$(RUN_JAVA) -Dlocal.exitWithParent=true org.pcohandshake.local.DevStack; \
 	  status=$$?; [ $$status -eq 130 ] || [ $$status -eq 143 ] || exit $$status # Ctrl-C, SIGTERM: a normal stop
 
 ## invoke: one function with one event, e.g. make invoke FN=TokenFunction EVENT=events/token-invalid-client.json

@@ -3,6 +3,7 @@ package org.pcohandshake.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import java.time.Clock;
@@ -10,11 +11,15 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.pcohandshake.config.Config;
 import org.pcohandshake.fn.authorizedecision.AuthorizeDecisionHandler;
 import org.pcohandshake.fn.authorizeprompt.AuthorizePromptHandler;
@@ -27,12 +32,11 @@ import org.pcohandshake.http.Cookies;
 import org.pcohandshake.testkit.aws.AwsCallCounter;
 import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
-import org.pcohandshake.testkit.aws.Provisioner;
 import org.pcohandshake.testkit.events.TestEvent;
 import org.pcohandshake.testkit.json.TestJson;
+import org.pcohandshake.testkit.junit.Provisioned;
 import org.pcohandshake.testkit.login.LoginTokens;
 import org.pcohandshake.testkit.pco.PcoSimulator;
-import org.pcohandshake.testkit.sam.SamTemplate;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 
@@ -49,7 +53,9 @@ class AwsCallCountsIT {
 
   static final String ISSUER = "https://auth.example.test";
 
+  @Provisioned(secrets = {"PcoClientSecret", Scenarios.PCO_CLIENT_SECRET})
   static ProvisionedStack stack;
+
   static PcoSimulator pco;
   static JwksServer jwks;
   static DynamoDbClient dynamo;
@@ -72,7 +78,6 @@ class AwsCallCountsIT {
   @BeforeAll
   static void provision() throws Exception {
     Emulator emulator = Emulator.shared();
-    stack = new Provisioner(SamTemplate.fromProjectRoot(), emulator).provision(Scenarios.SECRETS);
     pco = Scenarios.startPco(ISSUER);
     jwks = new JwksServer(Scenarios.jwks(stack, emulator.kms(), ISSUER));
     dynamo = emulator.dynamoDb();
@@ -114,6 +119,18 @@ class AwsCallCountsIT {
     AwsCallCounter.reset();
     step.run();
     return AwsCallCounter.counts();
+  }
+
+  /** The calls one request makes in {@code function}, which must answer {@code status}. */
+  static Map<String, Long> calls(
+      RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> function,
+      APIGatewayV2HTTPEvent request,
+      int status) {
+    return calls(
+        () -> {
+          var r = function.handleRequest(request, null);
+          assertEquals(status, r.getStatusCode(), r.getBody());
+        });
   }
 
   static Map<String, Long> expected(Object... nameThenCount) {
@@ -175,13 +192,7 @@ class AwsCallCountsIT {
             }));
     steps.put(
         "prompt without session",
-        calls(
-            () -> {
-              var r =
-                  prompt.handleRequest(
-                      authorize().cookie(Cookies.PCO_LINK, linkCookie[0]).build(), null);
-              assertEquals(302, r.getStatusCode(), r.getBody());
-            }));
+        calls(prompt, authorize().cookie(Cookies.PCO_LINK, linkCookie[0]).build(), 302));
     steps.put(
         "prompt with login token",
         calls(
@@ -305,43 +316,90 @@ class AwsCallCountsIT {
         total);
   }
 
-  @Test
-  void step2_inAWarmFunction_onlyStoresTheLink() {
-    PcoCompleteHandler complete = new PcoCompleteHandler(pcoCompleteEnv, Clock.systemUTC());
-    assertEquals(302, complete.handleRequest(pcoComplete(), null).getStatusCode());
-    APIGatewayV2HTTPEvent next = pcoComplete();
-    Map<String, Long> warm =
-        calls(
-            () -> {
-              var r = complete.handleRequest(next, null);
-              assertEquals(302, r.getStatusCode(), r.getBody());
-            });
-    assertEquals(expected("DynamoDb.PutItem", 1), warm);
+  // ---- one request in a new function instance, then the same request in that warm instance
+
+  /**
+   * A request that must cost the same on every call once its instance is warm.
+   *
+   * @param cold the calls of the first request in a new instance, or null where only {@code warm}
+   *     is pinned
+   */
+  record ColdThenWarm(
+      String flow,
+      Supplier<RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> function,
+      Supplier<APIGatewayV2HTTPEvent> request,
+      int status,
+      Map<String, Long> cold,
+      Map<String, Long> warm) {
+    @Override
+    public String toString() {
+      return flow;
+    }
   }
 
-  @Test
-  void step2_inStoreMode_alsoEncryptsPcosTokens_andStoresThemWithTheLinkInOneTransaction() {
-    PcoCompleteHandler complete =
-        new PcoCompleteHandler(scenarios.pcoCompleteEnvironment("store"), Clock.systemUTC());
-    APIGatewayV2HTTPEvent cold = pcoComplete();
-    Map<String, Long> coldCalls =
-        calls(
-            () -> {
-              var r = complete.handleRequest(cold, null);
-              assertEquals(302, r.getStatusCode(), r.getBody());
-            });
-    APIGatewayV2HTTPEvent next = pcoComplete();
-    Map<String, Long> warmCalls =
-        calls(
-            () -> {
-              var r = complete.handleRequest(next, null);
-              assertEquals(302, r.getStatusCode(), r.getBody());
-            });
-    assertEquals(
-        expected(
-            "SecretsManager.GetSecretValue", 1, "Kms.Encrypt", 1, "DynamoDb.TransactWriteItems", 1),
-        coldCalls);
-    assertEquals(expected("Kms.Encrypt", 1, "DynamoDb.TransactWriteItems", 1), warmCalls);
+  static Stream<ColdThenWarm> coldThenWarm() {
+    return Stream.of(
+        new ColdThenWarm(
+            "step 2, warm: only stores the link",
+            () -> new PcoCompleteHandler(pcoCompleteEnv, Clock.systemUTC()),
+            AwsCallCountsIT::pcoComplete,
+            302,
+            null,
+            expected("DynamoDb.PutItem", 1)),
+        new ColdThenWarm(
+            "step 2 in store mode: also encrypts PCO's tokens, stored with the link in one"
+                + " transaction",
+            () ->
+                new PcoCompleteHandler(
+                    scenarios.pcoCompleteEnvironment("store"), Clock.systemUTC()),
+            AwsCallCountsIT::pcoComplete,
+            302,
+            expected(
+                "SecretsManager.GetSecretValue",
+                1,
+                "Kms.Encrypt",
+                1,
+                "DynamoDb.TransactWriteItems",
+                1),
+            expected("Kms.Encrypt", 1, "DynamoDb.TransactWriteItems", 1)),
+        new ColdThenWarm(
+            "a revocation of an access token: the public key once, and no token read",
+            () -> new RevokeHandler(revokeEnv, Clock.systemUTC()),
+            () ->
+                revokeEvent(
+                    (String)
+                        issuedTokens(new TokenHandler(tokenEnv, Clock.systemUTC()))
+                            .get("access_token")),
+            200,
+            expected(
+                "SecretsManager.GetSecretValue",
+                1,
+                "Kms.GetPublicKey",
+                1,
+                "DynamoDb.UpdateItem",
+                1),
+            expected("DynamoDb.UpdateItem", 1)),
+        new ColdThenWarm(
+            "a login in a warm prompt function: the login key is not read again",
+            () -> new AuthorizePromptHandler(promptEnv, Clock.systemUTC()),
+            () -> LoginTokens.bound(authorize(), loginTokens.sign("user-3", "Cy")).build(),
+            303,
+            null,
+            expected("DynamoDb.TransactWriteItems", 1)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("coldThenWarm")
+  void aRequest_coldThenWarm_makesExactlyThePinnedCalls(ColdThenWarm row) {
+    var function = row.function().get();
+    APIGatewayV2HTTPEvent first = row.request().get();
+    Map<String, Long> cold = calls(function, first, row.status());
+    APIGatewayV2HTTPEvent next = row.request().get();
+    Map<String, Long> warm = calls(function, next, row.status());
+    if (row.cold() != null) {
+      assertEquals(row.cold(), cold, "cold");
+    }
+    assertEquals(row.warm(), warm, "warm");
   }
 
   @Test
@@ -362,12 +420,7 @@ class AwsCallCountsIT {
               assertEquals(200, r.getStatusCode(), r.getBody());
               assertEquals("user-2", json(r).get("sub"));
             });
-    Map<String, Long> warm =
-        calls(
-            () -> {
-              var r = api.handleRequest(call, null);
-              assertEquals(200, r.getStatusCode(), r.getBody());
-            });
+    Map<String, Long> warm = calls(api, call, 200);
     // the grant, strongly consistent (REVOCATION_CHECK=grant, the template's default); no KMS call
     assertEquals(expected("DynamoDb.GetItem", 1), cold);
     assertEquals(expected("DynamoDb.GetItem", 1), warm);
@@ -383,15 +436,9 @@ class AwsCallCountsIT {
     ExampleApiHandler api = new ExampleApiHandler(env, Clock.systemUTC());
     Map<String, Long> cold =
         calls(
-            () -> {
-              var r =
-                  api.handleRequest(
-                      TestEvent.get("/api/me")
-                          .header("authorization", "Bearer " + accessToken)
-                          .build(),
-                      null);
-              assertEquals(200, r.getStatusCode(), r.getBody());
-            });
+            api,
+            TestEvent.get("/api/me").header("authorization", "Bearer " + accessToken).build(),
+            200);
     assertEquals(expected(), cold);
   }
 
@@ -415,43 +462,12 @@ class AwsCallCountsIT {
   }
 
   @Test
-  void oneRevocation_ofAnAccessToken_readsThePublicKeyOnce_andNoToken() {
-    TokenHandler token = new TokenHandler(tokenEnv, Clock.systemUTC());
-    String first = (String) issuedTokens(token).get("access_token");
-    String second = (String) issuedTokens(token).get("access_token");
-    RevokeHandler revoke = new RevokeHandler(revokeEnv, Clock.systemUTC());
-    Map<String, Long> cold = calls(() -> revoked(revoke, first));
-    Map<String, Long> warm = calls(() -> revoked(revoke, second));
-    assertEquals(
-        expected(
-            "SecretsManager.GetSecretValue", 1, "Kms.GetPublicKey", 1, "DynamoDb.UpdateItem", 1),
-        cold);
-    assertEquals(expected("DynamoDb.UpdateItem", 1), warm);
-  }
-
-  @Test
   void discovery_metadataNeedsNoAwsCall_theJwksOneKeyReadPerContainer() {
     DiscoveryHandler discovery = new DiscoveryHandler(discoveryEnv, Clock.systemUTC());
     Map<String, Long> metadata =
-        calls(
-            () -> {
-              var r =
-                  discovery.handleRequest(
-                      TestEvent.get("/.well-known/oauth-authorization-server").build(), null);
-              assertEquals(200, r.getStatusCode(), r.getBody());
-            });
-    Map<String, Long> cold =
-        calls(
-            () -> {
-              var r = discovery.handleRequest(TestEvent.get(Config.JWKS_PATH).build(), null);
-              assertEquals(200, r.getStatusCode(), r.getBody());
-            });
-    Map<String, Long> warm =
-        calls(
-            () -> {
-              var r = discovery.handleRequest(TestEvent.get(Config.JWKS_PATH).build(), null);
-              assertEquals(200, r.getStatusCode(), r.getBody());
-            });
+        calls(discovery, TestEvent.get("/.well-known/oauth-authorization-server").build(), 200);
+    Map<String, Long> cold = calls(discovery, TestEvent.get(Config.JWKS_PATH).build(), 200);
+    Map<String, Long> warm = calls(discovery, TestEvent.get(Config.JWKS_PATH).build(), 200);
     assertEquals(expected(), metadata);
     assertEquals(expected("Kms.GetPublicKey", 1), cold);
     assertEquals(expected(), warm);
@@ -459,26 +475,22 @@ class AwsCallCountsIT {
 
   /** Revokes a token with client_secret_basic; RFC 7009's 200. */
   private static void revoked(RevokeHandler revoke, String token) {
-    var r =
-        revoke.handleRequest(
-            TestEvent.post("/oauth/revoke")
-                .basic(revokeEnv.get("CLIENT_ID"), stack.secretValue("IntegratorClientSecret"))
-                .form("token", token)
-                .build(),
-            null);
+    var r = revoke.handleRequest(revokeEvent(token), null);
     assertEquals(200, r.getStatusCode(), r.getBody());
+  }
+
+  private static APIGatewayV2HTTPEvent revokeEvent(String token) {
+    return TestEvent.post("/oauth/revoke")
+        .basic(revokeEnv.get("CLIENT_ID"), stack.secretValue("IntegratorClientSecret"))
+        .form("token", token)
+        .build();
   }
 
   @Test
   void oneRefresh_inAWarmTokenFunction_isOneReadOneSignatureOneTransaction() {
     TokenHandler token = new TokenHandler(tokenEnv, Clock.systemUTC());
     String refresh = firstRefreshToken(token);
-    Map<String, Long> refreshCalls =
-        calls(
-            () -> {
-              var r = token.handleRequest(refreshEvent(refresh), null);
-              assertEquals(200, r.getStatusCode(), r.getBody());
-            });
+    Map<String, Long> refreshCalls = calls(token, refreshEvent(refresh), 200);
     assertEquals(
         expected("DynamoDb.GetItem", 1, "Kms.Sign", 1, "DynamoDb.TransactWriteItems", 1),
         refreshCalls);
@@ -501,12 +513,7 @@ class AwsCallCountsIT {
     assertEquals(
         expected("DynamoDb.GetItem", 1, "Kms.Sign", 1, "DynamoDb.TransactWriteItems", 1),
         repeatCalls);
-    Map<String, Long> handleCalls =
-        calls(
-            () -> {
-              var r = token.handleRequest(refreshEvent(handle[0]), null);
-              assertEquals(200, r.getStatusCode(), r.getBody());
-            });
+    Map<String, Long> handleCalls = calls(token, refreshEvent(handle[0]), 200);
     // the handle, then the successor whose place it holds
     assertEquals(
         expected("DynamoDb.GetItem", 2, "Kms.Sign", 1, "DynamoDb.TransactWriteItems", 1),
@@ -517,12 +524,7 @@ class AwsCallCountsIT {
   void oneRefresh_inAColdTokenFunction_alsoReadsTheCurrentClientSecretOnce() {
     String refresh = firstRefreshToken(new TokenHandler(tokenEnv, Clock.systemUTC()));
     TokenHandler cold = new TokenHandler(tokenEnv, Clock.systemUTC());
-    Map<String, Long> refreshCalls =
-        calls(
-            () -> {
-              var r = cold.handleRequest(refreshEvent(refresh), null);
-              assertEquals(200, r.getStatusCode(), r.getBody());
-            });
+    Map<String, Long> refreshCalls = calls(cold, refreshEvent(refresh), 200);
     assertEquals(
         expected(
             "SecretsManager.GetSecretValue", 1,
@@ -591,18 +593,12 @@ class AwsCallCountsIT {
     TokenHandler token = new TokenHandler(tokenEnv, Clock.systemUTC());
     Map<String, Long> counted =
         calls(
-            () -> {
-              var r =
-                  token.handleRequest(
-                      TestEvent.post("/oauth/token")
-                          .basic(
-                              tokenEnv.get("CLIENT_ID"),
-                              stack.secretValue("IntegratorClientSecret"))
-                          .form("grant_type", "refresh_token", "refresh_token", "x".repeat(43))
-                          .build(),
-                      null);
-              assertEquals(400, r.getStatusCode(), r.getBody());
-            });
+            token,
+            TestEvent.post("/oauth/token")
+                .basic(tokenEnv.get("CLIENT_ID"), stack.secretValue("IntegratorClientSecret"))
+                .form("grant_type", "refresh_token", "refresh_token", "x".repeat(43))
+                .build(),
+            400);
     assertEquals(expected("DynamoDb.GetItem", 1, "SecretsManager.GetSecretValue", 1), counted);
     assertTrue(AwsCallCounter.nanos() > 0);
   }
@@ -641,24 +637,5 @@ class AwsCallCountsIT {
             });
     // the current version, then the current version alone again: AWSPREVIOUS is not read
     assertEquals(expected("SecretsManager.GetSecretValue", 2), calls);
-  }
-
-  @Test
-  void aLogin_inAWarmPromptFunction_readsTheLoginKeyNoMore() {
-    AuthorizePromptHandler prompt = new AuthorizePromptHandler(promptEnv, Clock.systemUTC());
-    var first =
-        prompt.handleRequest(
-            LoginTokens.bound(authorize(), loginTokens.sign("user-3", "Cy")).build(), null);
-    assertEquals(303, first.getStatusCode(), first.getBody());
-    Map<String, Long> calls =
-        calls(
-            () -> {
-              var r =
-                  prompt.handleRequest(
-                      LoginTokens.bound(authorize(), loginTokens.sign("user-3", "Cy")).build(),
-                      null);
-              assertEquals(303, r.getStatusCode(), r.getBody());
-            });
-    assertEquals(expected("DynamoDb.TransactWriteItems", 1), calls);
   }
 }

@@ -16,10 +16,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
-import org.pcohandshake.testkit.aws.Provisioner;
 import org.pcohandshake.testkit.events.TestEvent;
+import org.pcohandshake.testkit.junit.Provisioned;
 import org.pcohandshake.testkit.lambda.HttpApiEventJson;
 import org.pcohandshake.testkit.sam.ProjectRoot;
 import org.pcohandshake.testkit.sam.SamTemplate;
@@ -87,9 +86,8 @@ class LambdaRuntimeIT {
   }
 
   @Test
-  void tokenArtifact_answersThroughItsStreamEntry_underTheRuntime() throws Exception {
-    ProvisionedStack stack =
-        new Provisioner(SamTemplate.fromProjectRoot(), Emulator.shared()).provision();
+  void tokenArtifact_answersThroughItsStreamEntry_underTheRuntime(
+      @Provisioned ProvisionedStack stack) throws Exception {
     Path artifact = null;
     try (DirectoryStream<Path> jars =
         Files.newDirectoryStream(root.resolve("functions/token/target"), "token-*-lambda.jar")) {

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.crac.Resource;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.pcohandshake.config.Config;
 import org.pcohandshake.fn.authorizedecision.AuthorizeDecisionHandler;
@@ -27,12 +26,10 @@ import org.pcohandshake.fn.token.TokenHandler;
 import org.pcohandshake.log.Log;
 import org.pcohandshake.metrics.Metrics;
 import org.pcohandshake.testkit.aws.AwsCallCounter;
-import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
-import org.pcohandshake.testkit.aws.Provisioner;
 import org.pcohandshake.testkit.events.TestEvent;
+import org.pcohandshake.testkit.junit.Provisioned;
 import org.pcohandshake.testkit.pco.PcoSimulator;
-import org.pcohandshake.testkit.sam.SamTemplate;
 
 /**
  * The SnapStart priming hooks run the request path and leave no trace: nothing stored, no secret
@@ -44,14 +41,9 @@ class PrimingIT {
 
   static final String ISSUER = "https://auth.example.test";
 
-  static ProvisionedStack stack;
+  @Provisioned static ProvisionedStack stack;
   final ByteArrayOutputStream log = new ByteArrayOutputStream();
   final ByteArrayOutputStream metrics = new ByteArrayOutputStream();
-
-  @BeforeAll
-  static void provision() {
-    stack = new Provisioner(SamTemplate.fromProjectRoot(), Emulator.shared()).provision();
-  }
 
   @AfterEach
   void restoreLog() {

@@ -25,10 +25,9 @@ import org.pcohandshake.fn.revoke.RevokeHandler;
 import org.pcohandshake.fn.token.TokenHandler;
 import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
-import org.pcohandshake.testkit.aws.Provisioner;
+import org.pcohandshake.testkit.junit.Provisioned;
 import org.pcohandshake.testkit.lambda.HttpApiEventJson;
 import org.pcohandshake.testkit.pco.PcoSimulator;
-import org.pcohandshake.testkit.sam.SamTemplate;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 
@@ -41,6 +40,9 @@ class StreamEntriesIT {
 
   static final String ISSUER = "https://auth.example.test";
 
+  @Provisioned(secrets = {"PcoClientSecret", Scenarios.PCO_CLIENT_SECRET})
+  static ProvisionedStack stack;
+
   static PcoSimulator pco;
   static JwksServer jwks;
   static DynamoDbClient dynamo;
@@ -50,8 +52,6 @@ class StreamEntriesIT {
   @BeforeAll
   static void start() throws Exception {
     Emulator emulator = Emulator.shared();
-    ProvisionedStack stack =
-        new Provisioner(SamTemplate.fromProjectRoot(), emulator).provision(Scenarios.SECRETS);
     pco = Scenarios.startPco(ISSUER);
     dynamo = emulator.dynamoDb();
     kms = emulator.kms();

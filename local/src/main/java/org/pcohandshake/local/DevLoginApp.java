@@ -208,7 +208,7 @@ public final class DevLoginApp implements AutoCloseable {
     headers.set(
         "Content-Security-Policy",
         "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' "
-            + LocalStackOptions.origin(apiIssuer)
+            + DevStackOptions.origin(apiIssuer)
             + "; frame-ancestors 'none'; base-uri 'none'");
     headers.set("X-Content-Type-Options", "nosniff");
     exchange.sendResponseHeaders(status, body.length);

@@ -41,7 +41,7 @@ record FunctionSettings(
 
   /**
    * Set by the local stack itself: the emulator's resources and endpoint, the local API's URL, and
-   * what {@link LocalStackOptions} reads under the same names (PCO and the login app).
+   * what {@link DevStackOptions} reads under the same names (PCO and the login app).
    */
   static final Set<String> SET_BY_THE_LOCAL_STACK =
       Set.of(

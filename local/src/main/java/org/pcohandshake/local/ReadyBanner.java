@@ -56,14 +56,14 @@ record ReadyBanner(
           "  Authorize the add-on in the Planning Center at "
               + pcoBaseUrl
               + " (with the client secret you gave in "
-              + LocalStackOptions.PCO_CLIENT_SECRET
+              + DevStackOptions.PCO_CLIENT_SECRET
               + "), whose config.yaml integrator_oauth has:");
     }
     out.println("  Integrator client id:     " + integratorClientId);
     out.println(
         "  Integrator client secret: "
             + integratorClientSecret.orElse(
-                "the secret you gave in " + LocalStackOptions.INTEGRATOR_CLIENT_SECRET));
+                "the secret you gave in " + DevStackOptions.INTEGRATOR_CLIENT_SECRET));
     out.println(
         "  (config.yaml integrator_oauth identifier and secret: what PCO sends to "
             + baseUrl
@@ -86,7 +86,7 @@ record ReadyBanner(
           "  Login: your login app at "
               + loginUrl
               + ", signing login_token with the key you gave in "
-              + LocalStackOptions.LOGIN_BRIDGE_KEY);
+              + DevStackOptions.LOGIN_BRIDGE_KEY);
     }
     if (!settings.isEmpty()) {
       out.println("  Function settings from the environment: " + String.join(", ", settings));
@@ -99,9 +99,9 @@ record ReadyBanner(
     if (!hasExampleApi) {
       out.println(
           "  (template.yaml has no "
-              + LocalStack.EXAMPLE_API_METHOD
+              + DevStack.EXAMPLE_API_METHOD
               + " "
-              + LocalStack.EXAMPLE_API_PATH
+              + DevStack.EXAMPLE_API_PATH
               + " yet: the flow ends when PCO holds the integrator token.)");
     }
     out.println("Started in " + elapsed + ". Press Ctrl-C to stop.");

@@ -48,7 +48,7 @@ class FunctionSettingsTest {
           """);
 
   @Test
-  void fromEnvironment_takesOnlyFunctionVariables_thatTheLocalStackDoesNotSet() {
+  void fromEnvironment_takesOnlyFunctionVariables_thatTheDevStackDoesNotSet() {
     Map<String, String> settings =
         FunctionSettings.fromEnvironment(
             Map.of(

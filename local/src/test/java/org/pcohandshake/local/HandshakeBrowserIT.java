@@ -46,7 +46,7 @@ class HandshakeBrowserIT {
   static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   static final Duration STEP_TIMEOUT = Duration.ofSeconds(30);
 
-  static LocalStack local;
+  static DevStack local;
   static ChromeDriverService service;
   static WebDriver driver;
   static Path profile;
@@ -65,8 +65,8 @@ class HandshakeBrowserIT {
         Path.of(System.getProperty("local.screenshots", "target/screenshots")).toAbsolutePath();
     Files.createDirectories(screenshots);
     local =
-        LocalStack.start(
-            LocalStackOptions.onFreePorts().withEmulator(Emulator.shared()), Progress.silent());
+        DevStack.start(
+            DevStackOptions.onFreePorts().withEmulator(Emulator.shared()), Progress.silent());
     profile = Files.createTempDirectory("chromium-profile");
     // The driver and the browser are given explicitly: Selenium Manager has nothing to look up.
     service =

@@ -38,14 +38,14 @@ import software.amazon.awssdk.services.kms.KmsClient;
  */
 class HandshakeHttpIT {
 
-  static LocalStack local;
+  static DevStack local;
   static PcoSimulator pco;
 
   @BeforeAll
   static void start() {
     local =
-        LocalStack.start(
-            LocalStackOptions.onFreePorts()
+        DevStack.start(
+            DevStackOptions.onFreePorts()
                 .withEmulator(Emulator.shared())
                 .withSimulatorSettings(s -> s.withAutoApprove(true)),
             Progress.silent());

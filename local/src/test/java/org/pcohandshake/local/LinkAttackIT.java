@@ -24,14 +24,14 @@ class LinkAttackIT {
 
   static final String LINK = "__Host-pco_hs_link";
 
-  static LocalStack local;
+  static DevStack local;
   static PcoSimulator pco;
 
   @BeforeAll
   static void start() {
     local =
-        LocalStack.start(
-            LocalStackOptions.onFreePorts()
+        DevStack.start(
+            DevStackOptions.onFreePorts()
                 .withEmulator(Emulator.shared())
                 .withSimulatorSettings(s -> s.withAutoApprove(true)),
             Progress.silent());

@@ -66,7 +66,7 @@ class LoadIT {
   static final int MAX_HOPS = 12;
   static final int TOKEN_ATTEMPTS = 3;
 
-  static LocalStack local;
+  static DevStack local;
   static PcoSimulator pco;
   static LoginTokens loginTokens;
 
@@ -78,8 +78,8 @@ class LoadIT {
   @BeforeAll
   static void start() {
     local =
-        LocalStack.start(
-            LocalStackOptions.onFreePorts()
+        DevStack.start(
+            DevStackOptions.onFreePorts()
                 .withEmulator(Emulator.shared())
                 .withSimulatorSettings(s -> s.withAutoApprove(true)),
             Progress.silent());
@@ -87,7 +87,7 @@ class LoadIT {
     DevLoginApp loginApp = local.loginApp().orElseThrow();
     loginTokens =
         new LoginTokens(
-            local.stack().secretValue(LocalStack.LOGIN_BRIDGE_KEY),
+            local.stack().secretValue(DevStack.LOGIN_BRIDGE_KEY),
             loginApp.issuer(),
             local.baseUrl());
   }

@@ -17,7 +17,7 @@ import org.pcohandshake.testkit.aws.Emulator;
  */
 class ReadyBannerIT {
 
-  static String banner(LocalStack local) {
+  static String banner(DevStack local) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     local.printReady(new PrintStream(out, true, StandardCharsets.UTF_8), "1 s");
     return out.toString(StandardCharsets.UTF_8);
@@ -25,16 +25,16 @@ class ReadyBannerIT {
 
   @Test
   void suppliedSecrets_areNamed_neverPrinted() {
-    String integratorSecret = "given-integrator-secret-" + LocalStackOptions.randomSecret(24);
-    String pcoSecret = "given-pco-secret-" + LocalStackOptions.randomSecret(24);
-    LocalStackOptions options =
-        LocalStackOptions.fromEnvironment(
+    String integratorSecret = "given-integrator-secret-" + DevStackOptions.randomSecret(24);
+    String pcoSecret = "given-pco-secret-" + DevStackOptions.randomSecret(24);
+    DevStackOptions options =
+        DevStackOptions.fromEnvironment(
                 Map.of(
                     "PORT", "0",
                     "INTEGRATOR_CLIENT_SECRET", integratorSecret,
                     "PCO_CLIENT_SECRET", pcoSecret))
             .withEmulator(Emulator.shared());
-    try (LocalStack local = LocalStack.start(options, Progress.silent())) {
+    try (DevStack local = DevStack.start(options, Progress.silent())) {
       String banner = banner(local);
       assertFalse(banner.contains(integratorSecret), banner);
       assertFalse(banner.contains(pcoSecret), banner);
@@ -45,8 +45,8 @@ class ReadyBannerIT {
 
   @Test
   void aGeneratedSecret_isPrinted() {
-    LocalStackOptions options = LocalStackOptions.onFreePorts().withEmulator(Emulator.shared());
-    try (LocalStack local = LocalStack.start(options, Progress.silent())) {
+    DevStackOptions options = DevStackOptions.onFreePorts().withEmulator(Emulator.shared());
+    try (DevStack local = DevStack.start(options, Progress.silent())) {
       String banner = banner(local);
       assertTrue(
           banner.contains("Integrator client secret: " + local.integratorClientSecret()), banner);

@@ -20,12 +20,11 @@ import org.pcohandshake.config.Config;
 import org.pcohandshake.config.TestConfigs;
 import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
-import org.pcohandshake.testkit.aws.Provisioner;
 import org.pcohandshake.testkit.fault.Fault;
 import org.pcohandshake.testkit.fault.FaultProxy;
 import org.pcohandshake.testkit.fault.Operations;
 import org.pcohandshake.testkit.fault.Rule;
-import org.pcohandshake.testkit.sam.SamTemplate;
+import org.pcohandshake.testkit.junit.Provisioned;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -51,7 +50,8 @@ class AwsClientsRetryIT {
   /** Scheduling slack on a busy 2-core machine. */
   static final Duration SLACK = Duration.ofMillis(1500);
 
-  static ProvisionedStack stack;
+  @Provisioned static ProvisionedStack stack;
+
   static FaultProxy proxy;
   static AwsClients aws;
   static String table;
@@ -59,7 +59,6 @@ class AwsClientsRetryIT {
   @BeforeAll
   static void start() {
     Emulator emulator = Emulator.shared();
-    stack = new Provisioner(SamTemplate.fromProjectRoot(), emulator).provision();
     table = stack.physicalId("Table");
     proxy = FaultProxy.start(emulator.endpoint());
     Map<String, String> env = new HashMap<>(TestConfigs.environment());

@@ -15,9 +15,8 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
-import org.pcohandshake.testkit.aws.Provisioner;
+import org.pcohandshake.testkit.junit.Provisioned;
 import org.pcohandshake.testkit.sam.ProjectRoot;
 import org.pcohandshake.testkit.sam.SamParameter;
 import org.pcohandshake.testkit.sam.SamTemplate;
@@ -97,9 +96,7 @@ class DeployPathIT {
   }
 
   @Test
-  void configYaml_listsTheConfiguredScopes() {
-    ProvisionedStack stack =
-        new Provisioner(SamTemplate.fromProjectRoot(), Emulator.shared()).provision();
+  void configYaml_listsTheConfiguredScopes(@Provisioned ProvisionedStack stack) {
     String base = "https://auth.example.test";
     assertTrue(
         stack

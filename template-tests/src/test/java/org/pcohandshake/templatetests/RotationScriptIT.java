@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,17 +30,15 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.pcohandshake.config.Config;
 import org.pcohandshake.crypto.Tokens;
-import org.pcohandshake.grant.AuthorizationCode;
 import org.pcohandshake.grant.Grant;
 import org.pcohandshake.grant.GrantStore;
-import org.pcohandshake.grant.Scope;
-import org.pcohandshake.link.PcoLink;
+import org.pcohandshake.grant.TestGrants;
 import org.pcohandshake.testkit.aws.AwsClients;
 import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
 import org.pcohandshake.testkit.aws.Provisioner;
+import org.pcohandshake.testkit.http.IntegratorClient;
 import org.pcohandshake.testkit.http.LocalApi;
-import org.pcohandshake.testkit.json.TestJson;
 import org.pcohandshake.testkit.sam.ProjectRoot;
 import org.pcohandshake.testkit.sam.SamTemplate;
 import org.pcohandshake.testkit.time.MutableClock;
@@ -157,59 +154,17 @@ class RotationScriptIT {
   }
 
   /** A code as POST /oauth/authorize issues it, exchanged at POST /oauth/token: the token JSON. */
-  Map<String, Object> exchange(ProvisionedStack stack, LocalApi api) throws Exception {
+  Map<String, Object> exchange(ProvisionedStack stack, LocalApi api) {
     Clock clock = Clock.systemUTC();
-    String code = Tokens.random();
-    Grant grant =
-        new Grant(
-            Tokens.id(),
-            stack.environmentFor("TokenFunction", api.baseUrl()).get("CLIENT_ID"),
-            "user-1",
-            Scope.EMPTY,
-            new PcoLink("org-9", "person-8", "Pat"),
-            clock.instant().plus(Duration.ofDays(90)));
+    IntegratorClient pco = IntegratorClient.of(api, stack);
+    Grant grant = TestGrants.grant(pco.clientId(), clock).scope("").build();
     GrantStore grants = new GrantStore(emulator.dynamoDb(), stack.physicalId("Table"), clock);
-    emulator
-        .dynamoDb()
-        .transactWriteItems(
-            r ->
-                r.transactItems(
-                    grants.putCode(
-                        Tokens.hash(code),
-                        new AuthorizationCode(
-                            grant,
-                            REDIRECT,
-                            "",
-                            clock.instant().plus(Duration.ofMinutes(5)),
-                            false))));
-    return token(
-        stack, api, "grant_type=authorization_code&code=" + code + "&redirect_uri=" + REDIRECT);
+    return pco.exchange(
+        TestGrants.seedCode(emulator.dynamoDb(), grants, grant, REDIRECT, clock), REDIRECT);
   }
 
-  Map<String, Object> refresh(ProvisionedStack stack, LocalApi api, String refreshToken)
-      throws Exception {
-    return token(stack, api, "grant_type=refresh_token&refresh_token=" + refreshToken);
-  }
-
-  Map<String, Object> token(ProvisionedStack stack, LocalApi api, String form) throws Exception {
-    String client =
-        stack.environmentFor("TokenFunction", api.baseUrl()).get("CLIENT_ID")
-            + ":"
-            + stack.secretValue("IntegratorClientSecret");
-    HttpResponse<String> response =
-        HTTP.send(
-            HttpRequest.newBuilder(api.uri("/oauth/token"))
-                .header("content-type", "application/x-www-form-urlencoded")
-                .header(
-                    "authorization",
-                    "Basic "
-                        + Base64.getEncoder()
-                            .encodeToString(client.getBytes(StandardCharsets.UTF_8)))
-                .POST(HttpRequest.BodyPublishers.ofString(form))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertEquals(200, response.statusCode(), response.body());
-    return TestJson.object(response.body());
+  Map<String, Object> refresh(ProvisionedStack stack, LocalApi api, String refreshToken) {
+    return IntegratorClient.tokens(IntegratorClient.of(api, stack).refresh(refreshToken));
   }
 
   static String kid(Map<String, Object> tokens) throws Exception {

@@ -18,9 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.pcohandshake.testkit.aws.AwsClients;
 import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
-import org.pcohandshake.testkit.aws.Provisioner;
+import org.pcohandshake.testkit.junit.Provisioned;
 import org.pcohandshake.testkit.pco.PcoSimulator;
-import org.pcohandshake.testkit.sam.SamTemplate;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
@@ -47,7 +46,8 @@ import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerExcept
  */
 class FaultProxyIT {
 
-  static ProvisionedStack stack;
+  @Provisioned static ProvisionedStack stack;
+
   static FaultProxy proxy;
   static DynamoDbClient dynamo;
   static KmsClient kms;
@@ -57,7 +57,6 @@ class FaultProxyIT {
   @BeforeAll
   static void start() {
     Emulator emulator = Emulator.shared();
-    stack = new Provisioner(SamTemplate.fromProjectRoot(), emulator).provision();
     table = stack.physicalId("Table");
     proxy = FaultProxy.start(emulator.endpoint());
     URI endpoint = URI.create(proxy.url());

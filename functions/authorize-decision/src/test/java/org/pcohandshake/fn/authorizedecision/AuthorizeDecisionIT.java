@@ -25,11 +25,10 @@ import org.pcohandshake.link.LinkStore;
 import org.pcohandshake.link.PcoLink;
 import org.pcohandshake.session.LoginIdentity;
 import org.pcohandshake.session.SessionStore;
-import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
-import org.pcohandshake.testkit.aws.Provisioner;
 import org.pcohandshake.testkit.events.TestEvent;
-import org.pcohandshake.testkit.sam.SamTemplate;
+import org.pcohandshake.testkit.junit.FunctionEnvironment;
+import org.pcohandshake.testkit.junit.Provisioned;
 import org.pcohandshake.testkit.time.MutableClock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -38,9 +37,12 @@ class AuthorizeDecisionIT {
 
   static final String ISSUER = "https://auth.example.test";
 
-  static ProvisionedStack stack;
+  @Provisioned static ProvisionedStack stack;
+  @Provisioned static DynamoDbClient dynamo;
+
+  @FunctionEnvironment("AuthorizeDecisionFunction")
   static Map<String, String> env;
-  static DynamoDbClient dynamo;
+
   static String table;
   static String redirect;
   static MutableClock clock;
@@ -51,9 +53,6 @@ class AuthorizeDecisionIT {
 
   @BeforeAll
   static void provision() {
-    stack = new Provisioner(SamTemplate.fromProjectRoot(), Emulator.shared()).provision();
-    env = stack.environmentFor("AuthorizeDecisionFunction", ISSUER);
-    dynamo = Emulator.shared().dynamoDb();
     table = stack.physicalId("Table");
     redirect =
         "https://api.planningcenteronline.com/addons/authorizations/"

@@ -27,10 +27,10 @@ import org.pcohandshake.link.PcoLink;
 import org.pcohandshake.log.Log;
 import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
-import org.pcohandshake.testkit.aws.Provisioner;
 import org.pcohandshake.testkit.events.TestEvent;
+import org.pcohandshake.testkit.junit.FunctionEnvironment;
+import org.pcohandshake.testkit.junit.Provisioned;
 import org.pcohandshake.testkit.login.LoginTokens;
-import org.pcohandshake.testkit.sam.SamTemplate;
 
 /** GET /oauth/authorize against the emulator: validation, login bridge, consent page. */
 class AuthorizePromptIT {
@@ -38,16 +38,17 @@ class AuthorizePromptIT {
   static final String ISSUER = "https://auth.example.test";
   static final String PCO = "https://api.planningcenteronline.com";
 
-  static ProvisionedStack stack;
-  static AuthorizePromptHandler handler;
+  @Provisioned static ProvisionedStack stack;
+
+  @FunctionEnvironment("AuthorizePromptFunction")
   static Map<String, String> env;
+
+  static AuthorizePromptHandler handler;
   static LoginTokens loginTokens;
   static String redirect;
 
   @BeforeAll
   static void provision() {
-    stack = new Provisioner(SamTemplate.fromProjectRoot(), Emulator.shared()).provision();
-    env = stack.environmentFor("AuthorizePromptFunction", ISSUER);
     handler = new AuthorizePromptHandler(env, Clock.systemUTC());
     loginTokens =
         new LoginTokens(stack.secretValue("LoginBridgeKey"), env.get("LOGIN_ISSUER"), ISSUER);

@@ -8,12 +8,11 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.pcohandshake.secrets.SecretCache;
-import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
-import org.pcohandshake.testkit.aws.Provisioner;
 import org.pcohandshake.testkit.events.TestEvent;
+import org.pcohandshake.testkit.junit.FunctionEnvironment;
+import org.pcohandshake.testkit.junit.Provisioned;
 import org.pcohandshake.testkit.login.LoginTokens;
-import org.pcohandshake.testkit.sam.SamTemplate;
 import org.pcohandshake.testkit.time.MutableClock;
 
 /**
@@ -28,8 +27,12 @@ class LoginKeyRotationIT {
   static final String KEY = "LoginBridgeKey";
   static final String NEW_KEY = "r".repeat(64);
 
-  ProvisionedStack stack;
+  // a stack per test: the test rotates the key
+  @Provisioned ProvisionedStack stack;
+
+  @FunctionEnvironment("AuthorizePromptFunction")
   Map<String, String> env;
+
   MutableClock clock;
   AuthorizePromptHandler handler;
   LoginTokens leakedKey;
@@ -37,9 +40,6 @@ class LoginKeyRotationIT {
 
   @BeforeEach
   void provision() {
-    // a stack per test: the test rotates the key
-    stack = new Provisioner(SamTemplate.fromProjectRoot(), Emulator.shared()).provision();
-    env = stack.environmentFor("AuthorizePromptFunction", ISSUER);
     clock = MutableClock.startingNow();
     handler = new AuthorizePromptHandler(env, clock);
     leakedKey = new LoginTokens(stack.secretValue(KEY), env.get("LOGIN_ISSUER"), ISSUER);

@@ -21,20 +21,19 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
-import org.pcohandshake.testkit.aws.Provisioner;
 import org.pcohandshake.testkit.http.LocalApi;
-import org.pcohandshake.testkit.sam.SamTemplate;
+import org.pcohandshake.testkit.junit.Provisioned;
 
 /** The discovery routes of the template, served over HTTP from the emulator's KMS key. */
 class DiscoveryIT {
 
-  static ProvisionedStack stack;
+  @Provisioned static ProvisionedStack stack;
+
   static LocalApi api;
   static String signingKey;
 
   @BeforeAll
   static void start() {
-    stack = new Provisioner(SamTemplate.fromProjectRoot(), Emulator.shared()).provision();
     api = LocalApi.start(stack, 0, Map.of());
     signingKey = stack.physicalId("AccessTokenSigningKey");
   }

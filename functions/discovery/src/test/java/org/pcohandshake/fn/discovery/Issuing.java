@@ -10,10 +10,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.pcohandshake.config.Config.AccessTokenAlgorithm;
 import org.pcohandshake.crypto.KmsJwsSigner;
-import org.pcohandshake.crypto.Tokens;
-import org.pcohandshake.grant.Grant;
-import org.pcohandshake.grant.Scope;
-import org.pcohandshake.link.PcoLink;
+import org.pcohandshake.grant.TestGrants;
 import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.json.TestJson;
 import org.pcohandshake.token.AccessTokens;
@@ -42,16 +39,7 @@ final class Issuing {
             issuer + "/api",
             Duration.ofHours(1),
             clock);
-    return tokens
-        .issue(
-            new Grant(
-                Tokens.id(),
-                "pco-addon",
-                "user-1",
-                Scope.parse("people").orElseThrow(),
-                new PcoLink("org-9", "person-8", "Pat"),
-                clock.instant().plus(Duration.ofDays(90))))
-        .token();
+    return tokens.issue(TestGrants.grant("pco-addon", clock).build()).token();
   }
 
   /** A new ECC_NIST_P256 signing key in the emulator, as an operator creates one to rotate. */

@@ -16,11 +16,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.pcohandshake.config.Config;
-import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
-import org.pcohandshake.testkit.aws.Provisioner;
 import org.pcohandshake.testkit.http.LocalApi;
-import org.pcohandshake.testkit.sam.SamTemplate;
+import org.pcohandshake.testkit.junit.Provisioned;
 import org.pcohandshake.testkit.time.MutableClock;
 import org.pcohandshake.verify.AccessTokenVerifier;
 import org.pcohandshake.verify.CachedJwks;
@@ -95,9 +93,8 @@ class KeyRotationIT {
   }
 
   @Test
-  void rotation_newKeySigns_oldKeyVerifiesUntilRemoved() throws Exception {
-    ProvisionedStack stack =
-        new Provisioner(SamTemplate.fromProjectRoot(), Emulator.shared()).provision();
+  void rotation_newKeySigns_oldKeyVerifiesUntilRemoved(@Provisioned ProvisionedStack stack)
+      throws Exception {
     String keyA = stack.physicalId("AccessTokenSigningKey");
     String keyB = Issuing.newSigningKey();
     Clock issuing = Clock.systemUTC();

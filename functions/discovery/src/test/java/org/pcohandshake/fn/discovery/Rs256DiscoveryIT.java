@@ -49,10 +49,9 @@ import org.pcohandshake.config.Config;
 import org.pcohandshake.config.Config.AccessTokenAlgorithm;
 import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
-import org.pcohandshake.testkit.aws.Provisioner;
 import org.pcohandshake.testkit.http.LocalApi;
 import org.pcohandshake.testkit.json.TestJson;
-import org.pcohandshake.testkit.sam.SamTemplate;
+import org.pcohandshake.testkit.junit.Provisioned;
 import org.pcohandshake.verify.AccessTokenVerifier;
 import org.pcohandshake.verify.Verification;
 
@@ -64,7 +63,8 @@ import org.pcohandshake.verify.Verification;
  */
 class Rs256DiscoveryIT {
 
-  static ProvisionedStack stack;
+  @Provisioned static ProvisionedStack stack;
+
   static String rsaKey;
   static String ecKey;
   static LocalApi api;
@@ -90,7 +90,6 @@ class Rs256DiscoveryIT {
 
   @BeforeAll
   static void start() {
-    stack = new Provisioner(SamTemplate.fromProjectRoot(), Emulator.shared()).provision();
     ecKey = stack.physicalId("AccessTokenSigningKey");
     rsaKey = Issuing.newSigningKey(AccessTokenAlgorithm.RS256);
     api = deploy(AccessTokenAlgorithm.RS256, Map.of("SigningKeyId", rsaKey));

@@ -33,11 +33,9 @@ import org.jose4j.keys.resolvers.HttpsJwksVerificationKeyResolver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
-import org.pcohandshake.testkit.aws.Provisioner;
 import org.pcohandshake.testkit.http.LocalApi;
-import org.pcohandshake.testkit.sam.SamTemplate;
+import org.pcohandshake.testkit.junit.Provisioned;
 
 /**
  * Standard, independent clients given nothing but our issuer URL find the keys through discovery
@@ -46,6 +44,8 @@ import org.pcohandshake.testkit.sam.SamTemplate;
  */
 class StandardClientsIT {
 
+  @Provisioned static ProvisionedStack stack;
+
   static LocalApi api;
   static String issuer;
   static String token;
@@ -53,8 +53,6 @@ class StandardClientsIT {
 
   @BeforeAll
   static void start() {
-    ProvisionedStack stack =
-        new Provisioner(SamTemplate.fromProjectRoot(), Emulator.shared()).provision();
     api = LocalApi.start(stack, 0, Map.of());
     issuer = api.baseUrl();
     signingKey = stack.physicalId("AccessTokenSigningKey");

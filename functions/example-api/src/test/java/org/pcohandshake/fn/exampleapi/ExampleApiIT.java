@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -18,19 +17,15 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.pcohandshake.crypto.Tokens;
-import org.pcohandshake.grant.AuthorizationCode;
 import org.pcohandshake.grant.Grant;
 import org.pcohandshake.grant.GrantStore;
-import org.pcohandshake.grant.Scope;
-import org.pcohandshake.link.PcoLink;
-import org.pcohandshake.testkit.aws.Emulator;
+import org.pcohandshake.grant.TestGrants;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
-import org.pcohandshake.testkit.aws.Provisioner;
 import org.pcohandshake.testkit.events.TestEvent;
+import org.pcohandshake.testkit.http.IntegratorClient;
 import org.pcohandshake.testkit.http.LocalApi;
 import org.pcohandshake.testkit.json.TestJson;
-import org.pcohandshake.testkit.sam.SamTemplate;
+import org.pcohandshake.testkit.junit.Provisioned;
 import org.pcohandshake.testkit.time.MutableClock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -45,21 +40,20 @@ class ExampleApiIT {
   static final String PCO_ORIGIN = "https://services.planningcenteronline.com";
 
   static final HttpClient HTTP = HttpClient.newHttpClient();
-  static ProvisionedStack stack;
+  @Provisioned static ProvisionedStack stack;
+  @Provisioned static DynamoDbClient dynamo;
+
   static LocalApi api;
-  static DynamoDbClient dynamo;
   static GrantStore grants;
   static String clientId;
-  static String secret;
+  static IntegratorClient pco;
 
   @BeforeAll
   static void start() {
-    stack = new Provisioner(SamTemplate.fromProjectRoot(), Emulator.shared()).provision();
     api = LocalApi.start(stack, 0, Map.of());
-    dynamo = Emulator.shared().dynamoDb();
     grants = new GrantStore(dynamo, stack.physicalId("Table"), Clock.systemUTC());
-    clientId = stack.environmentFor("TokenFunction", api.baseUrl()).get("CLIENT_ID");
-    secret = stack.secretValue("IntegratorClientSecret");
+    pco = IntegratorClient.of(api, stack);
+    clientId = pco.clientId();
   }
 
   @AfterAll
@@ -70,70 +64,10 @@ class ExampleApiIT {
   // ---- fixtures: the handshake's last steps, over HTTP
 
   /** Token response of a fresh authorization, as PCO receives it at step 6. */
-  static Map<String, Object> authorize() throws Exception {
-    String code = Tokens.random();
-    Grant grant =
-        new Grant(
-            Tokens.id(),
-            clientId,
-            "user-42",
-            Scope.parse("people").orElseThrow(),
-            new PcoLink("org-9", "person-8", "Pat"),
-            Clock.systemUTC().instant().plus(Duration.ofDays(90)));
-    dynamo.transactWriteItems(
-        r ->
-            r.transactItems(
-                grants.putCode(
-                    Tokens.hash(code),
-                    new AuthorizationCode(
-                        grant,
-                        REDIRECT,
-                        "",
-                        Clock.systemUTC().instant().plusSeconds(300),
-                        false))));
-    HttpResponse<String> response =
-        postForm(
-            "/oauth/token",
-            "grant_type",
-            "authorization_code",
-            "code",
-            code,
-            "redirect_uri",
-            REDIRECT);
-    assertEquals(200, response.statusCode(), response.body());
-    return TestJson.object(response.body());
-  }
-
-  static HttpResponse<String> postForm(String path, String... pairs) throws Exception {
-    StringBuilder form = new StringBuilder();
-    for (int i = 0; i < pairs.length; i += 2) {
-      form.append(form.isEmpty() ? "" : "&")
-          .append(URLEncoder.encode(pairs[i], StandardCharsets.UTF_8))
-          .append('=')
-          .append(URLEncoder.encode(pairs[i + 1], StandardCharsets.UTF_8));
-    }
-    String basic =
-        Base64.getEncoder()
-            .encodeToString((clientId + ":" + secret).getBytes(StandardCharsets.UTF_8));
-    return HTTP.send(
-        HttpRequest.newBuilder(api.uri(path))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .header("authorization", "Basic " + basic)
-            .POST(HttpRequest.BodyPublishers.ofString(form.toString()))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  static HttpResponse<String> me(String pathAndQuery, String... headers) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(api.uri(pathAndQuery));
-    if (headers.length > 0) {
-      request.headers(headers);
-    }
-    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  static HttpResponse<String> meWith(String accessToken) throws Exception {
-    return me("/api/me", "Authorization", "Bearer " + accessToken);
+  static Map<String, Object> authorize() {
+    Grant grant = TestGrants.grant(clientId).subject("user-42").build();
+    return pco.exchange(
+        TestGrants.seedCode(dynamo, grants, grant, REDIRECT, Clock.systemUTC()), REDIRECT);
   }
 
   static HttpResponse<String> preflight(String origin) throws Exception {
@@ -163,7 +97,7 @@ class ExampleApiIT {
   @Test
   void ourToken_answersTheUserAndTheLinkedPcoPersonAndOrganization() throws Exception {
     Map<String, Object> tokens = authorize();
-    HttpResponse<String> response = meWith((String) tokens.get("access_token"));
+    HttpResponse<String> response = pco.me((String) tokens.get("access_token"));
     assertEquals(200, response.statusCode(), response.body());
     Map<String, Object> body = TestJson.object(response.body());
     assertEquals("user-42", body.get("sub"));
@@ -176,7 +110,7 @@ class ExampleApiIT {
 
   @Test
   void noToken_is401_withABareBearerChallenge() throws Exception {
-    HttpResponse<String> response = me("/api/me");
+    HttpResponse<String> response = pco.get("/api/me");
     assertEquals(401, response.statusCode());
     assertEquals("Bearer", header(response, "www-authenticate"));
   }
@@ -192,14 +126,14 @@ class ExampleApiIT {
                 new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
                     .replace("user-42", "user-1")
                     .getBytes(StandardCharsets.UTF_8));
-    assertInvalidToken(meWith(parts[0] + "." + otherUser + "." + parts[2]));
-    assertInvalidToken(meWith("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0."));
+    assertInvalidToken(pco.me(parts[0] + "." + otherUser + "." + parts[2]));
+    assertInvalidToken(pco.me("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0."));
   }
 
   @Test
   void tokenInTheQueryString_isRefused() throws Exception {
     String token = (String) authorize().get("access_token");
-    HttpResponse<String> response = me("/api/me?access_token=" + token);
+    HttpResponse<String> response = pco.get("/api/me?access_token=" + token);
     assertEquals(400, response.statusCode(), response.body());
     assertTrue(header(response, "www-authenticate").contains("invalid_request"));
     assertFalse(response.body().contains("user-42"));
@@ -211,21 +145,21 @@ class ExampleApiIT {
   void cors_pcoOriginGetsTheHeaders_anotherOriginDoesNot() throws Exception {
     String token = (String) authorize().get("access_token");
     HttpResponse<String> fromPco =
-        me("/api/me", "Authorization", "Bearer " + token, "Origin", PCO_ORIGIN);
+        pco.get("/api/me", "Authorization", "Bearer " + token, "Origin", PCO_ORIGIN);
     assertEquals(200, fromPco.statusCode());
     assertEquals(PCO_ORIGIN, header(fromPco, "access-control-allow-origin"));
     assertEquals("Origin", header(fromPco, "vary"));
     assertEquals(null, header(fromPco, "access-control-allow-credentials"));
 
     HttpResponse<String> fromElsewhere =
-        me("/api/me", "Authorization", "Bearer " + token, "Origin", "https://evil.example");
+        pco.get("/api/me", "Authorization", "Bearer " + token, "Origin", "https://evil.example");
     assertEquals(null, header(fromElsewhere, "access-control-allow-origin"));
     assertEquals("Origin", header(fromElsewhere, "vary"));
   }
 
   @Test
   void cors_a401StillCarriesTheHeaders_soThePcoScriptCanReadIt() throws Exception {
-    HttpResponse<String> response = me("/api/me", "Origin", PCO_ORIGIN);
+    HttpResponse<String> response = pco.get("/api/me", "Origin", PCO_ORIGIN);
     assertEquals(401, response.statusCode());
     assertEquals(PCO_ORIGIN, header(response, "access-control-allow-origin"));
     assertEquals("WWW-Authenticate", header(response, "access-control-expose-headers"));
@@ -251,14 +185,14 @@ class ExampleApiIT {
       throws Exception {
     Map<String, Object> tokens = authorize();
     String accessToken = (String) tokens.get("access_token");
-    assertEquals(200, meWith(accessToken).statusCode());
+    assertEquals(200, pco.me(accessToken).statusCode());
 
     HttpResponse<String> revoked =
-        postForm("/oauth/revoke", "token", (String) tokens.get("refresh_token"));
+        pco.post("/oauth/revoke", "token", (String) tokens.get("refresh_token"));
     assertEquals(200, revoked.statusCode(), revoked.body());
 
     HttpResponse<String> refresh =
-        postForm(
+        pco.post(
             "/oauth/token",
             "grant_type",
             "refresh_token",
@@ -266,7 +200,7 @@ class ExampleApiIT {
             (String) tokens.get("refresh_token"));
     assertEquals(400, refresh.statusCode());
     assertEquals("invalid_grant", TestJson.object(refresh.body()).get("error"));
-    assertInvalidToken(meWith(accessToken));
+    assertInvalidToken(pco.me(accessToken));
   }
 
   @Test
@@ -274,7 +208,7 @@ class ExampleApiIT {
     Map<String, Object> tokens = authorize();
     String accessToken = (String) tokens.get("access_token");
     HttpResponse<String> rotated =
-        postForm(
+        pco.post(
             "/oauth/token",
             "grant_type",
             "refresh_token",
@@ -283,13 +217,13 @@ class ExampleApiIT {
     String newerAccessToken = (String) TestJson.object(rotated.body()).get("access_token");
     String newerRefreshToken = (String) TestJson.object(rotated.body()).get("refresh_token");
 
-    assertEquals(200, postForm("/oauth/revoke", "token", accessToken).statusCode());
+    assertEquals(200, pco.post("/oauth/revoke", "token", accessToken).statusCode());
 
-    assertInvalidToken(meWith(accessToken));
-    assertInvalidToken(meWith(newerAccessToken));
+    assertInvalidToken(pco.me(accessToken));
+    assertInvalidToken(pco.me(newerAccessToken));
     assertEquals(
         400,
-        postForm("/oauth/token", "grant_type", "refresh_token", "refresh_token", newerRefreshToken)
+        pco.post("/oauth/token", "grant_type", "refresh_token", "refresh_token", newerRefreshToken)
             .statusCode());
   }
 
@@ -300,7 +234,7 @@ class ExampleApiIT {
     Map<String, Object> tokens = authorize();
     String accessToken = (String) tokens.get("access_token");
     assertEquals(
-        200, postForm("/oauth/revoke", "token", (String) tokens.get("refresh_token")).statusCode());
+        200, pco.post("/oauth/revoke", "token", (String) tokens.get("refresh_token")).statusCode());
 
     MutableClock clock = MutableClock.startingNow();
     Map<String, String> env =

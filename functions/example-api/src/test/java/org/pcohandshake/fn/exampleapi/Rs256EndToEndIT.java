@@ -7,14 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jwt.SignedJWT;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,17 +22,15 @@ import org.pcohandshake.config.Config;
 import org.pcohandshake.config.Config.AccessTokenAlgorithm;
 import org.pcohandshake.crypto.KmsJwsSigner;
 import org.pcohandshake.crypto.Tokens;
-import org.pcohandshake.grant.AuthorizationCode;
 import org.pcohandshake.grant.Grant;
 import org.pcohandshake.grant.GrantStore;
-import org.pcohandshake.grant.Scope;
-import org.pcohandshake.link.PcoLink;
+import org.pcohandshake.grant.TestGrants;
 import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
-import org.pcohandshake.testkit.aws.Provisioner;
+import org.pcohandshake.testkit.http.IntegratorClient;
 import org.pcohandshake.testkit.http.LocalApi;
 import org.pcohandshake.testkit.json.TestJson;
-import org.pcohandshake.testkit.sam.SamTemplate;
+import org.pcohandshake.testkit.junit.Provisioned;
 import org.pcohandshake.token.AccessTokens;
 
 /**
@@ -49,7 +44,8 @@ class Rs256EndToEndIT {
   static final String REDIRECT = "https://api.planningcenteronline.com/addons/authorizations/1";
   static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  static ProvisionedStack stack;
+  @Provisioned static ProvisionedStack stack;
+
   static GrantStore grants;
   static String clientId;
   static String secret;
@@ -73,7 +69,6 @@ class Rs256EndToEndIT {
 
   @BeforeAll
   static void start() {
-    stack = new Provisioner(SamTemplate.fromProjectRoot(), Emulator.shared()).provision();
     grants =
         new GrantStore(Emulator.shared().dynamoDb(), stack.physicalId("Table"), Clock.systemUTC());
     clientId = stack.environmentFor("TokenFunction", "https://x.example").get(Config.CLIENT_ID);
@@ -98,32 +93,15 @@ class Rs256EndToEndIT {
   // ---- fixtures
 
   static Grant newGrant() {
-    return new Grant(
-        Tokens.id(),
-        clientId,
-        "user-42",
-        Scope.parse("people").orElseThrow(),
-        new PcoLink("org-9", "person-8", "Pat"),
-        Clock.systemUTC().instant().plus(Duration.ofDays(90)));
+    return TestGrants.grant(clientId).subject("user-42").build();
   }
 
   /** A grant as the token endpoint leaves it (code redeemed, first refresh token stored). */
   static Grant liveGrant() {
     Grant grant = newGrant();
-    String code = Tokens.random();
-    Emulator.shared()
-        .dynamoDb()
-        .transactWriteItems(
-            r ->
-                r.transactItems(
-                    grants.putCode(
-                        Tokens.hash(code),
-                        new AuthorizationCode(
-                            grant,
-                            REDIRECT,
-                            "",
-                            Clock.systemUTC().instant().plusSeconds(300),
-                            false))));
+    String code =
+        TestGrants.seedCode(
+            Emulator.shared().dynamoDb(), grants, grant, REDIRECT, Clock.systemUTC());
     assertInstanceOf(
         GrantStore.Redemption.Redeemed.class,
         grants.redeem(Tokens.hash(code), grant, Tokens.hash(Tokens.random())));
@@ -132,33 +110,16 @@ class Rs256EndToEndIT {
   }
 
   /** The token response of a fresh authorization at {@code api}, as PCO receives it. */
-  static Map<String, Object> authorize(LocalApi api) throws Exception {
-    String code = Tokens.random();
-    Emulator.shared()
-        .dynamoDb()
-        .transactWriteItems(
-            r ->
-                r.transactItems(
-                    grants.putCode(
-                        Tokens.hash(code),
-                        new AuthorizationCode(
-                            newGrant(),
-                            REDIRECT,
-                            "",
-                            Clock.systemUTC().instant().plusSeconds(300),
-                            false))));
-    HttpResponse<String> response =
-        postForm(
-            api,
-            "/oauth/token",
-            "grant_type",
-            "authorization_code",
-            "code",
-            code,
-            "redirect_uri",
-            REDIRECT);
-    assertEquals(200, response.statusCode(), response.body());
-    return TestJson.object(response.body());
+  static Map<String, Object> authorize(LocalApi api) {
+    String code =
+        TestGrants.seedCode(
+            Emulator.shared().dynamoDb(), grants, newGrant(), REDIRECT, Clock.systemUTC());
+    return client(api).exchange(code, REDIRECT);
+  }
+
+  /** PCO as our client at {@code api}. */
+  static IntegratorClient client(LocalApi api) {
+    return new IntegratorClient(api::uri, clientId, secret);
   }
 
   /** A token signed by {@code keyId} in {@code algorithm} for {@code api}'s issuer and audience. */
@@ -171,35 +132,6 @@ class Rs256EndToEndIT {
             Clock.systemUTC())
         .issue(grant)
         .token();
-  }
-
-  static HttpResponse<String> postForm(LocalApi api, String path, String... pairs)
-      throws Exception {
-    StringBuilder form = new StringBuilder();
-    for (int i = 0; i < pairs.length; i += 2) {
-      form.append(form.isEmpty() ? "" : "&")
-          .append(URLEncoder.encode(pairs[i], StandardCharsets.UTF_8))
-          .append('=')
-          .append(URLEncoder.encode(pairs[i + 1], StandardCharsets.UTF_8));
-    }
-    String basic =
-        Base64.getEncoder()
-            .encodeToString((clientId + ":" + secret).getBytes(StandardCharsets.UTF_8));
-    return HTTP.send(
-        HttpRequest.newBuilder(api.uri(path))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .header("authorization", "Basic " + basic)
-            .POST(HttpRequest.BodyPublishers.ofString(form.toString()))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  static HttpResponse<String> me(LocalApi api, String accessToken) throws Exception {
-    return HTTP.send(
-        HttpRequest.newBuilder(api.uri("/api/me"))
-            .header("Authorization", "Bearer " + accessToken)
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
   }
 
   static void assertInvalidToken(HttpResponse<String> response) {
@@ -222,7 +154,7 @@ class Rs256EndToEndIT {
     assertEquals(JWSAlgorithm.RS256, jwt.getHeader().getAlgorithm());
     assertEquals(rsaKey, jwt.getHeader().getKeyID());
 
-    HttpResponse<String> response = me(rs256, accessToken);
+    HttpResponse<String> response = client(rs256).me(accessToken);
     assertEquals(200, response.statusCode(), response.body());
     Map<String, Object> body = TestJson.object(response.body());
     assertEquals("user-42", body.get("sub"));
@@ -242,19 +174,19 @@ class Rs256EndToEndIT {
   void rs256AccessToken_revokedAtTheRevocationEndpoint_isRefusedByTheApi() throws Exception {
     Map<String, Object> tokens = authorize(rs256);
     String accessToken = (String) tokens.get("access_token");
-    assertEquals(200, me(rs256, accessToken).statusCode());
+    assertEquals(200, client(rs256).me(accessToken).statusCode());
 
-    assertEquals(200, postForm(rs256, "/oauth/revoke", "token", accessToken).statusCode());
+    assertEquals(200, client(rs256).post("/oauth/revoke", "token", accessToken).statusCode());
 
-    assertInvalidToken(me(rs256, accessToken));
+    assertInvalidToken(client(rs256).me(accessToken));
     HttpResponse<String> refresh =
-        postForm(
-            rs256,
-            "/oauth/token",
-            "grant_type",
-            "refresh_token",
-            "refresh_token",
-            (String) tokens.get("refresh_token"));
+        client(rs256)
+            .post(
+                "/oauth/token",
+                "grant_type",
+                "refresh_token",
+                "refresh_token",
+                (String) tokens.get("refresh_token"));
     assertEquals(400, refresh.statusCode(), refresh.body());
   }
 
@@ -267,9 +199,9 @@ class Rs256EndToEndIT {
     // signed with the stack's own EC key, for this deployment's issuer and audience
     String es256Token = forgeFor(rs256, grant, ecKey, AccessTokenAlgorithm.ES256);
 
-    assertInvalidToken(me(rs256, es256Token));
+    assertInvalidToken(client(rs256).me(es256Token));
     // revocation answers 200 for tokens it does not accept (RFC 7009), but revokes nothing
-    assertEquals(200, postForm(rs256, "/oauth/revoke", "token", es256Token).statusCode());
+    assertEquals(200, client(rs256).post("/oauth/revoke", "token", es256Token).statusCode());
     assertTrue(grants.grantAlive(grant.id()));
   }
 
@@ -279,16 +211,17 @@ class Rs256EndToEndIT {
     Grant grant = liveGrant();
     String rs256Token = forgeFor(es256, grant, rsaKey, AccessTokenAlgorithm.RS256);
     String es256Token = forgeFor(es256, grant, ecKey, AccessTokenAlgorithm.ES256);
-    assertEquals(200, me(es256, es256Token).statusCode()); // the same grant, the right algorithm
+    assertEquals(
+        200, client(es256).me(es256Token).statusCode()); // the same grant, the right algorithm
 
-    assertInvalidToken(me(es256, rs256Token));
-    assertEquals(200, postForm(es256, "/oauth/revoke", "token", rs256Token).statusCode());
+    assertInvalidToken(client(es256).me(rs256Token));
+    assertEquals(200, client(es256).post("/oauth/revoke", "token", rs256Token).statusCode());
     assertTrue(grants.grantAlive(grant.id()));
   }
 
   @Test
   void tokensOfOneDeployment_failAtTheOther() throws Exception {
-    assertInvalidToken(me(es256, (String) authorize(rs256).get("access_token")));
-    assertInvalidToken(me(rs256, (String) authorize(es256).get("access_token")));
+    assertInvalidToken(client(es256).me((String) authorize(rs256).get("access_token")));
+    assertInvalidToken(client(rs256).me((String) authorize(es256).get("access_token")));
   }
 }

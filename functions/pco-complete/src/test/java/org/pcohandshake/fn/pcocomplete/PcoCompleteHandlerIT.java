@@ -36,8 +36,10 @@ import org.pcohandshake.link.LinkStore;
 import org.pcohandshake.link.PcoLink;
 import org.pcohandshake.link.PendingLink;
 import org.pcohandshake.log.Log;
+import org.pcohandshake.testkit.aws.ProvisionedStack;
 import org.pcohandshake.testkit.events.TestEvent;
 import org.pcohandshake.testkit.json.TestJson;
+import org.pcohandshake.testkit.junit.Provisioned;
 import org.pcohandshake.testkit.lambda.HttpApiEventJson;
 import org.pcohandshake.testkit.pco.Fault;
 import org.pcohandshake.testkit.pco.PcoSimulator;
@@ -50,23 +52,26 @@ import software.amazon.awssdk.services.kms.KmsClient;
 /** {@code GET /oauth/pco/complete} against moto and the PCO simulator, handler invoked directly. */
 class PcoCompleteHandlerIT {
 
-  private static LocalStack local;
+  @Provisioned(secrets = {"PcoClientSecret", PcoCompleteFixture.PCO_CLIENT_SECRET})
+  static ProvisionedStack stack;
+
+  private static PcoCompleteFixture fixture;
   private final ByteArrayOutputStream logs = new ByteArrayOutputStream();
 
   @BeforeAll
   static void start() throws Exception {
-    local = new LocalStack();
+    fixture = new PcoCompleteFixture(stack);
   }
 
   @AfterAll
   static void stop() {
-    local.close();
+    fixture.close();
   }
 
   @AfterEach
   void reset() {
-    local.pco.clearFaults();
-    local.pco.resetCounters();
+    fixture.pco.clearFaults();
+    fixture.pco.resetCounters();
     Log.to(System.out);
   }
 
@@ -77,7 +82,7 @@ class PcoCompleteHandlerIT {
   private static APIGatewayV2HTTPResponse invoke(
       String mode, Map<String, String> extraEnv, String rawQuery) {
     PcoCompleteHandler handler =
-        new PcoCompleteHandler(local.environment(mode, extraEnv), Clock.systemUTC());
+        new PcoCompleteHandler(fixture.environment(mode, extraEnv), Clock.systemUTC());
     return handler.handleRequest(
         TestEvent.get("/oauth/pco/complete").rawQuery(rawQuery).build(), null);
   }
@@ -94,7 +99,7 @@ class PcoCompleteHandlerIT {
 
   private static void assertAdvanced(APIGatewayV2HTTPResponse response) {
     assertEquals(302, response.getStatusCode());
-    assertEquals(local.pco.advanceUrl(), response.getHeaders().get("location"));
+    assertEquals(fixture.pco.advanceUrl(), response.getHeaders().get("location"));
     assertEquals("no-store", response.getHeaders().get("cache-control"));
   }
 
@@ -108,8 +113,8 @@ class PcoCompleteHandlerIT {
   @Test
   void identify_setsTheLinkCookie_redirectsToTheExactAdvanceUrl_andStoresNoTokens()
       throws Exception {
-    List<Map<String, AttributeValue>> before = local.scan();
-    String code = local.authorizationCode();
+    List<Map<String, AttributeValue>> before = fixture.scan();
+    String code = fixture.authorizationCode();
     captureLogs();
 
     APIGatewayV2HTTPResponse response = invoke("identify", "code=" + code + "&state=st");
@@ -126,7 +131,7 @@ class PcoCompleteHandlerIT {
 
     // the cookie refers to the PCO identity, for step 4
     String cookieValue = attributes.getFirst().substring(Cookies.PCO_LINK.length() + 1);
-    Config config = local.config("identify");
+    Config config = fixture.config("identify");
     LinkStore links =
         new LinkStore(
             new AwsClients(config).dynamoDb(),
@@ -137,7 +142,7 @@ class PcoCompleteHandlerIT {
     assertEquals(new PcoLink("2002", "1001", "Pat Example"), found.link());
     assertEquals("Example Church", found.organizationName(), "read once, for the consent page");
 
-    List<Map<String, AttributeValue>> written = new ArrayList<>(local.scan());
+    List<Map<String, AttributeValue>> written = new ArrayList<>(fixture.scan());
     written.removeAll(before);
     assertEquals(1, written.size(), "only the link is written");
     assertEquals(1, itemsWithPrefix(written, "PCOLINK").size());
@@ -145,9 +150,9 @@ class PcoCompleteHandlerIT {
     assertTrue(
         written.stream().flatMap(i -> i.values().stream()).allMatch(v -> v.b() == null),
         "no ciphertext either");
-    assertEquals(1, local.pco.authorizationCodeCalls().get());
-    assertEquals(1, local.pco.meCalls().get());
-    assertEquals(1, local.pco.organizationCalls().get());
+    assertEquals(1, fixture.pco.authorizationCodeCalls().get());
+    assertEquals(1, fixture.pco.meCalls().get());
+    assertEquals(1, fixture.pco.organizationCalls().get());
 
     String logged = logs.toString(StandardCharsets.UTF_8);
     assertTrue(logged.contains("\"event\":\"pco_complete\""), logged);
@@ -158,14 +163,14 @@ class PcoCompleteHandlerIT {
 
   @Test
   void store_keepsOnlyCiphertext_boundToTheConnection() throws Exception {
-    String code = local.authorizationCode();
+    String code = fixture.authorizationCode();
     captureLogs();
 
     APIGatewayV2HTTPResponse response = invoke("store", "code=" + code);
 
     assertAdvanced(response);
     linkCookie(response);
-    List<Map<String, AttributeValue>> items = local.scan();
+    List<Map<String, AttributeValue>> items = fixture.scan();
     List<Map<String, AttributeValue>> connections = itemsWithPrefix(items, "PCOCONN");
     assertEquals(1, connections.size());
     Map<String, AttributeValue> connection = connections.getFirst();
@@ -179,7 +184,7 @@ class PcoCompleteHandlerIT {
 
     // what the ciphertext holds, decrypted as only the vault's context allows
     Map<String, Object> plaintext;
-    try (KmsClient kms = new AwsClients(local.config("store")).kms()) {
+    try (KmsClient kms = new AwsClients(fixture.config("store")).kms()) {
       SdkBytes decrypted =
           kms.decrypt(
                   r ->
@@ -200,7 +205,7 @@ class PcoCompleteHandlerIT {
     assertEquals(64, accessToken.length());
     assertEquals(64, refreshToken.length());
     // they are PCO's real tokens
-    assertEquals("1001", local.client(Clock.systemUTC()).me(accessToken).personId());
+    assertEquals("1001", fixture.client(Clock.systemUTC()).me(accessToken).personId());
 
     for (Map<String, AttributeValue> item : items) {
       for (Map.Entry<String, AttributeValue> attribute : item.entrySet()) {
@@ -233,15 +238,15 @@ class PcoCompleteHandlerIT {
 
   @Test
   void link_livesAtMost120Seconds_byDefault() throws Exception {
-    assertNull(local.environment("identify", Map.of()).get(Config.PCO_LINK_TTL_SECONDS));
+    assertNull(fixture.environment("identify", Map.of()).get(Config.PCO_LINK_TTL_SECONDS));
     APIGatewayV2HTTPResponse response =
-        invoke("identify", "code=" + local.authorizationCode() + "&state=st");
+        invoke("identify", "code=" + fixture.authorizationCode() + "&state=st");
     assertAdvanced(response);
     String setCookie = linkCookie(response);
     assertTrue(List.of(setCookie.split(";\\s*")).contains("Max-Age=120"), setCookie);
     String cookieValue = setCookie.substring(Cookies.PCO_LINK.length() + 1, setCookie.indexOf(';'));
 
-    Config config = local.config("identify");
+    Config config = fixture.config("identify");
     MutableClock clock = MutableClock.startingNow();
     LinkStore links =
         new LinkStore(
@@ -270,16 +275,16 @@ class PcoCompleteHandlerIT {
   @MethodSource("implausibleCodes")
   void implausibleCode_isAReadablePage_andNeverReachesPcosTokenEndpoint(String query) {
     for (String mode : List.of("identify", "store")) {
-      List<Map<String, AttributeValue>> before = local.scan();
+      List<Map<String, AttributeValue>> before = fixture.scan();
       APIGatewayV2HTTPResponse response = invoke(mode, query + "&state=st");
 
       assertEquals(400, response.getStatusCode(), response.getBody());
       assertTrue(response.getHeaders().get("content-type").startsWith("text/html"));
       assertNull(response.getHeaders().get("location"));
       assertNull(response.getCookies());
-      assertEquals(0, local.pco.tokenCalls().get(), "no token call with our client credentials");
-      assertEquals(0, local.pco.meCalls().get());
-      assertEquals(before, local.scan(), "nothing written");
+      assertEquals(0, fixture.pco.tokenCalls().get(), "no token call with our client credentials");
+      assertEquals(0, fixture.pco.meCalls().get());
+      assertEquals(before, fixture.scan(), "nothing written");
     }
   }
 
@@ -292,22 +297,22 @@ class PcoCompleteHandlerIT {
     }
     String code = (every + "x".repeat(1024)).substring(0, 1024);
     APIGatewayV2HTTPResponse response =
-        invoke("identify", "code=" + LocalStack.enc(code) + "&state=st");
+        invoke("identify", "code=" + PcoCompleteFixture.enc(code) + "&state=st");
     assertEquals(ErrorCatalog.Page.PCO_INVALID_GRANT.status(), response.getStatusCode());
-    assertEquals(1, local.pco.tokenCalls().get());
+    assertEquals(1, fixture.pco.tokenCalls().get());
   }
 
   @Test
   void skip_advancesWithoutCallingPco_andWritesNothing() {
-    List<Map<String, AttributeValue>> before = local.scan();
+    List<Map<String, AttributeValue>> before = fixture.scan();
 
     APIGatewayV2HTTPResponse response = invoke("skip", "code=anything&state=st");
 
     assertAdvanced(response);
     assertNull(response.getCookies());
-    assertEquals(0, local.pco.tokenCalls().get());
-    assertEquals(0, local.pco.meCalls().get());
-    assertEquals(before, local.scan());
+    assertEquals(0, fixture.pco.tokenCalls().get());
+    assertEquals(0, fixture.pco.meCalls().get());
+    assertEquals(before, fixture.scan());
   }
 
   // ---- the example events that also drive `sam local invoke` ------------------------------
@@ -319,13 +324,13 @@ class PcoCompleteHandlerIT {
 
   @Test
   void exampleEvent_denied_answersTheDeniedPage() throws Exception {
-    List<Map<String, AttributeValue>> before = local.scan();
+    List<Map<String, AttributeValue>> before = fixture.scan();
     APIGatewayV2HTTPResponse response =
-        new PcoCompleteHandler(local.environment("store", Map.of()), Clock.systemUTC())
+        new PcoCompleteHandler(fixture.environment("store", Map.of()), Clock.systemUTC())
             .handleRequest(exampleEvent("pco-complete-denied.json"), null);
     assertEquals(ErrorCatalog.Page.PCO_DENIED.status(), response.getStatusCode());
     assertEquals(ErrorCatalog.Page.PCO_DENIED.page().body(), response.getBody());
-    assertEquals(before, local.scan());
+    assertEquals(before, fixture.scan());
   }
 
   @Test
@@ -334,9 +339,10 @@ class PcoCompleteHandlerIT {
     event.setRawQueryString(
         event
             .getRawQueryString()
-            .replace("replace-with-a-pco-code", LocalStack.enc(local.authorizationCode())));
+            .replace(
+                "replace-with-a-pco-code", PcoCompleteFixture.enc(fixture.authorizationCode())));
     APIGatewayV2HTTPResponse response =
-        new PcoCompleteHandler(local.environment("identify", Map.of()), Clock.systemUTC())
+        new PcoCompleteHandler(fixture.environment("identify", Map.of()), Clock.systemUTC())
             .handleRequest(event, null);
     assertAdvanced(response);
     linkCookie(response);
@@ -368,7 +374,7 @@ class PcoCompleteHandlerIT {
   }
 
   private static QuerySource withCode() {
-    return () -> "code=" + local.authorizationCode() + "&state=st";
+    return () -> "code=" + fixture.authorizationCode() + "&state=st";
   }
 
   private static final Consumer<PcoSimulator> NOTHING = pco -> {};
@@ -421,10 +427,10 @@ class PcoCompleteHandlerIT {
             "code already used (invalid_grant)",
             Map.of(),
             () -> {
-              String code = local.authorizationCode();
-              local
+              String code = fixture.authorizationCode();
+              fixture
                   .client(Clock.systemUTC())
-                  .exchangeCode(code, LocalStack.BASE_URL + "/oauth/pco/complete");
+                  .exchangeCode(code, PcoCompleteFixture.BASE_URL + "/oauth/pco/complete");
               return "code=" + code;
             },
             NOTHING,
@@ -473,8 +479,8 @@ class PcoCompleteHandlerIT {
   @MethodSource("failures")
   void failure_answersItsPage_andWritesNothing(Failure failure) throws Exception {
     String query = failure.query().get();
-    failure.arrange().accept(local.pco);
-    List<Map<String, AttributeValue>> before = local.scan();
+    failure.arrange().accept(fixture.pco);
+    List<Map<String, AttributeValue>> before = fixture.scan();
 
     long started = System.nanoTime();
     APIGatewayV2HTTPResponse response = invoke("store", failure.env(), query);
@@ -486,7 +492,7 @@ class PcoCompleteHandlerIT {
     assertTrue(response.getHeaders().get("content-type").startsWith("text/html"));
     assertNull(response.getHeaders().get("location"));
     assertNull(response.getCookies());
-    assertEquals(before, local.scan(), "nothing written");
+    assertEquals(before, fixture.scan(), "nothing written");
     if (failure.env().containsKey(Config.PCO_HTTP_TIMEOUT_MS)) {
       assertTrue(millis < 2_500, "gave up after the timeout, not after PCO answered: " + millis);
     }

@@ -33,6 +33,8 @@ import org.pcohandshake.pco.PcoIdentity;
 import org.pcohandshake.pco.PcoTokenVault;
 import org.pcohandshake.pco.PcoTokens;
 import org.pcohandshake.pco.ReauthorizationRequired;
+import org.pcohandshake.testkit.aws.ProvisionedStack;
+import org.pcohandshake.testkit.junit.Provisioned;
 import org.pcohandshake.testkit.pco.Fault;
 import org.pcohandshake.testkit.pco.TokenPair;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -45,19 +47,22 @@ class PcoTokenVaultIT {
 
   private static final AtomicInteger PEOPLE = new AtomicInteger(5000);
 
-  private static LocalStack local;
+  @Provisioned(secrets = {"PcoClientSecret", PcoCompleteFixture.PCO_CLIENT_SECRET})
+  static ProvisionedStack stack;
+
+  private static PcoCompleteFixture fixture;
   private static Config config;
   private static DynamoDbClient dynamo;
   private static KmsClient kms;
 
   private final Clock clock = Clock.systemUTC();
-  private final PcoTokenVault vault = local.vault(clock);
-  private final PcoClient pco = local.client(clock);
+  private final PcoTokenVault vault = fixture.vault(clock);
+  private final PcoClient pco = fixture.client(clock);
 
   @BeforeAll
   static void start() throws Exception {
-    local = new LocalStack();
-    config = local.config("store");
+    fixture = new PcoCompleteFixture(stack);
+    config = fixture.config("store");
     AwsClients aws = new AwsClients(config);
     dynamo = aws.dynamoDb();
     kms = aws.kms();
@@ -65,15 +70,15 @@ class PcoTokenVaultIT {
 
   @AfterAll
   static void stop() {
-    local.close();
+    fixture.close();
     dynamo.close();
     kms.close();
   }
 
   @AfterEach
   void reset() {
-    local.pco.clearFaults();
-    local.pco.resetCounters();
+    fixture.pco.clearFaults();
+    fixture.pco.resetCounters();
   }
 
   /** A person of its own per test, so tests do not share a connection. */
@@ -105,7 +110,7 @@ class PcoTokenVaultIT {
   @Test
   void store_writesOnlyCiphertextExpiryVersionAndFlags_noPlaintextAnywhere() {
     PcoIdentity who = newPerson();
-    TokenPair pair = local.pco.issueTokens();
+    TokenPair pair = fixture.pco.issueTokens();
 
     vault.store(who, tokens(pair, clock.instant().plusSeconds(7200)));
 
@@ -115,7 +120,7 @@ class PcoTokenVaultIT {
         item.keySet());
     assertTrue(item.get("tokens").b().asByteArray().length > 64);
     assertEquals("1", item.get("version").n());
-    for (Map<String, AttributeValue> row : local.scan()) {
+    for (Map<String, AttributeValue> row : fixture.scan()) {
       for (AttributeValue value : row.values()) {
         String text =
             value.toString()
@@ -131,8 +136,8 @@ class PcoTokenVaultIT {
   void ciphertextCopiedToAnotherConnection_doesNotDecrypt() {
     PcoIdentity victim = newPerson();
     PcoIdentity other = newPerson();
-    vault.store(victim, tokens(local.pco.issueTokens(), clock.instant().plusSeconds(7200)));
-    vault.store(other, tokens(local.pco.issueTokens(), clock.instant().plusSeconds(7200)));
+    vault.store(victim, tokens(fixture.pco.issueTokens(), clock.instant().plusSeconds(7200)));
+    vault.store(other, tokens(fixture.pco.issueTokens(), clock.instant().plusSeconds(7200)));
     AttributeValue victimsCiphertext = item(victim).get("tokens");
 
     dynamo.updateItem(
@@ -171,20 +176,20 @@ class PcoTokenVaultIT {
   @Test
   void freshToken_isReturnedWithoutCallingPco() {
     PcoIdentity who = newPerson();
-    TokenPair pair = local.pco.issueTokens();
+    TokenPair pair = fixture.pco.issueTokens();
     vault.store(who, tokens(pair, clock.instant().plusSeconds(3600)));
 
     assertEquals(pair.accessToken(), vault.accessToken(who.organizationId(), who.personId()));
-    assertEquals(0, local.pco.tokenCalls().get());
+    assertEquals(0, fixture.pco.tokenCalls().get());
   }
 
   @Test
   void tenConcurrentCallers_nearlyExpired_causeExactlyOneRefresh_andGetTheSameValidToken()
       throws Exception {
     PcoIdentity who = newPerson();
-    TokenPair pair = local.pco.issueTokens();
+    TokenPair pair = fixture.pco.issueTokens();
     vault.store(who, tokens(pair, clock.instant().plusSeconds(60)));
-    local.pco.resetCounters();
+    fixture.pco.resetCounters();
 
     int callers = 10;
     CountDownLatch ready = new CountDownLatch(callers);
@@ -194,7 +199,7 @@ class PcoTokenVaultIT {
       for (int i = 0; i < callers; i++) {
         // one vault per caller, as in separate Lambda instances (the testkit's moto serves one
         // request at a time, so its conditional writes are atomic like DynamoDB's)
-        PcoTokenVault own = local.vault(clock);
+        PcoTokenVault own = fixture.vault(clock);
         results.add(
             pool.submit(
                 () -> {
@@ -210,7 +215,7 @@ class PcoTokenVaultIT {
         tokens.add(result.get(60, TimeUnit.SECONDS));
       }
 
-      assertEquals(1, local.pco.refreshCalls().get(), "one refresh at PCO");
+      assertEquals(1, fixture.pco.refreshCalls().get(), "one refresh at PCO");
       assertEquals(1, tokens.size(), "every caller got the same token");
       String token = tokens.iterator().next();
       assertNotEquals(pair.accessToken(), token, "a new token, not the nearly expired one");
@@ -227,7 +232,7 @@ class PcoTokenVaultIT {
   @Test
   void refresh_storesTheRotatedRefreshToken() {
     PcoIdentity who = newPerson();
-    vault.store(who, tokens(local.pco.issueTokens(), clock.instant().minusSeconds(1)));
+    vault.store(who, tokens(fixture.pco.issueTokens(), clock.instant().minusSeconds(1)));
 
     String first = vault.accessToken(who.organizationId(), who.personId());
     // make the stored token look expired again: only the rotated refresh token can refresh it
@@ -240,15 +245,15 @@ class PcoTokenVaultIT {
     String second = vault.accessToken(who.organizationId(), who.personId());
 
     assertNotEquals(first, second);
-    assertEquals(2, local.pco.refreshCalls().get());
+    assertEquals(2, fixture.pco.refreshCalls().get());
     assertEquals("1001", pco.me(second).personId());
   }
 
   @Test
   void invalidGrantOnRefresh_flagsTheConnection_andThrowsReauthorizationRequired() {
     PcoIdentity who = newPerson();
-    vault.store(who, tokens(local.pco.issueTokens(), clock.instant().minusSeconds(1)));
-    local.pco.failNextTokenCalls(1, Fault.invalidGrant());
+    vault.store(who, tokens(fixture.pco.issueTokens(), clock.instant().minusSeconds(1)));
+    fixture.pco.failNextTokenCalls(1, Fault.invalidGrant());
 
     ReauthorizationRequired e =
         assertThrows(
@@ -263,10 +268,10 @@ class PcoTokenVaultIT {
     assertThrows(
         ReauthorizationRequired.class,
         () -> vault.accessToken(who.organizationId(), who.personId()));
-    assertEquals(1, local.pco.refreshCalls().get());
+    assertEquals(1, fixture.pco.refreshCalls().get());
 
     // authorizing again clears the flag
-    TokenPair again = local.pco.issueTokens();
+    TokenPair again = fixture.pco.issueTokens();
     vault.store(who, tokens(again, clock.instant().plusSeconds(7200)));
     assertEquals(again.accessToken(), vault.accessToken(who.organizationId(), who.personId()));
   }
@@ -274,47 +279,47 @@ class PcoTokenVaultIT {
   @Test
   void call_retriesOnceAfterA401_withARefreshedToken() {
     PcoIdentity who = newPerson();
-    vault.store(who, tokens(local.pco.issueTokens(), clock.instant().plusSeconds(7200)));
+    vault.store(who, tokens(fixture.pco.issueTokens(), clock.instant().plusSeconds(7200)));
     // PCO ended the token early although its expiry is hours away
-    local.pco.expireAccessTokens();
-    local.pco.resetCounters();
+    fixture.pco.expireAccessTokens();
+    fixture.pco.resetCounters();
 
     PcoIdentity me = vault.call(who.organizationId(), who.personId(), pco::me);
 
     assertEquals("1001", me.personId());
-    assertEquals(2, local.pco.meCalls().get(), "the 401 and the retry");
-    assertEquals(1, local.pco.refreshCalls().get());
+    assertEquals(2, fixture.pco.meCalls().get(), "the 401 and the retry");
+    assertEquals(1, fixture.pco.refreshCalls().get());
     assertEquals("2", item(who).get("version").n());
   }
 
   @Test
   void call_aSecond401_isThrown_notRetriedAgain() {
     PcoIdentity who = newPerson();
-    vault.store(who, tokens(local.pco.issueTokens(), clock.instant().plusSeconds(7200)));
-    local.pco.failNextMeCalls(2, Fault.invalidGrant());
+    vault.store(who, tokens(fixture.pco.issueTokens(), clock.instant().plusSeconds(7200)));
+    fixture.pco.failNextMeCalls(2, Fault.invalidGrant());
 
     PcoException e =
         assertThrows(
             PcoException.class, () -> vault.call(who.organizationId(), who.personId(), pco::me));
 
     assertEquals(PcoException.Kind.UNAUTHORIZED, e.kind());
-    assertEquals(2, local.pco.meCalls().get());
-    assertEquals(1, local.pco.refreshCalls().get());
+    assertEquals(2, fixture.pco.meCalls().get());
+    assertEquals(1, fixture.pco.refreshCalls().get());
   }
 
   @Test
   void refreshFailing_withMinutesLeft_usesTheCurrentToken_elseThrowsUnavailable() {
     PcoIdentity who = newPerson();
-    TokenPair pair = local.pco.issueTokens();
+    TokenPair pair = fixture.pco.issueTokens();
     vault.store(who, tokens(pair, clock.instant().plusSeconds(120)));
-    local.pco.failNextTokenCalls(1, Fault.status(503));
+    fixture.pco.failNextTokenCalls(1, Fault.status(503));
 
     assertEquals(pair.accessToken(), vault.accessToken(who.organizationId(), who.personId()));
     assertFalse(item(who).containsKey("leaseOwner"), "lease released");
 
     PcoIdentity expired = newPerson();
-    vault.store(expired, tokens(local.pco.issueTokens(), clock.instant().minusSeconds(1)));
-    local.pco.failNextTokenCalls(1, Fault.status(503));
+    vault.store(expired, tokens(fixture.pco.issueTokens(), clock.instant().minusSeconds(1)));
+    fixture.pco.failNextTokenCalls(1, Fault.status(503));
     PcoException e =
         assertThrows(
             PcoException.class,
@@ -338,13 +343,13 @@ class PcoTokenVaultIT {
   @Test
   void disconnect_revokesAtPco_thenDeletesTheItem() {
     PcoIdentity who = newPerson();
-    TokenPair pair = local.pco.issueTokens();
+    TokenPair pair = fixture.pco.issueTokens();
     vault.store(who, tokens(pair, clock.instant().plusSeconds(7200)));
 
     PcoTokenVault.Disconnection result = vault.disconnect(who.organizationId(), who.personId());
 
     assertEquals(new PcoTokenVault.Disconnection(true, true), result);
-    assertEquals(1, local.pco.revokeCalls().get());
+    assertEquals(1, fixture.pco.revokeCalls().get());
     assertTrue(item(who).isEmpty());
     PcoException e = assertThrows(PcoException.class, () -> pco.refresh(pair.refreshToken()));
     assertEquals(PcoException.Kind.INVALID_GRANT, e.kind());
@@ -356,7 +361,7 @@ class PcoTokenVaultIT {
   @Test
   void disconnect_whenPcoIsDown_stillDeletes() {
     PcoIdentity who = newPerson();
-    vault.store(who, tokens(local.pco.issueTokens(), clock.instant().plusSeconds(7200)));
+    vault.store(who, tokens(fixture.pco.issueTokens(), clock.instant().plusSeconds(7200)));
     PcoClient unreachable =
         new PcoClient("http://127.0.0.1:9", "id", () -> "secret", Duration.ofMillis(500), clock);
     PcoTokenVault offline =
@@ -375,20 +380,20 @@ class PcoTokenVaultIT {
     assertEquals(
         new PcoTokenVault.Disconnection(false, false),
         vault.disconnect(who.organizationId(), who.personId()));
-    assertEquals(0, local.pco.revokeCalls().get());
+    assertEquals(0, fixture.pco.revokeCalls().get());
   }
 
   @Test
   void revoke_unknownToken_isAccepted() {
     pco.revoke("0123456789abcdef");
-    assertEquals(1, local.pco.revokeCalls().get());
+    assertEquals(1, fixture.pco.revokeCalls().get());
   }
 
   @Test
   void exchange_refresh_me_againstTheSimulator() throws Exception {
-    String code = local.authorizationCode();
+    String code = fixture.authorizationCode();
     Instant before = clock.instant();
-    PcoTokens tokens = pco.exchangeCode(code, LocalStack.BASE_URL + "/oauth/pco/complete");
+    PcoTokens tokens = pco.exchangeCode(code, PcoCompleteFixture.BASE_URL + "/oauth/pco/complete");
     assertFalse(tokens.toString().contains(tokens.accessToken()));
     assertTrue(
         Duration.between(before, tokens.expiresAt()).toSeconds() >= 7199
@@ -407,8 +412,8 @@ class PcoTokenVaultIT {
                 PcoException.class,
                 () ->
                     new PcoClient(
-                            local.pco.baseUrl(),
-                            LocalStack.PCO_CLIENT_ID,
+                            fixture.pco.baseUrl(),
+                            PcoCompleteFixture.PCO_CLIENT_ID,
                             () -> "wrong-secret",
                             Duration.ofSeconds(2),
                             clock)

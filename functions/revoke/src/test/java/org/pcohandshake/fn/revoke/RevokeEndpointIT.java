@@ -14,17 +14,15 @@ import org.junit.jupiter.api.Test;
 import org.pcohandshake.config.Config.AccessTokenAlgorithm;
 import org.pcohandshake.crypto.KmsJwsSigner;
 import org.pcohandshake.crypto.Tokens;
-import org.pcohandshake.grant.AuthorizationCode;
 import org.pcohandshake.grant.Grant;
 import org.pcohandshake.grant.GrantStore;
-import org.pcohandshake.grant.Scope;
-import org.pcohandshake.link.PcoLink;
+import org.pcohandshake.grant.TestGrants;
 import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
-import org.pcohandshake.testkit.aws.Provisioner;
 import org.pcohandshake.testkit.events.TestEvent;
 import org.pcohandshake.testkit.json.TestJson;
-import org.pcohandshake.testkit.sam.SamTemplate;
+import org.pcohandshake.testkit.junit.FunctionEnvironment;
+import org.pcohandshake.testkit.junit.Provisioned;
 import org.pcohandshake.testkit.time.MutableClock;
 import org.pcohandshake.token.AccessTokens;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -35,8 +33,12 @@ class RevokeEndpointIT {
   static final String ISSUER = "https://auth.example.test";
   static final String REDIRECT = "https://api.planningcenteronline.com/addons/authorizations/1";
 
-  static ProvisionedStack stack;
-  static DynamoDbClient dynamo;
+  @Provisioned static ProvisionedStack stack;
+  @Provisioned static DynamoDbClient dynamo;
+
+  @FunctionEnvironment("RevokeFunction")
+  static Map<String, String> env;
+
   static String clientId;
   static String secret;
   static String signingKey;
@@ -47,10 +49,7 @@ class RevokeEndpointIT {
 
   @BeforeAll
   static void provision() {
-    Emulator emulator = Emulator.shared();
-    stack = new Provisioner(SamTemplate.fromProjectRoot(), emulator).provision();
-    dynamo = emulator.dynamoDb();
-    clientId = stack.environmentFor("RevokeFunction", ISSUER).get("CLIENT_ID");
+    clientId = env.get("CLIENT_ID");
     secret = stack.secretValue("IntegratorClientSecret");
     signingKey = stack.physicalId("AccessTokenSigningKey");
   }
@@ -68,22 +67,8 @@ class RevokeEndpointIT {
 
   /** A grant as the token endpoint leaves it: redeemed code, first refresh token, access token. */
   Issued issue(String forClient) {
-    Grant grant =
-        new Grant(
-            Tokens.id(),
-            forClient,
-            "user-1",
-            Scope.parse("people").orElseThrow(),
-            new PcoLink("org-9", "person-8", "Pat"),
-            clock.instant().plus(Duration.ofDays(90)));
-    String code = Tokens.random();
-    dynamo.transactWriteItems(
-        r ->
-            r.transactItems(
-                grants.putCode(
-                    Tokens.hash(code),
-                    new AuthorizationCode(
-                        grant, REDIRECT, "", clock.instant().plusSeconds(300), false))));
+    Grant grant = TestGrants.grant(forClient, clock).build();
+    String code = TestGrants.seedCode(dynamo, grants, grant, REDIRECT, clock);
     String refreshToken = Tokens.random();
     grants.redeem(Tokens.hash(code), grant, Tokens.hash(refreshToken));
     String accessToken =

@@ -10,11 +10,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.secrets.SecretCache;
-import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
-import org.pcohandshake.testkit.aws.Provisioner;
 import org.pcohandshake.testkit.events.TestEvent;
-import org.pcohandshake.testkit.sam.SamTemplate;
+import org.pcohandshake.testkit.junit.FunctionEnvironment;
+import org.pcohandshake.testkit.junit.Provisioned;
 import org.pcohandshake.testkit.time.MutableClock;
 
 /**
@@ -28,21 +27,25 @@ class RevokeSecretRotationIT {
   static final String SECRET = "IntegratorClientSecret";
   static final String NEW_SECRET = "n".repeat(48);
 
-  ProvisionedStack stack;
+  // a stack per test: the test rotates the secret
+  @Provisioned ProvisionedStack stack;
+
+  @FunctionEnvironment("RevokeFunction")
+  Map<String, String> env;
+
   String clientId;
   String leaked;
   MutableClock clock;
 
   @BeforeEach
   void provision() {
-    stack = new Provisioner(SamTemplate.fromProjectRoot(), Emulator.shared()).provision();
-    clientId = stack.environmentFor("RevokeFunction", ISSUER).get("CLIENT_ID");
+    clientId = env.get("CLIENT_ID");
     leaked = stack.secretValue(SECRET);
     clock = MutableClock.startingNow();
   }
 
   RevokeHandler warmFunction(Map<String, String> extraEnvironment) {
-    Map<String, String> environment = new HashMap<>(stack.environmentFor("RevokeFunction", ISSUER));
+    Map<String, String> environment = new HashMap<>(env);
     environment.putAll(extraEnvironment);
     RevokeHandler handler = new RevokeHandler(environment, clock);
     assertEquals(200, revokeWith(handler, leaked).getStatusCode());

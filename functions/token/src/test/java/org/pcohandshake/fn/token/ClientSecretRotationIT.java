@@ -9,11 +9,10 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.pcohandshake.secrets.SecretCache;
-import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
-import org.pcohandshake.testkit.aws.Provisioner;
 import org.pcohandshake.testkit.events.TestEvent;
-import org.pcohandshake.testkit.sam.SamTemplate;
+import org.pcohandshake.testkit.junit.FunctionEnvironment;
+import org.pcohandshake.testkit.junit.Provisioned;
 import org.pcohandshake.testkit.time.MutableClock;
 
 /**
@@ -33,22 +32,25 @@ class ClientSecretRotationIT {
   /** Past the secret cache's lifetime, so a warm instance reads the secret again. */
   static final Duration CACHE_EXPIRED = SecretCache.TTL.plusSeconds(1);
 
-  ProvisionedStack stack;
+  // a stack per test: each one rotates the secret
+  @Provisioned ProvisionedStack stack;
+
+  @FunctionEnvironment("TokenFunction")
+  Map<String, String> env;
+
   String clientId;
   String leaked;
   MutableClock clock;
 
   @BeforeEach
   void provision() {
-    // a stack per test: each one rotates the secret
-    stack = new Provisioner(SamTemplate.fromProjectRoot(), Emulator.shared()).provision();
-    clientId = stack.environmentFor("TokenFunction", ISSUER).get("CLIENT_ID");
+    clientId = env.get("CLIENT_ID");
     leaked = stack.secretValue(SECRET);
     clock = MutableClock.startingNow();
   }
 
   TokenHandler warmFunction(Map<String, String> extraEnvironment) {
-    Map<String, String> environment = new HashMap<>(stack.environmentFor("TokenFunction", ISSUER));
+    Map<String, String> environment = new HashMap<>(env);
     environment.putAll(extraEnvironment);
     TokenHandler handler = new TokenHandler(environment, clock);
     assertAuthenticated(handler, leaked);

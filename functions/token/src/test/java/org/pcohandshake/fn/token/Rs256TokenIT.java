@@ -14,26 +14,21 @@ import com.nimbusds.jwt.SignedJWT;
 import java.security.KeyFactory;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.pcohandshake.config.Config;
-import org.pcohandshake.crypto.Tokens;
-import org.pcohandshake.grant.AuthorizationCode;
 import org.pcohandshake.grant.Grant;
 import org.pcohandshake.grant.GrantStore;
-import org.pcohandshake.grant.Scope;
-import org.pcohandshake.link.PcoLink;
+import org.pcohandshake.grant.TestGrants;
 import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
-import org.pcohandshake.testkit.aws.Provisioner;
 import org.pcohandshake.testkit.events.TestEvent;
 import org.pcohandshake.testkit.json.TestJson;
-import org.pcohandshake.testkit.sam.SamTemplate;
+import org.pcohandshake.testkit.junit.FunctionEnvironment;
+import org.pcohandshake.testkit.junit.Provisioned;
 import org.pcohandshake.testkit.time.MutableClock;
 
 /**
@@ -45,7 +40,11 @@ class Rs256TokenIT {
   static final String ISSUER = "https://auth.example.test";
   static final String REDIRECT = "https://api.planningcenteronline.com/addons/authorizations/1";
 
-  static ProvisionedStack stack;
+  @Provisioned static ProvisionedStack stack;
+
+  @FunctionEnvironment("TokenFunction")
+  static Map<String, String> env;
+
   static String clientId;
   static String secret;
   static String rsaKey;
@@ -55,8 +54,7 @@ class Rs256TokenIT {
 
   @BeforeAll
   static void provision() {
-    stack = new Provisioner(SamTemplate.fromProjectRoot(), Emulator.shared()).provision();
-    clientId = stack.environmentFor("TokenFunction", ISSUER).get(Config.CLIENT_ID);
+    clientId = env.get(Config.CLIENT_ID);
     secret = stack.secretValue("IntegratorClientSecret");
     ecKey = stack.physicalId("AccessTokenSigningKey");
     rsaKey =
@@ -76,28 +74,10 @@ class Rs256TokenIT {
 
   /** Seeds a code as POST /oauth/authorize would, returning its plaintext. */
   String seedCode() {
-    String code = Tokens.random();
-    Instant now = clock.instant();
-    Grant grant =
-        new Grant(
-            Tokens.id(),
-            clientId,
-            "user-1",
-            Scope.parse("people").orElseThrow(),
-            new PcoLink("org-9", "person-8", "Pat"),
-            now.plus(Duration.ofDays(90)));
+    Grant grant = TestGrants.grant(clientId, clock).build();
     GrantStore grants =
         new GrantStore(Emulator.shared().dynamoDb(), stack.physicalId("Table"), clock);
-    Emulator.shared()
-        .dynamoDb()
-        .transactWriteItems(
-            r ->
-                r.transactItems(
-                    grants.putCode(
-                        Tokens.hash(code),
-                        new AuthorizationCode(
-                            grant, REDIRECT, "", now.plus(Duration.ofMinutes(5)), false))));
-    return code;
+    return TestGrants.seedCode(Emulator.shared().dynamoDb(), grants, grant, REDIRECT, clock);
   }
 
   static APIGatewayV2HTTPResponse exchange(TokenHandler handler, String code) {

@@ -24,22 +24,26 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.grant.AuthorizationCode;
 import org.pcohandshake.grant.Grant;
 import org.pcohandshake.grant.GrantStore;
-import org.pcohandshake.grant.Scope;
-import org.pcohandshake.link.PcoLink;
+import org.pcohandshake.grant.TestGrants;
 import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
-import org.pcohandshake.testkit.aws.Provisioner;
 import org.pcohandshake.testkit.events.TestEvent;
 import org.pcohandshake.testkit.json.TestJson;
-import org.pcohandshake.testkit.sam.SamTemplate;
+import org.pcohandshake.testkit.junit.FunctionEnvironment;
+import org.pcohandshake.testkit.junit.Provisioned;
 import org.pcohandshake.testkit.time.MutableClock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -56,8 +60,12 @@ class TokenEndpointIT {
   static final String VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
   static final String CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 
-  static ProvisionedStack stack;
-  static DynamoDbClient dynamo;
+  @Provisioned static ProvisionedStack stack;
+  @Provisioned static DynamoDbClient dynamo;
+
+  @FunctionEnvironment("TokenFunction")
+  static Map<String, String> env;
+
   static String table;
   static String clientId;
   static String secret;
@@ -69,11 +77,8 @@ class TokenEndpointIT {
 
   @BeforeAll
   static void provision() {
-    Emulator emulator = Emulator.shared();
-    stack = new Provisioner(SamTemplate.fromProjectRoot(), emulator).provision();
-    dynamo = emulator.dynamoDb();
     table = stack.physicalId("Table");
-    clientId = stack.environmentFor("TokenFunction", ISSUER).get("CLIENT_ID");
+    clientId = env.get("CLIENT_ID");
     secret = stack.secretValue("IntegratorClientSecret");
     pool = Executors.newFixedThreadPool(10);
   }
@@ -86,7 +91,7 @@ class TokenEndpointIT {
   @BeforeEach
   void handler() {
     clock = MutableClock.startingNow();
-    handler = new TokenHandler(stack.environmentFor("TokenFunction", ISSUER), clock);
+    handler = new TokenHandler(env, clock);
     grants = new GrantStore(dynamo, table, clock);
   }
 
@@ -99,20 +104,15 @@ class TokenEndpointIT {
 
   /** A code whose grant ends {@code grantLifetime} from now. */
   String seedCode(String forClient, String challenge, String scope, Duration grantLifetime) {
-    String code = Tokens.random();
-    Instant now = clock.instant();
     Grant grant =
-        new Grant(
-            Tokens.id(),
-            forClient,
-            "user-1",
-            Scope.parse(scope).orElseThrow(),
-            new PcoLink("org-9", "person-8", "Pat"),
-            now.plus(grantLifetime));
-    AuthorizationCode record =
-        new AuthorizationCode(grant, REDIRECT, challenge, now.plus(Duration.ofMinutes(5)), false);
-    dynamo.transactWriteItems(r -> r.transactItems(grants.putCode(Tokens.hash(code), record)));
-    return code;
+        TestGrants.grant(forClient, clock)
+            .scope(scope)
+            .expiresAt(clock.instant().plus(grantLifetime))
+            .build();
+    return TestGrants.seedCode(
+        dynamo,
+        grants,
+        new AuthorizationCode(grant, REDIRECT, challenge, TestGrants.codeExpiry(clock), false));
   }
 
   String seedCode() {
@@ -124,10 +124,25 @@ class TokenEndpointIT {
   }
 
   APIGatewayV2HTTPResponse exchange(String code) {
-    return call(
-        TestEvent.post("/oauth/token")
-            .basic(clientId, secret)
-            .form("grant_type", "authorization_code", "code", code, "redirect_uri", REDIRECT));
+    return call(exchangeEvent(code));
+  }
+
+  /** POST /oauth/token with client_secret_basic. */
+  static TestEvent authenticated() {
+    return TestEvent.post("/oauth/token").basic(clientId, secret);
+  }
+
+  static TestEvent exchangeEvent(String code) {
+    return withCode(authenticated(), code);
+  }
+
+  /** {@code request} exchanging {@code code} for {@link #REDIRECT}, with {@code more} pairs. */
+  static TestEvent withCode(TestEvent request, String code, String... more) {
+    List<String> pairs =
+        new ArrayList<>(
+            List.of("grant_type", "authorization_code", "code", code, "redirect_uri", REDIRECT));
+    pairs.addAll(List.of(more));
+    return request.form(pairs.toArray(String[]::new));
   }
 
   APIGatewayV2HTTPResponse refresh(String refreshToken) {
@@ -208,123 +223,176 @@ class TokenEndpointIT {
     assertEquals(200, call(TestEvent.post("/oauth/token").json(body)).getStatusCode());
   }
 
-  @Test
-  void bothAuthMethods_isInvalidRequest() {
-    assertError(
-        call(
-            TestEvent.post("/oauth/token")
-                .basic(clientId, secret)
-                .form(
-                    "grant_type", "authorization_code",
-                    "code", seedCode(),
-                    "redirect_uri", REDIRECT,
-                    "client_id", clientId,
-                    "client_secret", secret)),
-        400,
-        "invalid_request");
+  // ---- refused requests (client authentication, codes, grant types, parameters): one rule a row
+
+  /**
+   * A request the token endpoint refuses, with the OAuth error it answers and anything else the
+   * answer must show.
+   */
+  record Refusal(
+      String rule,
+      Function<TokenEndpointIT, TestEvent> request,
+      int status,
+      String error,
+      Consumer<APIGatewayV2HTTPResponse> also) {
+    @Override
+    public String toString() {
+      return rule;
+    }
   }
 
-  @Test
-  void secretInQueryString_isInvalidRequest() {
-    assertError(
-        call(
-            TestEvent.post("/oauth/token")
-                .query("client_secret", secret)
-                .form(
-                    "grant_type", "authorization_code",
-                    "code", seedCode(),
-                    "redirect_uri", REDIRECT,
-                    "client_id", clientId,
-                    "client_secret", secret)),
-        400,
-        "invalid_request");
+  static Refusal refusal(
+      String rule, Function<TokenEndpointIT, TestEvent> request, int status, String error) {
+    return new Refusal(rule, request, status, error, response -> {});
   }
 
-  @Test
-  void wrongSecret_isInvalidClient_withBasicChallenge() {
-    APIGatewayV2HTTPResponse response =
-        call(
-            TestEvent.post("/oauth/token")
-                .basic(clientId, secret + "x")
-                .form(
-                    "grant_type",
-                    "authorization_code",
-                    "code",
-                    seedCode(),
-                    "redirect_uri",
-                    REDIRECT));
-    assertError(response, 401, "invalid_client");
-    assertTrue(response.getHeaders().get("www-authenticate").startsWith("Basic"));
-  }
-
-  @Test
-  void unknownClientOrNoCredentials_isInvalidClient() {
-    assertError(
-        call(
-            TestEvent.post("/oauth/token")
-                .form(
-                    "grant_type",
-                    "authorization_code",
-                    "code",
-                    seedCode(),
-                    "redirect_uri",
-                    REDIRECT,
+  static Stream<Refusal> refusals() {
+    return Stream.of(
+        // client authentication
+        refusal(
+            "both client_secret_basic and client_secret_post: invalid_request",
+            t ->
+                withCode(
+                    authenticated(), t.seedCode(), "client_id", clientId, "client_secret", secret),
+            400,
+            "invalid_request"),
+        refusal(
+            "the secret in the query string: invalid_request",
+            t ->
+                withCode(
+                    TestEvent.post("/oauth/token").query("client_secret", secret),
+                    t.seedCode(),
+                    "client_id",
+                    clientId,
+                    "client_secret",
+                    secret),
+            400,
+            "invalid_request"),
+        new Refusal(
+            "a wrong secret: invalid_client, with a Basic challenge",
+            t ->
+                withCode(
+                    TestEvent.post("/oauth/token").basic(clientId, secret + "x"), t.seedCode()),
+            401,
+            "invalid_client",
+            response ->
+                assertTrue(response.getHeaders().get("www-authenticate").startsWith("Basic"))),
+        refusal(
+            "an unknown client: invalid_client",
+            t ->
+                withCode(
+                    TestEvent.post("/oauth/token"),
+                    t.seedCode(),
                     "client_id",
                     "someone-else",
                     "client_secret",
-                    secret)),
-        401,
-        "invalid_client");
-    APIGatewayV2HTTPResponse none =
-        call(
-            TestEvent.post("/oauth/token")
-                .form(
-                    "grant_type",
-                    "authorization_code",
-                    "code",
-                    seedCode(),
-                    "redirect_uri",
-                    REDIRECT));
-    assertError(none, 401, "invalid_client");
-    assertNull(none.getHeaders().get("www-authenticate"));
+                    secret),
+            401,
+            "invalid_client"),
+        new Refusal(
+            "no credentials: invalid_client, without a challenge",
+            t -> withCode(TestEvent.post("/oauth/token"), t.seedCode()),
+            401,
+            "invalid_client",
+            response -> assertNull(response.getHeaders().get("www-authenticate"))),
+        // authorization code grant
+        refusal(
+            "an expired code: invalid_grant",
+            t -> {
+              String code = t.seedCode();
+              t.clock.advance(Duration.ofMinutes(6));
+              return exchangeEvent(code);
+            },
+            400,
+            "invalid_grant"),
+        refusal(
+            "a code of another client: invalid_grant",
+            t -> exchangeEvent(t.seedCode("another-client", "", "")),
+            400,
+            "invalid_grant"),
+        refusal(
+            "another redirect URI: invalid_grant",
+            t ->
+                authenticated()
+                    .form(
+                        "grant_type",
+                        "authorization_code",
+                        "code",
+                        t.seedCode(),
+                        "redirect_uri",
+                        REDIRECT + "/"),
+            400,
+            "invalid_grant"),
+        refusal(
+            "an unknown code: invalid_grant",
+            t -> exchangeEvent(Tokens.random()),
+            400,
+            "invalid_grant"),
+        refusal(
+            "a malformed code: invalid_grant",
+            t -> exchangeEvent("not-a-code"),
+            400,
+            "invalid_grant"),
+        // grant types and parameters
+        refusal(
+            "grant_type password: unsupported_grant_type",
+            t -> authenticated().form("grant_type", "password"),
+            400,
+            "unsupported_grant_type"),
+        refusal(
+            "no grant_type: invalid_request",
+            t -> authenticated().form("code", t.seedCode()),
+            400,
+            "invalid_request"),
+        refusal(
+            "authorization_code without a code: invalid_request",
+            t -> authenticated().form("grant_type", "authorization_code", "redirect_uri", REDIRECT),
+            400,
+            "invalid_request"),
+        refusal(
+            "refresh_token without a refresh token: invalid_request",
+            t -> authenticated().form("grant_type", "refresh_token"),
+            400,
+            "invalid_request"),
+        refusal(
+            "the code twice: invalid_request",
+            t -> {
+              String code = t.seedCode();
+              return authenticated()
+                  .form(
+                      "grant_type", "authorization_code",
+                      "code", code,
+                      "code", code,
+                      "redirect_uri", REDIRECT);
+            },
+            400,
+            "invalid_request"),
+        refusal(
+            "grant_type twice: invalid_request",
+            t ->
+                authenticated()
+                    .form("grant_type", "authorization_code", "grant_type", "refresh_token"),
+            400,
+            "invalid_request"),
+        refusal(
+            "another media type: invalid_request",
+            t ->
+                TestEvent.post("/oauth/token")
+                    .header("content-type", "text/plain")
+                    .basic(clientId, secret),
+            400,
+            "invalid_request"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("refusals")
+  void refusedRequest_getsItsOAuthError_withNoStore(Refusal refusal) {
+    APIGatewayV2HTTPResponse response = call(refusal.request().apply(this));
+    assertError(response, refusal.status(), refusal.error());
+    refusal.also().accept(response);
   }
 
   // ---- authorization code grant
-
-  @Test
-  void expiredCode_isInvalidGrant() {
-    String code = seedCode();
-    clock.advance(Duration.ofMinutes(6));
-    assertError(exchange(code), 400, "invalid_grant");
-  }
-
-  @Test
-  void codeOfAnotherClient_isInvalidGrant() {
-    assertError(exchange(seedCode("another-client", "", "")), 400, "invalid_grant");
-  }
-
-  @Test
-  void differentRedirectUri_isInvalidGrant() {
-    assertError(
-        call(
-            TestEvent.post("/oauth/token")
-                .basic(clientId, secret)
-                .form(
-                    "grant_type",
-                    "authorization_code",
-                    "code",
-                    seedCode(),
-                    "redirect_uri",
-                    REDIRECT + "/")),
-        400,
-        "invalid_grant");
-  }
-
-  @Test
-  void unknownOrMalformedCode_isInvalidGrant() {
-    assertError(exchange(Tokens.random()), 400, "invalid_grant");
-    assertError(exchange("not-a-code"), 400, "invalid_grant");
-  }
 
   @Test
   void pkce_rightVerifierPasses_wrongOrMissingFails_unexpectedFails() {
@@ -375,70 +443,7 @@ class TokenEndpointIT {
     assertEquals(9, invalidGrant);
   }
 
-  // ---- grant types and parameters
-
-  @Test
-  void unsupportedGrantType_isUnsupportedGrantType() {
-    assertError(
-        call(TestEvent.post("/oauth/token").basic(clientId, secret).form("grant_type", "password")),
-        400,
-        "unsupported_grant_type");
-  }
-
-  @Test
-  void missingParameters_areInvalidRequest() {
-    assertError(
-        call(TestEvent.post("/oauth/token").basic(clientId, secret).form("code", seedCode())),
-        400,
-        "invalid_request");
-    assertError(
-        call(
-            TestEvent.post("/oauth/token")
-                .basic(clientId, secret)
-                .form("grant_type", "authorization_code", "redirect_uri", REDIRECT)),
-        400,
-        "invalid_request");
-    assertError(
-        call(
-            TestEvent.post("/oauth/token")
-                .basic(clientId, secret)
-                .form("grant_type", "refresh_token")),
-        400,
-        "invalid_request");
-  }
-
-  @Test
-  void repeatedParameters_areInvalidRequest() {
-    String code = seedCode();
-    assertError(
-        call(
-            TestEvent.post("/oauth/token")
-                .basic(clientId, secret)
-                .form(
-                    "grant_type", "authorization_code",
-                    "code", code,
-                    "code", code,
-                    "redirect_uri", REDIRECT)),
-        400,
-        "invalid_request");
-    assertError(
-        call(
-            TestEvent.post("/oauth/token")
-                .basic(clientId, secret)
-                .form("grant_type", "authorization_code", "grant_type", "refresh_token")),
-        400,
-        "invalid_request");
-  }
-
-  @Test
-  void otherMediaType_isInvalidRequest() {
-    APIGatewayV2HTTPResponse response =
-        call(
-            TestEvent.post("/oauth/token")
-                .header("content-type", "text/plain")
-                .basic(clientId, secret));
-    assertError(response, 400, "invalid_request");
-  }
+  // ---- error descriptions
 
   @Test
   void errorDescriptions_neverEchoInput() {

@@ -34,13 +34,13 @@ import org.pcohandshake.testkit.sam.SamTemplate;
  * template's table, keys and secrets, a local HTTP API serving exactly the routes of {@code
  * template.yaml} (by invoking the same handler classes with API Gateway v2 events), the Planning
  * Center simulator and a development login app. {@code make run} runs {@link #main}; tests call
- * {@link #start(LocalStackOptions, Progress)}.
+ * {@link #start(DevStackOptions, Progress)}.
  *
  * <p>The API's ISSUER is {@code http://localhost:PORT}, so {@code return_to}, the redirects and the
  * consent form's POST stay on one origin, and browsers treat it as a secure context (the {@code
  * __Host-} cookies are Secure).
  */
-public final class LocalStack implements AutoCloseable {
+public final class DevStack implements AutoCloseable {
 
   /** Logical ids in template.yaml that the local stack fills in. */
   static final String INTEGRATOR_CLIENT_SECRET = "IntegratorClientSecret";
@@ -82,7 +82,7 @@ public final class LocalStack implements AutoCloseable {
   private final boolean integratorClientSecretSupplied;
   private final FunctionSettings settings;
 
-  private LocalStack(
+  private DevStack(
       Resources resources,
       SamTemplate template,
       Emulator emulator,
@@ -135,9 +135,9 @@ public final class LocalStack implements AutoCloseable {
       // `make run` is our parent: if it dies without passing the signal on, stop too
       ProcessHandle.current().parent().ifPresent(p -> p.onExit().thenRun(() -> System.exit(143)));
     }
-    LocalStack running;
+    DevStack running;
     try {
-      LocalStackOptions options = LocalStackOptions.fromEnvironment(System.getenv());
+      DevStackOptions options = DevStackOptions.fromEnvironment(System.getenv());
       out.println("Starting the local stack (Ctrl-C stops it) ...");
       Progress progress = new Progress(out, STEPS);
       running = start(options, progress, resources);
@@ -189,11 +189,11 @@ public final class LocalStack implements AutoCloseable {
    *
    * @throws StartupException when something cannot start; what had started is stopped again
    */
-  public static LocalStack start(LocalStackOptions options, Progress progress) {
+  public static DevStack start(DevStackOptions options, Progress progress) {
     return start(options, progress, new Resources());
   }
 
-  static LocalStack start(LocalStackOptions options, Progress progress, Resources resources) {
+  static DevStack start(DevStackOptions options, Progress progress, Resources resources) {
     Objects.requireNonNull(options, "options");
     try {
       return new Starter(options, progress, resources).start();
@@ -271,7 +271,7 @@ public final class LocalStack implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "LocalStack[" + baseUrl + ", simulator=" + simulator + ", login=" + loginApp + "]";
+    return "DevStack[" + baseUrl + ", simulator=" + simulator + ", login=" + loginApp + "]";
   }
 
   static boolean hasExampleApi(SamTemplate template) {
@@ -350,24 +350,24 @@ public final class LocalStack implements AutoCloseable {
 
   /** One start: the steps in order, each registering what it starts. */
   private static final class Starter {
-    private final LocalStackOptions options;
+    private final DevStackOptions options;
     private final Progress progress;
     private final Resources resources;
 
-    Starter(LocalStackOptions options, Progress progress, Resources resources) {
+    Starter(DevStackOptions options, Progress progress, Resources resources) {
       this.options = options;
       this.progress = progress;
       this.resources = resources;
     }
 
-    LocalStack start() {
+    DevStack start() {
       SamTemplate template = progress.step("template", this::loadTemplate);
       FunctionSettings settings = FunctionSettings.resolve(template, options.functionSettings());
       Emulator emulator = progress.step("AWS emulator", this::startEmulator);
       String pcoClientSecret =
           options
               .pcoClientSecret()
-              .orElseGet(() -> LocalStackOptions.randomSecret(40)); // the simulated app's
+              .orElseGet(() -> DevStackOptions.randomSecret(40)); // the simulated app's
       ProvisionedStack stack =
           progress.step("provisioning", () -> provision(template, emulator, pcoClientSecret));
 
@@ -377,7 +377,7 @@ public final class LocalStack implements AutoCloseable {
       String integratorClientSecret = stack.secretValue(INTEGRATOR_CLIENT_SECRET);
       String applicationId =
           options.pcoOAuthApplicationId().orElse(defaults.get(PARAM_PCO_APPLICATION_ID));
-      String pcoClientId = options.pcoClientId().orElse(LocalStackOptions.DEV_PCO_CLIENT_ID);
+      String pcoClientId = options.pcoClientId().orElse(DevStackOptions.DEV_PCO_CLIENT_ID);
 
       // The functions are built on their first request, once every parameter is known.
       AtomicReference<Map<String, String>> parameters = new AtomicReference<>();
@@ -457,7 +457,7 @@ public final class LocalStack implements AutoCloseable {
             }
           });
       parameters.set(Map.copyOf(values));
-      return new LocalStack(
+      return new DevStack(
           resources,
           template,
           emulator,
@@ -490,7 +490,7 @@ public final class LocalStack implements AutoCloseable {
       }
       ClassLoader loader = Thread.currentThread().getContextClassLoader();
       List<SamFunction> missing =
-          missingHandlers(template, loader != null ? loader : LocalStack.class.getClassLoader());
+          missingHandlers(template, loader != null ? loader : DevStack.class.getClassLoader());
       if (!missing.isEmpty()) {
         throw new StartupException(
             "The handler class of "

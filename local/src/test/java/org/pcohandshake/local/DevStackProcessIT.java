@@ -26,11 +26,11 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code LocalStack} as {@code make run} runs it, in its own JVM: READY and the URL to open, Ctrl-C
+ * {@code DevStack} as {@code make run} runs it, in its own JVM: READY and the URL to open, Ctrl-C
  * (SIGINT) stops every process it started, and a taken port fails fast with a message that names
  * the port and the fix, without a stack trace.
  */
-class LocalStackProcessIT {
+class DevStackProcessIT {
 
   static final long READY_SECONDS = 120;
 
@@ -44,7 +44,7 @@ class LocalStackProcessIT {
             "-XX:TieredStopAtLevel=1",
             "-cp",
             System.getProperty("java.class.path"),
-            LocalStack.class.getName());
+            DevStack.class.getName());
     builder.environment().remove("AWS_ENDPOINT_URL"); // it starts and stops its own moto_server
     builder.environment().putAll(env);
     Process process = builder.start();
@@ -99,8 +99,8 @@ class LocalStackProcessIT {
       String out = text(run.out());
       Matcher ready = Pattern.compile("(?m)^READY (http://localhost:\\d+)$").matcher(out);
       assertTrue(ready.find(), out + "\n" + text(run.err()));
-      for (int step = 1; step <= LocalStack.STEPS; step++) {
-        assertTrue(out.contains("[" + step + "/" + LocalStack.STEPS + "] "), out);
+      for (int step = 1; step <= DevStack.STEPS; step++) {
+        assertTrue(out.contains("[" + step + "/" + DevStack.STEPS + "] "), out);
       }
       Matcher open = Pattern.compile("Open in a browser:\\s+(http://\\S+)").matcher(out);
       assertTrue(open.find(), out);

@@ -19,18 +19,16 @@ import org.pcohandshake.aws.AwsClients;
 import org.pcohandshake.config.Config;
 import org.pcohandshake.pco.PcoClient;
 import org.pcohandshake.pco.PcoTokenVault;
-import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
-import org.pcohandshake.testkit.aws.Provisioner;
 import org.pcohandshake.testkit.pco.PcoSimulator;
-import org.pcohandshake.testkit.sam.SamTemplate;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * One provisioned stack (moto, from template.yaml) and one PCO simulator whose OAuth application
- * matches it. Close it after the test class.
+ * Step 2's world: the test class's provisioned stack (from template.yaml, with {@link
+ * #PCO_CLIENT_SECRET} as Planning Center's client secret) and one PCO simulator whose OAuth
+ * application matches it. Close it after the test class.
  */
-final class LocalStack implements AutoCloseable {
+final class PcoCompleteFixture implements AutoCloseable {
 
   /**
    * Where the integrator's API would be: its issuer. Nothing listens there; handlers are called.
@@ -47,14 +45,16 @@ final class LocalStack implements AutoCloseable {
   private final HttpClient http =
       HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
-  LocalStack() throws IOException {
-    this(PcoSimulator.Settings.defaults());
+  /**
+   * @param stack provisioned with {@code @Provisioned(secrets = {"PcoClientSecret",
+   *     PcoCompleteFixture.PCO_CLIENT_SECRET})}
+   */
+  PcoCompleteFixture(ProvisionedStack stack) throws IOException {
+    this(stack, PcoSimulator.Settings.defaults());
   }
 
-  LocalStack(PcoSimulator.Settings base) throws IOException {
-    stack =
-        new Provisioner(SamTemplate.fromProjectRoot(), Emulator.shared())
-            .provision(Map.of("PcoClientSecret", PCO_CLIENT_SECRET));
+  PcoCompleteFixture(ProvisionedStack stack, PcoSimulator.Settings base) throws IOException {
+    this.stack = stack;
     pco =
         PcoSimulator.start(
             base.withPcoClient(PCO_CLIENT_ID, PCO_CLIENT_SECRET)

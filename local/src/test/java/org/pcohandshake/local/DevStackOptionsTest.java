@@ -9,13 +9,13 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-class LocalStackOptionsTest {
+class DevStackOptionsTest {
 
   static final String KEY = "k".repeat(32);
 
   @Test
   void noVariables_meansEverythingBuiltInOnPort3000() {
-    LocalStackOptions options = LocalStackOptions.fromEnvironment(Map.of());
+    DevStackOptions options = DevStackOptions.fromEnvironment(Map.of());
     assertEquals(3000, options.port());
     assertEquals(3001, options.simulatorPort());
     assertEquals(3002, options.loginPort());
@@ -26,7 +26,7 @@ class LocalStackOptionsTest {
 
   @Test
   void portZero_meansFreePortsForAllThree() {
-    LocalStackOptions options = LocalStackOptions.fromEnvironment(Map.of("PORT", "0"));
+    DevStackOptions options = DevStackOptions.fromEnvironment(Map.of("PORT", "0"));
     assertEquals(0, options.port());
     assertEquals(0, options.simulatorPort());
     assertEquals(0, options.loginPort());
@@ -37,8 +37,7 @@ class LocalStackOptionsTest {
     for (String port : new String[] {"http", "-1", "65535", "99999"}) {
       StartupException e =
           assertThrows(
-              StartupException.class,
-              () -> LocalStackOptions.fromEnvironment(Map.of("PORT", port)));
+              StartupException.class, () -> DevStackOptions.fromEnvironment(Map.of("PORT", port)));
       assertTrue(e.getMessage().contains("PORT must be a port number"), e.getMessage());
     }
   }
@@ -48,14 +47,14 @@ class LocalStackOptionsTest {
     StartupException e =
         assertThrows(
             StartupException.class,
-            () -> LocalStackOptions.fromEnvironment(Map.of("PCO_BASE_URL", "http://pco.test")));
+            () -> DevStackOptions.fromEnvironment(Map.of("PCO_BASE_URL", "http://pco.test")));
     assertTrue(
         e.getMessage()
             .contains("set PCO_OAUTH_APPLICATION_ID, PCO_CLIENT_ID, PCO_CLIENT_SECRET too"),
         e.getMessage());
 
-    LocalStackOptions options =
-        LocalStackOptions.fromEnvironment(
+    DevStackOptions options =
+        DevStackOptions.fromEnvironment(
             Map.of(
                 "PCO_BASE_URL", "http://pco.test/",
                 "PCO_OAUTH_APPLICATION_ID", "77",
@@ -71,19 +70,19 @@ class LocalStackOptionsTest {
     StartupException missing =
         assertThrows(
             StartupException.class,
-            () -> LocalStackOptions.fromEnvironment(Map.of("LOGIN_URL", "http://app.test/login")));
+            () -> DevStackOptions.fromEnvironment(Map.of("LOGIN_URL", "http://app.test/login")));
     assertTrue(missing.getMessage().contains("set LOGIN_BRIDGE_KEY too"), missing.getMessage());
 
     StartupException shortKey =
         assertThrows(
             StartupException.class,
             () ->
-                LocalStackOptions.fromEnvironment(
+                DevStackOptions.fromEnvironment(
                     Map.of("LOGIN_URL", "http://app.test/login", "LOGIN_BRIDGE_KEY", "short")));
     assertTrue(shortKey.getMessage().contains("at least 32 bytes"), shortKey.getMessage());
 
-    LocalStackOptions options =
-        LocalStackOptions.fromEnvironment(
+    DevStackOptions options =
+        DevStackOptions.fromEnvironment(
             Map.of("LOGIN_URL", "http://app.test:8080/sso/pco", "LOGIN_BRIDGE_KEY", KEY));
     assertFalse(options.startsLoginApp());
     assertEquals(Optional.of("http://app.test:8080"), options.loginIssuer());
@@ -94,7 +93,7 @@ class LocalStackOptionsTest {
     StartupException e =
         assertThrows(
             StartupException.class,
-            () -> LocalStackOptions.fromEnvironment(Map.of("LOGIN_BRIDGE_KEY", KEY)));
+            () -> DevStackOptions.fromEnvironment(Map.of("LOGIN_BRIDGE_KEY", KEY)));
     assertTrue(e.getMessage().contains("set both or neither"), e.getMessage());
   }
 
@@ -104,7 +103,7 @@ class LocalStackOptionsTest {
         assertThrows(
             StartupException.class,
             () ->
-                LocalStackOptions.fromEnvironment(
+                DevStackOptions.fromEnvironment(
                     Map.of(
                         "PCO_BASE_URL", "pco.test",
                         "PCO_OAUTH_APPLICATION_ID", "1",
@@ -115,8 +114,8 @@ class LocalStackOptionsTest {
 
   @Test
   void givenSecrets_areKept_butNeverShownByToString() {
-    LocalStackOptions options =
-        LocalStackOptions.fromEnvironment(
+    DevStackOptions options =
+        DevStackOptions.fromEnvironment(
             Map.of(
                 "INTEGRATOR_CLIENT_ID", "my-addon",
                 "INTEGRATOR_CLIENT_SECRET", "integrator-secret-value",

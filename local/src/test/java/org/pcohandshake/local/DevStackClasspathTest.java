@@ -7,14 +7,14 @@ import org.junit.jupiter.api.Test;
 import org.pcohandshake.testkit.sam.SamFunction;
 import org.pcohandshake.testkit.sam.SamTemplate;
 
-class LocalStackClasspathTest {
+class DevStackClasspathTest {
 
   /** A function added to template.yaml must also be a dependency of local/pom.xml. */
   @Test
   void everyRoutedHandlerOfTheTemplate_isOnThisModulesClassPath() {
     List<String> missing =
-        LocalStack.missingHandlers(
-                SamTemplate.fromProjectRoot(), LocalStackClasspathTest.class.getClassLoader())
+        DevStack.missingHandlers(
+                SamTemplate.fromProjectRoot(), DevStackClasspathTest.class.getClassLoader())
             .stream()
             .map(SamFunction::logicalId)
             .toList();

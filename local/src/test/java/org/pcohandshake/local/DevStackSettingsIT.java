@@ -19,10 +19,10 @@ import org.pcohandshake.testkit.aws.Emulator;
  * environment declares them, are listed by name in the READY block, and a value a function would
  * refuse stops the start, naming it.
  */
-class LocalStackSettingsIT {
+class DevStackSettingsIT {
 
-  static LocalStackOptions options(Map<String, String> settings) {
-    return LocalStackOptions.onFreePorts()
+  static DevStackOptions options(Map<String, String> settings) {
+    return DevStackOptions.onFreePorts()
         .withEmulator(Emulator.shared())
         .withSimulatorSettings(s -> s.withAutoApprove(true))
         .withFunctionSettings(settings);
@@ -31,8 +31,8 @@ class LocalStackSettingsIT {
   @Test
   void appName_fromTheEnvironment_isOnTheConsentPage_andListedByName() throws Exception {
     String appName = "Overridden Product 7";
-    try (LocalStack local =
-        LocalStack.start(
+    try (DevStack local =
+        DevStack.start(
             options(Map.of("APP_NAME", appName, "SESSION_TTL_SECONDS", "600")),
             Progress.silent())) {
       ByteArrayOutputStream banner = new ByteArrayOutputStream();
@@ -69,7 +69,7 @@ class LocalStackSettingsIT {
         assertThrows(
             StartupException.class,
             () ->
-                LocalStack.start(
+                DevStack.start(
                     options(Map.of("LOGIN_JWKS_URL", "http://keys.example/jwks.json")),
                     Progress.silent()));
     assertTrue(

@@ -13,7 +13,7 @@ import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.pco.PcoSimulator;
 
 /**
- * How {@link LocalStack} runs, read from environment variables (each documented in
+ * How {@link DevStack} runs, read from environment variables (each documented in
  * docs/local-stack.md). Empty optionals mean "use the built-in default".
  *
  * @param port the local API's port ({@code PORT}, default 3000; 0 picks free ports for everything);
@@ -35,7 +35,7 @@ import org.pcohandshake.testkit.pco.PcoSimulator;
  * @param functionSettings function variables given in the environment ({@code SCOPES}, {@code
  *     REFRESH_GRACE_SECONDS}, ...): see {@link FunctionSettings}; never the local stack's own
  */
-public record LocalStackOptions(
+public record DevStackOptions(
     int port,
     Optional<String> pcoBaseUrl,
     Optional<String> pcoOAuthApplicationId,
@@ -74,7 +74,7 @@ public record LocalStackOptions(
   private static final String ALPHANUMERIC =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
-  public LocalStackOptions {
+  public DevStackOptions {
     if (port < 0 || port > 65533) {
       throw new IllegalArgumentException("port must be between 0 and 65533");
     }
@@ -93,8 +93,8 @@ public record LocalStackOptions(
   }
 
   /** Everything built in, on free ports: what tests start from. */
-  public static LocalStackOptions onFreePorts() {
-    return new LocalStackOptions(
+  public static DevStackOptions onFreePorts() {
+    return new DevStackOptions(
         0,
         Optional.empty(),
         Optional.empty(),
@@ -115,7 +115,7 @@ public record LocalStackOptions(
    *
    * @throws StartupException naming every variable that is malformed or missing its companion
    */
-  public static LocalStackOptions fromEnvironment(Map<String, String> env) {
+  public static DevStackOptions fromEnvironment(Map<String, String> env) {
     List<String> problems = new ArrayList<>();
     int port = DEFAULT_PORT;
     Optional<String> portValue = value(env, PORT);
@@ -130,7 +130,7 @@ public record LocalStackOptions(
         problems.add(PORT + " must be a port number, not '" + portValue.get() + "'");
       }
     }
-    Optional<String> pcoBaseUrl = value(env, PCO_BASE_URL).map(LocalStackOptions::stripSlash);
+    Optional<String> pcoBaseUrl = value(env, PCO_BASE_URL).map(DevStackOptions::stripSlash);
     pcoBaseUrl.ifPresent(url -> requireHttpUrl(PCO_BASE_URL, url, problems));
     Optional<String> applicationId = value(env, PCO_OAUTH_APPLICATION_ID);
     applicationId
@@ -198,7 +198,7 @@ public record LocalStackOptions(
       throw new StartupException(
           "Cannot start the local stack: " + String.join("; ", problems) + ".");
     }
-    return new LocalStackOptions(
+    return new DevStackOptions(
         port,
         pcoBaseUrl,
         applicationId,
@@ -206,7 +206,7 @@ public record LocalStackOptions(
         pcoClientSecret,
         loginUrl,
         loginKey,
-        loginIssuer.or(() -> loginUrl.map(LocalStackOptions::origin)),
+        loginIssuer.or(() -> loginUrl.map(DevStackOptions::origin)),
         value(env, INTEGRATOR_CLIENT_ID),
         value(env, INTEGRATOR_CLIENT_SECRET),
         Optional.empty(),
@@ -215,12 +215,12 @@ public record LocalStackOptions(
   }
 
   /** These options with an emulator the caller owns and keeps running. */
-  public LocalStackOptions withEmulator(Emulator value) {
+  public DevStackOptions withEmulator(Emulator value) {
     return with(Optional.of(value), simulatorSettings, functionSettings);
   }
 
   /** These options with one more change to the simulator's settings. */
-  public LocalStackOptions withSimulatorSettings(UnaryOperator<PcoSimulator.Settings> change) {
+  public DevStackOptions withSimulatorSettings(UnaryOperator<PcoSimulator.Settings> change) {
     UnaryOperator<PcoSimulator.Settings> before = simulatorSettings;
     return with(emulator, s -> change.apply(before.apply(s)), functionSettings);
   }
@@ -229,16 +229,16 @@ public record LocalStackOptions(
    * These options with function settings as if given in the environment (tests): filtered like the
    * environment.
    */
-  public LocalStackOptions withFunctionSettings(Map<String, String> settings) {
+  public DevStackOptions withFunctionSettings(Map<String, String> settings) {
     return with(emulator, simulatorSettings, FunctionSettings.fromEnvironment(settings));
   }
 
   /** These options with what tests change: the emulator, the simulator, function settings. */
-  private LocalStackOptions with(
+  private DevStackOptions with(
       Optional<Emulator> emulatorValue,
       UnaryOperator<PcoSimulator.Settings> simulatorValue,
       Map<String, String> settingsValue) {
-    return new LocalStackOptions(
+    return new DevStackOptions(
         port,
         pcoBaseUrl,
         pcoOAuthApplicationId,
@@ -286,7 +286,7 @@ public record LocalStackOptions(
   /** Never shows the secrets. */
   @Override
   public String toString() {
-    return "LocalStackOptions[port="
+    return "DevStackOptions[port="
         + port
         + ", pcoBaseUrl="
         + pcoBaseUrl
