@@ -135,6 +135,18 @@ class AuthorizePromptIT {
         .put(new PcoLink("org-77", "person-55", "Pat Example"), "Example Church");
   }
 
+  /** The switch page's two links, unescaped: continue as the new user, then cancel. */
+  static List<String> switchLinks(APIGatewayV2HTTPResponse page) {
+    assertEquals(200, page.getStatusCode(), page.getBody());
+    Matcher links = Pattern.compile("href=\"([^\"]+)\"").matcher(page.getBody());
+    List<String> found = new java.util.ArrayList<>();
+    while (links.find()) {
+      found.add(links.group(1).replace("&amp;", "&"));
+    }
+    assertEquals(2, found.size(), page.getBody());
+    return found;
+  }
+
   static List<String> items() {
     return stack.scanTable("Table").stream().map(Object::toString).sorted().toList();
   }
@@ -421,12 +433,9 @@ class AuthorizePromptIT {
     String roundTrip = LoginTokens.roundTrip();
     TestEvent bound =
         LoginTokens.bound(authorize("st2"), loginTokens.sign("bob-2", "Bob"), roundTrip);
-    APIGatewayV2HTTPResponse page = call(bound.cookie(Cookies.SESSION, current));
-    Matcher links = Pattern.compile("href=\"([^\"]+)\"").matcher(page.getBody());
-    assertTrue(links.find(), page.getBody());
-    String continueUrl = links.group(1).replace("&amp;", "&");
-    assertTrue(links.find());
-    String cancelUrl = links.group(1).replace("&amp;", "&");
+    List<String> links = switchLinks(call(bound.cookie(Cookies.SESSION, current)));
+    String continueUrl = links.get(0);
+    String cancelUrl = links.get(1);
 
     Map<String, String> cancel = TestEvent.queryOf(cancelUrl);
     assertNull(cancel.get("login_token"));
@@ -516,10 +525,7 @@ class AuthorizePromptIT {
     String roundTrip = LoginTokens.roundTrip();
     TestEvent bound =
         LoginTokens.bound(authorize("sc"), loginTokens.sign("dan-2", "Dan"), roundTrip);
-    APIGatewayV2HTTPResponse page = call(bound.cookie(Cookies.SESSION, current));
-    Matcher links = Pattern.compile("href=\"([^\"]+)\"").matcher(page.getBody());
-    assertTrue(links.find() && links.find(), page.getBody());
-    String cancelUrl = links.group(1).replace("&amp;", "&");
+    String cancelUrl = switchLinks(call(bound.cookie(Cookies.SESSION, current))).get(1);
     TestEvent follow = TestEvent.get("/oauth/authorize");
     TestEvent.queryOf(cancelUrl).forEach(follow::query);
     APIGatewayV2HTTPResponse cancelled =
