@@ -41,8 +41,11 @@ public final class ClientAuthenticator {
   public static ClientAuthenticator from(Config config, AwsClients aws, Clock clock) {
     SecretCache secret =
         new SecretCache(
-            aws.secretsManager(), config.clientSecretId(), config.previousSecretOverlap(), clock);
-    return new ClientAuthenticator(config.clientId(), secret::current, secret::values);
+            aws.secretsManager(),
+            config.client().secretId(),
+            config.client().previousSecretOverlap(),
+            clock);
+    return new ClientAuthenticator(config.client().id(), secret::current, secret::values);
   }
 
   /** With the accepted secrets, current first. */

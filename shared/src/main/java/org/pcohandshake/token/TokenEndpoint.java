@@ -49,7 +49,7 @@ public final class TokenEndpoint implements HttpService {
         ClientAuthenticator.from(config, aws, clock),
         new GrantStore(aws.dynamoDb(), config.tableName(), clock),
         AccessTokens.from(config, aws.kms(), clock),
-        config.refreshGrace(),
+        config.tokens().refreshGrace(),
         clock);
   }
 
