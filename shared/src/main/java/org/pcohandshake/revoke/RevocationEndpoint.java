@@ -54,7 +54,7 @@ public final class RevocationEndpoint implements HttpService {
             config.signing().previousKeyIds(),
             config.signing().algorithm());
     return new RevocationEndpoint(
-        ClientAuthenticator.from(config, aws, clock),
+        ClientAuthenticator.from(config.client(), aws, clock),
         new GrantStore(aws.dynamoDb(), config.tableName(), clock),
         new AccessTokenVerifier(
             new CachedJwks(keys::jwkSet, CachedJwks.TTL, CachedJwks.MIN_REFRESH_INTERVAL, clock),
