@@ -136,9 +136,9 @@ final class Scenarios {
     Config config = Config.fromEnvironment(stack.environmentFor("DiscoveryFunction", issuer));
     return new KmsPublicKeys(
             kms,
-            config.signingKeyId(),
-            config.previousSigningKeyIds(),
-            config.accessTokenAlgorithm())
+            config.signing().keyId(),
+            config.signing().previousKeyIds(),
+            config.signing().algorithm())
         .jwkSet()
         .toString();
   }
@@ -594,16 +594,19 @@ final class Scenarios {
     AccessTokens accessTokens =
         new AccessTokens(
             new KmsJwsSigner(
-                kms, config.signingKeyId(), config.signingKeyId(), config.accessTokenAlgorithm()),
+                kms,
+                config.signing().keyId(),
+                config.signing().keyId(),
+                config.signing().algorithm()),
             config.issuer(),
-            config.audience(),
-            config.accessTokenTtl(),
+            config.api().audience(),
+            config.tokens().accessTtl(),
             clock);
     String[] token = new String[1];
     return new Scenario() {
       @Override
       public void prepare(int invocations) {
-        Grant grant = newGrant(config.clientId());
+        Grant grant = newGrant(config.client().id());
         seedGrant(grant);
         token[0] = accessTokens.issue(grant).token();
       }

@@ -24,6 +24,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.pcohandshake.aws.AwsClients;
 import org.pcohandshake.config.Config;
+import org.pcohandshake.config.PcoTokenMode;
 import org.pcohandshake.fn.authorizedecision.AuthorizeDecisionHandler;
 import org.pcohandshake.fn.authorizeprompt.AuthorizePromptHandler;
 import org.pcohandshake.fn.pcocomplete.PcoCompleteHandler;
@@ -149,7 +150,7 @@ final class Handshake implements AutoCloseable {
         aws.dynamoDb(),
         aws.kms(),
         config.tableName(),
-        config.pcoTokenKeyId(),
+        ((PcoTokenMode.Store) config.pcoTokenMode()).tokenKeyId(),
         pcoClient(),
         Clock.systemUTC());
   }

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.pcohandshake.aws.AwsClients;
 import org.pcohandshake.config.Config;
+import org.pcohandshake.config.PcoTokenMode;
 import org.pcohandshake.log.Log;
 import org.pcohandshake.pco.PcoTokenVault;
 import org.pcohandshake.testkit.fault.Fault;
@@ -184,7 +185,7 @@ class LogHygieneIT {
       SdkBytes plaintext =
           kms.decrypt(
                   r ->
-                      r.keyId(config.pcoTokenKeyId())
+                      r.keyId(((PcoTokenMode.Store) config.pcoTokenMode()).tokenKeyId())
                           .ciphertextBlob(connection.get("tokens").b())
                           .encryptionContext(
                               Map.of(

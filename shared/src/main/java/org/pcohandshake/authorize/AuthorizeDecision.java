@@ -48,10 +48,10 @@ public final class AuthorizeDecision implements HttpService {
     DynamoDbClient dynamo = new AwsClients(config).dynamoDb();
     return new AuthorizeDecision(
         config,
-        new SessionStore(dynamo, config.tableName(), config.sessionTtl(), clock),
-        new ConsentStore(dynamo, config.tableName(), config.consentTtl(), clock),
+        new SessionStore(dynamo, config.tableName(), config.login().sessionTtl(), clock),
+        new ConsentStore(dynamo, config.tableName(), config.consent().ttl(), clock),
         new GrantStore(dynamo, config.tableName(), clock),
-        new LinkStore(dynamo, config.tableName(), config.pcoLinkTtl(), clock),
+        new LinkStore(dynamo, config.tableName(), config.pco().linkTtl(), clock),
         clock);
   }
 
@@ -94,7 +94,7 @@ public final class AuthorizeDecision implements HttpService {
     }
     AuthorizationRequest request = consent.get().request();
     if (!config.allowedRedirectUris().contains(request.redirectUri())
-        || !config.clientId().equals(request.clientId())) {
+        || !config.client().id().equals(request.clientId())) {
       return ErrorCatalog.Page.BAD_REDIRECT.page();
     }
     TokenHash sessionHash = session.get().idHash();
@@ -125,13 +125,13 @@ public final class AuthorizeDecision implements HttpService {
             consent.get().subject(),
             request.scope(),
             link.link(),
-            now.plus(config.refreshTokenTtl()));
+            now.plus(config.tokens().refreshTtl()));
     AuthorizationCode record =
         new AuthorizationCode(
             grant,
             request.redirectUri(),
             request.codeChallenge(),
-            now.plus(config.codeTtl()),
+            now.plus(config.tokens().codeTtl()),
             false);
     TransactWriteItem putCode = grants.putCode(Tokens.hash(code), record);
     boolean issued =
@@ -183,7 +183,7 @@ public final class AuthorizeDecision implements HttpService {
     String redirectUri = config.allowedRedirectUris().get(0);
     AuthorizationCode code =
         new AuthorizationCode(
-            Priming.grant(config.clientId()), redirectUri, "", Instant.EPOCH, false);
+            Priming.grant(config.client().id()), redirectUri, "", Instant.EPOCH, false);
     consents.consumeWith(
         Priming.NEVER_ISSUED,
         sessionHash,

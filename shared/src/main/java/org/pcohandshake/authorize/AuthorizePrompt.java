@@ -10,6 +10,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.pcohandshake.aws.AwsClients;
 import org.pcohandshake.config.Config;
+import org.pcohandshake.config.LoginKeySource;
+import org.pcohandshake.config.PcoTokenMode;
 import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.error.ErrorCatalog;
 import org.pcohandshake.grant.Scope;
@@ -62,24 +64,22 @@ public final class AuthorizePrompt implements HttpService {
     config.warnIfAnyScopeAllowed();
     AwsClients aws = new AwsClients(config);
     DynamoDbClient dynamo = aws.dynamoDb();
-    LoginTokenVerifier verifier;
-    if (!config.loginJwksUrl().isEmpty()) {
-      verifier =
-          LoginTokenVerifier.jwks(
-              config.loginJwksUrl(), config.loginIssuer(), config.issuer(), clock);
-    } else {
-      config.require(Config.LOGIN_BRIDGE_KEY_SECRET_ID);
-      SecretCache key =
-          new SecretCache(aws.secretsManager(), config.loginBridgeKeySecretId(), clock);
-      verifier =
-          LoginTokenVerifier.hmac(key::current, config.loginIssuer(), config.issuer(), clock);
-    }
+    LoginTokenVerifier verifier =
+        switch (config.loginKeySource()) {
+          case LoginKeySource.Jwks(String url) ->
+              LoginTokenVerifier.jwks(url, config.login().issuer(), config.issuer(), clock);
+          case LoginKeySource.HmacSecret(String secretId) -> {
+            SecretCache key = new SecretCache(aws.secretsManager(), secretId, clock);
+            yield LoginTokenVerifier.hmac(
+                key::current, config.login().issuer(), config.issuer(), clock);
+          }
+        };
     return new AuthorizePrompt(
         config,
         verifier,
-        new SessionStore(dynamo, config.tableName(), config.sessionTtl(), clock),
-        new ConsentStore(dynamo, config.tableName(), config.consentTtl(), clock),
-        new LinkStore(dynamo, config.tableName(), config.pcoLinkTtl(), clock));
+        new SessionStore(dynamo, config.tableName(), config.login().sessionTtl(), clock),
+        new ConsentStore(dynamo, config.tableName(), config.consent().ttl(), clock),
+        new LinkStore(dynamo, config.tableName(), config.pco().linkTtl(), clock));
   }
 
   public AuthorizePrompt(
@@ -143,7 +143,7 @@ public final class AuthorizePrompt implements HttpService {
         http.cookie(Cookies.PCO_LINK)
             .flatMap(cookie -> links.claim(cookie, linkHold()))
             .orElse(PendingLink.NONE);
-    if (!link.present() && config.pcoTokenMode() != Config.PcoTokenMode.SKIP) {
+    if (!link.present() && config.pco().tokenMode() != PcoTokenMode.Kind.SKIP) {
       // no identity from step 2: not reached through Planning Center's popup, or too late
       Log.warn(http.requestId(), "pco_link_missing", java.util.Map.of());
       return ErrorCatalog.Page.PCO_LINK_MISSING.page(
@@ -161,7 +161,7 @@ public final class AuthorizePrompt implements HttpService {
         consents.put(new Consent(session.get().idHash(), session.get().subject(), request, link));
     return ConsentPage.render(
         config.issuer() + "/oauth/authorize",
-        config.appName(),
+        config.consent().appName(),
         session.get(),
         request,
         link,
@@ -170,7 +170,7 @@ public final class AuthorizePrompt implements HttpService {
 
   /** How long a link that reached step 4 is held: a whole sign-in, then a whole consent page. */
   private java.time.Duration linkHold() {
-    return LoginBinding.LIFETIME.plus(config.consentTtl());
+    return LoginBinding.LIFETIME.plus(config.consent().ttl());
   }
 
   /**
@@ -181,8 +181,8 @@ public final class AuthorizePrompt implements HttpService {
     String returnTo =
         authorizeUrl + "&" + LoginBinding.STATE + "=" + LoginBinding.stateOf(roundTrip);
     String login =
-        config.loginUrl()
-            + (config.loginUrl().contains("?") ? "&" : "?")
+        config.login().url()
+            + (config.login().url().contains("?") ? "&" : "?")
             + "return_to="
             + Params.encode(returnTo);
     return HttpResponse.redirect(302, login)
@@ -239,7 +239,7 @@ public final class AuthorizePrompt implements HttpService {
           continueUrl,
           authorizeUrl + "&" + LOGIN_SWITCH + "=cancel");
     }
-    Optional<String> cookie = sessions.open(identity.get(), config.loginIssuer());
+    Optional<String> cookie = sessions.open(identity.get(), config.login().issuer());
     if (cookie.isEmpty()) {
       Log.warn(http.requestId(), "login_token_rejected", java.util.Map.of());
       return ErrorCatalog.Page.LOGIN_FAILED.page();
@@ -268,7 +268,7 @@ public final class AuthorizePrompt implements HttpService {
   /** A valid authorization request of PCO's for priming: this deployment's client and redirect. */
   private static String primingQuery(Config config) {
     return "response_type=code&client_id="
-        + Params.encode(config.clientId())
+        + Params.encode(config.client().id())
         + "&redirect_uri="
         + Params.encode(config.allowedRedirectUris().get(0))
         + "&state=priming";
@@ -291,9 +291,9 @@ public final class AuthorizePrompt implements HttpService {
     links.claim(Priming.NEVER_ISSUED, java.time.Duration.ZERO);
     ConsentPage.render(
         config.issuer() + "/oauth/authorize",
-        config.appName(),
+        config.consent().appName(),
         new Session(Tokens.hash(Priming.NEVER_ISSUED), "priming", "Priming"),
-        new AuthorizationRequest(config.clientId(), redirectUri, "priming", Scope.EMPTY, ""),
+        new AuthorizationRequest(config.client().id(), redirectUri, "priming", Scope.EMPTY, ""),
         new PendingLink(
             Optional.of(Tokens.hash(Priming.NEVER_ISSUED_TOO)),
             new PcoLink("priming", "priming", "Priming"),

@@ -25,9 +25,9 @@ public final class RequestValidator {
   private final List<String> scopes;
 
   public RequestValidator(Config config) {
-    this.clientId = config.clientId();
+    this.clientId = config.client().id();
     this.redirectUris = config.allowedRedirectUris();
-    this.scopes = config.scopes();
+    this.scopes = config.consent().scopes();
   }
 
   public Validation validate(Params params) {

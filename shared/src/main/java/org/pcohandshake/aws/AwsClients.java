@@ -121,7 +121,7 @@ public final class AwsClients {
 
   private <B extends AwsClientBuilder<B, ?>> B configure(B builder) {
     builder
-        .region(Region.of(config.awsRegion()))
+        .region(Region.of(config.aws().region()))
         .credentialsProvider(credentials)
         .overrideConfiguration(
             ClientOverrideConfiguration.builder()
@@ -130,8 +130,8 @@ public final class AwsClients {
                 .apiCallTimeout(CALL_TIMEOUT)
                 .addExecutionInterceptor(new DeadlineInterceptor(CALL_TIMEOUT))
                 .build());
-    if (!config.awsEndpointUrl().isEmpty()) {
-      builder.endpointOverride(URI.create(config.awsEndpointUrl()));
+    if (!config.aws().endpointUrl().isEmpty()) {
+      builder.endpointOverride(URI.create(config.aws().endpointUrl()));
     }
     return builder;
   }

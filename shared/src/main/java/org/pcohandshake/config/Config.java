@@ -1,5 +1,7 @@
 package org.pcohandshake.config;
 
+import static java.util.stream.Collectors.toMap;
+
 import com.nimbusds.jose.JWSAlgorithm;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,48 +13,90 @@ import org.pcohandshake.log.Log;
 /**
  * The whole configuration of a function, read once from the environment.
  *
- * <p>Every variable has a name constant here and nowhere else. Values a function does not need may
- * stay empty; a handler names the ones it needs with {@link #require(String...)}, which fails fast
- * at init and names every missing variable.
+ * <p>Every variable has a name constant here and nowhere else, and only this class reads the
+ * environment. The settings are grouped per feature ({@link Client}, {@link Login}, {@link
+ * Signing}, {@link Tokens}, {@link Consent}, {@link Pco}, {@link Api}, {@link Aws}); a service
+ * takes the records it needs. Values a function does not need may stay empty; a handler names the
+ * ones it needs with {@link #require(String...)}, which fails fast at init and names every missing
+ * variable. The settings whose requirements depend on another setting are sealed types built at the
+ * init of the function that serves them: {@link #pcoTokenMode()} and {@link #loginKeySource()}.
  */
 public record Config(
     String issuer,
-    String audience,
     String tableName,
-    String pcoBaseUrl,
-    String pcoOAuthApplicationId,
-    String clientId,
-    String clientSecretId,
-    Duration previousSecretOverlap,
-    String loginUrl,
-    String loginIssuer,
-    String loginJwksUrl,
-    String loginBridgeKeySecretId,
-    String signingKeyId,
-    AccessTokenAlgorithm accessTokenAlgorithm,
-    String pcoClientId,
-    String pcoClientSecretId,
-    PcoTokenMode pcoTokenMode,
-    String pcoTokenKeyId,
-    List<String> extraRedirectUris,
-    List<String> scopes,
-    String appName,
-    Duration accessTokenTtl,
-    Duration refreshTokenTtl,
-    Duration refreshGrace,
-    Duration codeTtl,
-    Duration sessionTtl,
-    Duration consentTtl,
-    Duration pcoLinkTtl,
-    Duration pcoHttpTimeout,
-    List<String> previousSigningKeyIds,
-    String jwksUrl,
-    Duration clockSkew,
-    RevocationCheck revocationCheck,
-    List<String> allowedOrigins,
-    String awsRegion,
-    String awsEndpointUrl,
+    Client client,
+    Login login,
+    Signing signing,
+    Tokens tokens,
+    Consent consent,
+    Pco pco,
+    Api api,
+    Aws aws,
     Map<String, String> raw) {
+
+  /** The integrator client PCO authenticates as at the token endpoint, and its redirect URIs. */
+  public record Client(
+      String id, String secretId, Duration previousSecretOverlap, List<String> extraRedirectUris) {
+    public Client {
+      extraRedirectUris = List.copyOf(extraRedirectUris);
+    }
+  }
+
+  /**
+   * The login bridge: where the browser signs in, and who issues its login tokens. The key that
+   * verifies them is {@link Config#loginKeySource()}.
+   */
+  public record Login(String url, String issuer, String jwksUrl, Duration sessionTtl) {}
+
+  /** The KMS keys and the one algorithm of this deployment's access tokens. */
+  public record Signing(String keyId, List<String> previousKeyIds, AccessTokenAlgorithm algorithm) {
+    public Signing {
+      previousKeyIds = List.copyOf(previousKeyIds);
+    }
+  }
+
+  /** The lifetimes of what the token and decision endpoints issue. */
+  public record Tokens(
+      Duration accessTtl, Duration refreshTtl, Duration refreshGrace, Duration codeTtl) {}
+
+  /** What the consent page offers, and how long its form stays valid. */
+  public record Consent(List<String> scopes, String appName, Duration ttl) {
+    public Consent {
+      scopes = List.copyOf(scopes);
+    }
+  }
+
+  /**
+   * Planning Center: its base URL, the add-on's OAuth application, the token mode (whose
+   * credentials are {@link Config#pcoTokenMode()}), the link lifetime and the HTTP timeout.
+   */
+  public record Pco(
+      String baseUrl,
+      String oauthApplicationId,
+      PcoTokenMode.Kind tokenMode,
+      Duration linkTtl,
+      Duration httpTimeout) {
+
+    /** Where step 2 must send the browser: PCO's {@code /advance}. */
+    public String advanceUrl() {
+      return baseUrl + "/addons/authorizations/" + oauthApplicationId + "/advance";
+    }
+  }
+
+  /** How a resource server verifies access tokens, and which browser origins may call it. */
+  public record Api(
+      String audience,
+      String jwksUrl,
+      Duration clockSkew,
+      RevocationCheck revocationCheck,
+      List<String> allowedOrigins) {
+    public Api {
+      allowedOrigins = List.copyOf(allowedOrigins);
+    }
+  }
+
+  /** The AWS region, and the endpoint override of the local stack and the tests. */
+  public record Aws(String region, String endpointUrl) {}
 
   public static final String ISSUER = "ISSUER";
   public static final String API_AUDIENCE = "API_AUDIENCE";
@@ -103,16 +147,6 @@ public record Config(
   public static final String DEFAULT_ALLOWED_ORIGINS =
       "https://*.planningcenteronline.com https://planningcenteronline.com";
 
-  /** What {@code GET /oauth/pco/complete} does with Planning Center's code. */
-  public enum PcoTokenMode {
-    /** Exchange, identify, keep the tokens encrypted. */
-    STORE,
-    /** Exchange and identify, then discard the tokens (the default). */
-    IDENTIFY,
-    /** No exchange. */
-    SKIP
-  }
-
   /**
    * The one JWS algorithm of this deployment's access tokens: the token function signs with it,
    * discovery advertises it, and every verifier accepts it and nothing else. The KMS signing key
@@ -153,10 +187,6 @@ public record Config(
   }
 
   public Config {
-    extraRedirectUris = List.copyOf(extraRedirectUris);
-    scopes = List.copyOf(scopes);
-    previousSigningKeyIds = List.copyOf(previousSigningKeyIds);
-    allowedOrigins = List.copyOf(allowedOrigins);
     raw = Map.copyOf(raw);
   }
 
@@ -167,52 +197,55 @@ public record Config(
     Config config =
         new Config(
             issuer,
-            get(env, API_AUDIENCE, issuer.isEmpty() ? "" : issuer + "/api"),
             get(env, TABLE_NAME, ""),
-            stripSlash(get(env, PCO_BASE_URL, DEFAULT_PCO_BASE_URL)),
-            get(env, PCO_OAUTH_APPLICATION_ID, ""),
-            get(env, CLIENT_ID, ""),
-            get(env, CLIENT_SECRET_ID, ""),
-            seconds(env, PREVIOUS_SECRET_OVERLAP_SECONDS, 86_400, 0, 7 * 86_400, problems),
-            get(env, LOGIN_URL, ""),
-            get(env, LOGIN_ISSUER, ""),
-            get(env, LOGIN_JWKS_URL, ""),
-            get(env, LOGIN_BRIDGE_KEY_SECRET_ID, ""),
-            get(env, SIGNING_KEY_ID, ""),
-            accessTokenAlgorithm(get(env, ACCESS_TOKEN_ALGORITHM, "ES256"), problems),
-            get(env, PCO_CLIENT_ID, ""),
-            get(env, PCO_CLIENT_SECRET_ID, ""),
-            mode(get(env, PCO_TOKEN_MODE, "identify"), problems),
-            get(env, PCO_TOKEN_KEY_ID, ""),
-            words(get(env, EXTRA_REDIRECT_URIS, "")),
-            words(get(env, SCOPES, "")),
-            get(env, APP_NAME, "your account"),
-            seconds(env, ACCESS_TOKEN_TTL_SECONDS, 3_600, 60, 86_400, problems),
-            seconds(env, REFRESH_TOKEN_TTL_SECONDS, 90L * 86_400, 3_600, 400L * 86_400, problems),
-            seconds(env, REFRESH_GRACE_SECONDS, 60, 0, 120, problems),
-            seconds(env, CODE_TTL_SECONDS, 300, 60, 600, problems),
-            seconds(env, SESSION_TTL_SECONDS, 3_600, 300, 86_400, problems),
-            seconds(env, CONSENT_TTL_SECONDS, 900, 60, 3_600, problems),
-            // from step 2 to the click on Allow: PCO's popup takes seconds, a sign-in a minute
-            seconds(env, PCO_LINK_TTL_SECONDS, 120, 30, 600, problems),
-            Duration.ofMillis(number(env, PCO_HTTP_TIMEOUT_MS, 4_000, 100, 10_000, problems)),
-            words(get(env, PREVIOUS_SIGNING_KEY_IDS, "")),
-            get(env, JWKS_URL, issuer.isEmpty() ? "" : issuer + JWKS_PATH),
-            seconds(env, CLOCK_SKEW_SECONDS, 60, 0, 300, problems),
-            revocationCheck(get(env, REVOCATION_CHECK, "grant"), problems),
-            words(get(env, ALLOWED_ORIGINS, DEFAULT_ALLOWED_ORIGINS)),
-            get(env, AWS_REGION, "us-east-1"),
-            get(env, AWS_ENDPOINT_URL, ""),
+            new Client(
+                get(env, CLIENT_ID, ""),
+                get(env, CLIENT_SECRET_ID, ""),
+                seconds(env, PREVIOUS_SECRET_OVERLAP_SECONDS, 86_400, 0, 7 * 86_400, problems),
+                words(get(env, EXTRA_REDIRECT_URIS, ""))),
+            new Login(
+                get(env, LOGIN_URL, ""),
+                get(env, LOGIN_ISSUER, ""),
+                get(env, LOGIN_JWKS_URL, ""),
+                seconds(env, SESSION_TTL_SECONDS, 3_600, 300, 86_400, problems)),
+            new Signing(
+                get(env, SIGNING_KEY_ID, ""),
+                words(get(env, PREVIOUS_SIGNING_KEY_IDS, "")),
+                accessTokenAlgorithm(get(env, ACCESS_TOKEN_ALGORITHM, "ES256"), problems)),
+            new Tokens(
+                seconds(env, ACCESS_TOKEN_TTL_SECONDS, 3_600, 60, 86_400, problems),
+                seconds(
+                    env, REFRESH_TOKEN_TTL_SECONDS, 90L * 86_400, 3_600, 400L * 86_400, problems),
+                seconds(env, REFRESH_GRACE_SECONDS, 60, 0, 120, problems),
+                seconds(env, CODE_TTL_SECONDS, 300, 60, 600, problems)),
+            new Consent(
+                words(get(env, SCOPES, "")),
+                get(env, APP_NAME, "your account"),
+                seconds(env, CONSENT_TTL_SECONDS, 900, 60, 3_600, problems)),
+            new Pco(
+                stripSlash(get(env, PCO_BASE_URL, DEFAULT_PCO_BASE_URL)),
+                get(env, PCO_OAUTH_APPLICATION_ID, ""),
+                mode(get(env, PCO_TOKEN_MODE, "identify"), problems),
+                // from step 2 to the click on Allow: PCO's popup takes seconds, a sign-in a minute
+                seconds(env, PCO_LINK_TTL_SECONDS, 120, 30, 600, problems),
+                Duration.ofMillis(number(env, PCO_HTTP_TIMEOUT_MS, 4_000, 100, 10_000, problems))),
+            new Api(
+                get(env, API_AUDIENCE, issuer.isEmpty() ? "" : issuer + "/api"),
+                get(env, JWKS_URL, issuer.isEmpty() ? "" : issuer + JWKS_PATH),
+                seconds(env, CLOCK_SKEW_SECONDS, 60, 0, 300, problems),
+                revocationCheck(get(env, REVOCATION_CHECK, "grant"), problems),
+                words(get(env, ALLOWED_ORIGINS, DEFAULT_ALLOWED_ORIGINS))),
+            new Aws(get(env, AWS_REGION, "us-east-1"), get(env, AWS_ENDPOINT_URL, "")),
             env);
-    List<String> keyIds = new ArrayList<>(config.previousSigningKeyIds);
-    keyIds.add(config.signingKeyId);
+    List<String> keyIds = new ArrayList<>(config.signing.previousKeyIds());
+    keyIds.add(config.signing.keyId());
     if (keyIds.stream().anyMatch(id -> id.startsWith("alias/") || id.contains(":alias/"))) {
       // an alias can be repointed to another key while the kid stays the same, which verifiers
       // would see as a bad signature rather than as a new key
       problems.add(
           SIGNING_KEY_ID + " and " + PREVIOUS_SIGNING_KEY_IDS + " must name keys, not aliases");
     }
-    for (String origin : config.allowedOrigins) {
+    for (String origin : config.api.allowedOrigins()) {
       if (!origin.matches("https?://(\\*\\.)?[a-z0-9.-]+(:[0-9]{1,5})?")) {
         problems.add(
             ALLOWED_ORIGINS
@@ -234,15 +267,59 @@ public record Config(
    * @return this, for chaining at init
    */
   public Config require(String... names) {
+    requireSet(Arrays.stream(names).collect(toMap(n -> n, n -> get(raw, n, ""), (a, b) -> a)));
+    return this;
+  }
+
+  /**
+   * What {@code PCO_TOKEN_MODE} makes of Planning Center's code, with the settings that mode needs.
+   * Call at the init of the function that serves the mode: fails fast, naming every variable the
+   * mode needs that is not set.
+   */
+  public PcoTokenMode pcoTokenMode() {
+    return switch (pco.tokenMode()) {
+      case SKIP -> new PcoTokenMode.Skip();
+      case IDENTIFY ->
+          new PcoTokenMode.Identify(
+              get(raw, PCO_CLIENT_ID, ""), get(raw, PCO_CLIENT_SECRET_ID, ""));
+      case STORE ->
+          new PcoTokenMode.Store(
+              get(raw, PCO_CLIENT_ID, ""),
+              get(raw, PCO_CLIENT_SECRET_ID, ""),
+              get(raw, PCO_TOKEN_KEY_ID, ""));
+    };
+  }
+
+  /**
+   * Where the key that verifies login tokens comes from: the integrator's JWKS when {@code
+   * LOGIN_JWKS_URL} is set, else the shared HS256 key in Secrets Manager, which {@code
+   * LOGIN_BRIDGE_KEY_SECRET_ID} must then name. Call at the init of the function that verifies
+   * login tokens.
+   */
+  public LoginKeySource loginKeySource() {
+    return login.jwksUrl().isEmpty()
+        ? new LoginKeySource.HmacSecret(get(raw, LOGIN_BRIDGE_KEY_SECRET_ID, ""))
+        : new LoginKeySource.Jwks(login.jwksUrl());
+  }
+
+  /**
+   * Fails fast unless every named variable has a value: the one message of a missing setting.
+   *
+   * @param values each variable's name and its value, empty when not set
+   */
+  static void requireSet(Map<String, String> values) {
     List<String> missing =
-        Arrays.stream(names).filter(n -> get(raw, n, "").isEmpty()).sorted().toList();
+        values.entrySet().stream()
+            .filter(e -> e.getValue().isEmpty())
+            .map(Map.Entry::getKey)
+            .sorted()
+            .toList();
     if (!missing.isEmpty()) {
       throw new ConfigException(
           "missing environment variable(s): "
               + String.join(", ", missing)
               + " (see the configuration table in README.md)");
     }
-    return this;
   }
 
   /**
@@ -253,7 +330,7 @@ public record Config(
    * @return this, for chaining at init
    */
   public Config warnIfAnyScopeAllowed() {
-    if (scopes.isEmpty()) {
+    if (consent.scopes().isEmpty()) {
       Log.warn(
           "init", // no request yet: the line belongs to the function's init
           "config_any_scope_allowed",
@@ -270,16 +347,16 @@ public record Config(
   /** The exact redirect URIs PCO may send at {@code /oauth/authorize}. */
   public List<String> allowedRedirectUris() {
     List<String> uris = new ArrayList<>();
-    if (!pcoOAuthApplicationId.isEmpty()) {
-      uris.add(pcoBaseUrl + "/addons/authorizations/" + pcoOAuthApplicationId);
+    if (!pco.oauthApplicationId().isEmpty()) {
+      uris.add(pco.baseUrl() + "/addons/authorizations/" + pco.oauthApplicationId());
     }
-    uris.addAll(extraRedirectUris);
+    uris.addAll(client.extraRedirectUris());
     return List.copyOf(uris);
   }
 
   /** Where step 2 must send the browser: PCO's {@code /advance}. */
   public String pcoAdvanceUrl() {
-    return pcoBaseUrl + "/addons/authorizations/" + pcoOAuthApplicationId + "/advance";
+    return pco.advanceUrl();
   }
 
   private static String get(Map<String, String> env, String name, String fallback) {
@@ -295,12 +372,12 @@ public record Config(
     return value.isBlank() ? List.of() : List.of(value.trim().split("[\\s,]+"));
   }
 
-  private static PcoTokenMode mode(String value, List<String> problems) {
+  private static PcoTokenMode.Kind mode(String value, List<String> problems) {
     try {
-      return PcoTokenMode.valueOf(value.toUpperCase(java.util.Locale.ROOT));
+      return PcoTokenMode.Kind.valueOf(value.toUpperCase(java.util.Locale.ROOT));
     } catch (IllegalArgumentException e) {
       problems.add(PCO_TOKEN_MODE + " must be one of store, identify, skip");
-      return PcoTokenMode.IDENTIFY;
+      return PcoTokenMode.Kind.IDENTIFY;
     }
   }
 

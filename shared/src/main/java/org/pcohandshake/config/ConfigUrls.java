@@ -48,28 +48,28 @@ final class ConfigUrls {
         problems);
     check(
         Config.PCO_BASE_URL,
-        config.pcoBaseUrl(),
+        config.pco().baseUrl(),
         false,
         "Planning Center's codes and tokens and our client secret travel to it",
         problems);
     check(
         Config.LOGIN_URL,
-        config.loginUrl(),
+        config.login().url(),
         true,
         "the browser is sent there to sign in",
         problems);
     check(
         Config.LOGIN_JWKS_URL,
-        config.loginJwksUrl(),
+        config.login().jwksUrl(),
         true,
         "the keys that verify login tokens come from it",
         problems);
-    for (String uri : config.extraRedirectUris()) {
+    for (String uri : config.client().extraRedirectUris()) {
       check(Config.EXTRA_REDIRECT_URIS, uri, true, "authorization codes are sent to it", problems);
     }
     check(
         Config.JWKS_URL,
-        config.jwksUrl(),
+        config.api().jwksUrl(),
         true,
         "the keys that verify access tokens come from it",
         problems);

@@ -1,2 +1,6 @@
-/** Configuration: one record read once from the environment. */
+/**
+ * Configuration: one record read once from the environment, its settings grouped per feature, and
+ * the sealed settings whose requirements depend on another ({@link PcoTokenMode}, {@link
+ * LoginKeySource}).
+ */
 package org.pcohandshake.config;

@@ -36,9 +36,9 @@ public final class DiscoveryEndpoint implements HttpService {
         config,
         new KmsPublicKeys(
             new AwsClients(config).kms(),
-            config.signingKeyId(),
-            config.previousSigningKeyIds(),
-            config.accessTokenAlgorithm()));
+            config.signing().keyId(),
+            config.signing().previousKeyIds(),
+            config.signing().algorithm()));
   }
 
   public DiscoveryEndpoint(Config config, KmsPublicKeys keys) {

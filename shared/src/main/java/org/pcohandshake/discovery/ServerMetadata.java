@@ -39,14 +39,14 @@ public final class ServerMetadata {
     metadata.put("token_endpoint_auth_methods_supported", clientAuthentication);
     metadata.put("revocation_endpoint_auth_methods_supported", clientAuthentication);
     metadata.put("code_challenge_methods_supported", List.of("S256"));
-    if (!config.scopes().isEmpty()) {
-      metadata.put("scopes_supported", config.scopes());
+    if (!config.consent().scopes().isEmpty()) {
+      metadata.put("scopes_supported", config.consent().scopes());
     }
     metadata.put("subject_types_supported", List.of("public"));
     // the one algorithm of this deployment (ACCESS_TOKEN_ALGORITHM); API Gateway's JWT authorizer
     // and OIDC libraries read it here
     metadata.put(
-        "id_token_signing_alg_values_supported", List.of(config.accessTokenAlgorithm().name()));
+        "id_token_signing_alg_values_supported", List.of(config.signing().algorithm().name()));
     return Json.write(metadata);
   }
 }

@@ -60,11 +60,14 @@ public final class PcoClient {
   private final Duration timeout;
   private final Clock clock;
 
-  /** Planning Center at {@code PCO_BASE_URL} as {@code PCO_CLIENT_ID}, its secret cached. */
-  public static PcoClient from(Config config, AwsClients aws, Clock clock) {
-    SecretCache secret = new SecretCache(aws.secretsManager(), config.pcoClientSecretId(), clock);
-    return new PcoClient(
-        config.pcoBaseUrl(), config.pcoClientId(), secret::current, config.pcoHttpTimeout(), clock);
+  /**
+   * Planning Center at {@code PCO_BASE_URL} as {@code PCO_CLIENT_ID}, its secret (named by {@code
+   * PCO_CLIENT_SECRET_ID}) cached.
+   */
+  public static PcoClient from(
+      Config.Pco pco, String clientId, String clientSecretId, AwsClients aws, Clock clock) {
+    SecretCache secret = new SecretCache(aws.secretsManager(), clientSecretId, clock);
+    return new PcoClient(pco.baseUrl(), clientId, secret::current, pco.httpTimeout(), clock);
   }
 
   /**

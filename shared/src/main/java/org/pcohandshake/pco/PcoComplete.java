@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.pcohandshake.aws.AwsClients;
 import org.pcohandshake.config.Config;
+import org.pcohandshake.config.PcoTokenMode;
 import org.pcohandshake.error.ErrorCatalog;
 import org.pcohandshake.http.Cookies;
 import org.pcohandshake.http.HttpRequest;
@@ -82,31 +83,26 @@ public final class PcoComplete implements HttpService {
   private final String advanceUrl;
 
   /**
-   * The real dependencies: only the clients the configured {@code PCO_TOKEN_MODE} needs, and the
-   * settings that mode requires.
+   * The real dependencies: only the clients the configured {@code PCO_TOKEN_MODE} needs, with the
+   * settings that mode requires ({@link Config#pcoTokenMode()} fails naming any that is missing).
    */
   public static PcoComplete from(Config config, Clock clock) {
     AwsClients aws = new AwsClients(config);
     DynamoDbClient dynamo = aws.dynamoDb();
     Mode mode =
         switch (config.pcoTokenMode()) {
-          case SKIP -> new Mode.Skip();
-          case IDENTIFY -> {
-            config.require(Config.PCO_CLIENT_ID, Config.PCO_CLIENT_SECRET_ID);
-            yield new Mode.Identify(PcoClient.from(config, aws, clock));
-          }
-          case STORE -> {
-            config.require(
-                Config.PCO_CLIENT_ID, Config.PCO_CLIENT_SECRET_ID, Config.PCO_TOKEN_KEY_ID);
-            PcoClient pco = PcoClient.from(config, aws, clock);
+          case PcoTokenMode.Skip skip -> new Mode.Skip();
+          case PcoTokenMode.Identify(String clientId, String clientSecretId) ->
+              new Mode.Identify(PcoClient.from(config.pco(), clientId, clientSecretId, aws, clock));
+          case PcoTokenMode.Store(String clientId, String clientSecretId, String tokenKeyId) -> {
+            PcoClient pco = PcoClient.from(config.pco(), clientId, clientSecretId, aws, clock);
             yield new Mode.Store(
                 pco,
-                new PcoTokenVault(
-                    dynamo, aws.kms(), config.tableName(), config.pcoTokenKeyId(), pco, clock));
+                new PcoTokenVault(dynamo, aws.kms(), config.tableName(), tokenKeyId, pco, clock));
           }
         };
     return new PcoComplete(
-        config, mode, new LinkStore(dynamo, config.tableName(), config.pcoLinkTtl(), clock));
+        config, mode, new LinkStore(dynamo, config.tableName(), config.pco().linkTtl(), clock));
   }
 
   public PcoComplete(Config config, Mode mode, LinkStore links) {

@@ -50,18 +50,18 @@ public final class RevocationEndpoint implements HttpService {
     KmsPublicKeys keys =
         new KmsPublicKeys(
             aws.kms(),
-            config.signingKeyId(),
-            config.previousSigningKeyIds(),
-            config.accessTokenAlgorithm());
+            config.signing().keyId(),
+            config.signing().previousKeyIds(),
+            config.signing().algorithm());
     return new RevocationEndpoint(
-        ClientAuthenticator.from(config, aws, clock),
+        ClientAuthenticator.from(config.client(), aws, clock),
         new GrantStore(aws.dynamoDb(), config.tableName(), clock),
         new AccessTokenVerifier(
             new CachedJwks(keys::jwkSet, CachedJwks.TTL, CachedJwks.MIN_REFRESH_INTERVAL, clock),
-            config.accessTokenAlgorithm(),
+            config.signing().algorithm(),
             config.issuer(),
-            config.audience(),
-            config.clockSkew(),
+            config.api().audience(),
+            config.api().clockSkew(),
             GrantCheck.none(),
             clock));
   }

@@ -32,10 +32,10 @@ public final class AccessTokens {
   public static AccessTokens from(Config config, KmsClient kms, Clock clock) {
     return new AccessTokens(
         new KmsJwsSigner(
-            kms, config.signingKeyId(), config.signingKeyId(), config.accessTokenAlgorithm()),
+            kms, config.signing().keyId(), config.signing().keyId(), config.signing().algorithm()),
         config.issuer(),
-        config.audience(),
-        config.accessTokenTtl(),
+        config.api().audience(),
+        config.tokens().accessTtl(),
         clock);
   }
 

@@ -38,11 +38,11 @@ public final class ClientAuthenticator {
    * CLIENT_SECRET_ID}, cached; the previous version too while {@code
    * PREVIOUS_SECRET_OVERLAP_SECONDS} lasts).
    */
-  public static ClientAuthenticator from(Config config, AwsClients aws, Clock clock) {
+  public static ClientAuthenticator from(Config.Client client, AwsClients aws, Clock clock) {
     SecretCache secret =
         new SecretCache(
-            aws.secretsManager(), config.clientSecretId(), config.previousSecretOverlap(), clock);
-    return new ClientAuthenticator(config.clientId(), secret::current, secret::values);
+            aws.secretsManager(), client.secretId(), client.previousSecretOverlap(), clock);
+    return new ClientAuthenticator(client.id(), secret::current, secret::values);
   }
 
   /** With the accepted secrets, current first. */

@@ -46,10 +46,10 @@ public final class TokenEndpoint implements HttpService {
   public static TokenEndpoint from(Config config, Clock clock) {
     AwsClients aws = new AwsClients(config);
     return new TokenEndpoint(
-        ClientAuthenticator.from(config, aws, clock),
+        ClientAuthenticator.from(config.client(), aws, clock),
         new GrantStore(aws.dynamoDb(), config.tableName(), clock),
         AccessTokens.from(config, aws.kms(), clock),
-        config.refreshGrace(),
+        config.tokens().refreshGrace(),
         clock);
   }
 

@@ -137,16 +137,16 @@ public final class AccessTokenVerifier {
   public static AccessTokenVerifier from(Config config, Clock clock) {
     config.require(Config.ISSUER);
     GrantCheck grants = GrantCheck.none();
-    if (config.revocationCheck() == Config.RevocationCheck.GRANT) {
+    if (config.api().revocationCheck() == Config.RevocationCheck.GRANT) {
       config.require(Config.TABLE_NAME);
       grants = grantStore(config, clock)::grantAlive;
     }
     return new AccessTokenVerifier(
-        CachedJwks.remote(URI.create(config.jwksUrl()), clock),
-        config.accessTokenAlgorithm(),
+        CachedJwks.remote(URI.create(config.api().jwksUrl()), clock),
+        config.signing().algorithm(),
         config.issuer(),
-        config.audience(),
-        config.clockSkew(),
+        config.api().audience(),
+        config.api().clockSkew(),
         grants,
         clock);
   }

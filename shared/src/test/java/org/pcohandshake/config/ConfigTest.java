@@ -15,17 +15,18 @@ class ConfigTest {
   @Test
   void defaults_aimAtProduction() {
     Config config = Config.fromEnvironment(Map.of());
-    assertEquals("https://api.planningcenteronline.com", config.pcoBaseUrl());
-    assertEquals(Config.PcoTokenMode.IDENTIFY, config.pcoTokenMode());
-    assertEquals(Duration.ofSeconds(60), config.refreshGrace());
-    assertEquals(Duration.ofSeconds(300), config.codeTtl());
+    assertEquals("https://api.planningcenteronline.com", config.pco().baseUrl());
+    assertEquals(PcoTokenMode.Kind.IDENTIFY, config.pco().tokenMode());
+    assertEquals(Duration.ofSeconds(60), config.tokens().refreshGrace());
+    assertEquals(Duration.ofSeconds(300), config.tokens().codeTtl());
   }
 
   @Test
   void pcoLink_lives120SecondsByDefault_within30To600() {
-    assertEquals(Duration.ofSeconds(120), Config.fromEnvironment(Map.of()).pcoLinkTtl());
+    assertEquals(Duration.ofSeconds(120), Config.fromEnvironment(Map.of()).pco().linkTtl());
     assertEquals(
-        Duration.ofSeconds(600), TestConfigs.with(Config.PCO_LINK_TTL_SECONDS, "600").pcoLinkTtl());
+        Duration.ofSeconds(600),
+        TestConfigs.with(Config.PCO_LINK_TTL_SECONDS, "600").pco().linkTtl());
     assertThrows(ConfigException.class, () -> TestConfigs.with(Config.PCO_LINK_TTL_SECONDS, "601"));
     assertThrows(ConfigException.class, () -> TestConfigs.with(Config.PCO_LINK_TTL_SECONDS, "29"));
   }
@@ -64,7 +65,7 @@ class ConfigTest {
   void refreshGrace_isAtMostTwoMinutes() {
     assertEquals(
         Duration.ofSeconds(120),
-        TestConfigs.with(Config.REFRESH_GRACE_SECONDS, "120").refreshGrace());
+        TestConfigs.with(Config.REFRESH_GRACE_SECONDS, "120").tokens().refreshGrace());
     ConfigException e =
         assertThrows(
             ConfigException.class, () -> TestConfigs.with(Config.REFRESH_GRACE_SECONDS, "121"));
@@ -73,10 +74,12 @@ class ConfigTest {
 
   @Test
   void previousSecretOverlap_isADayByDefault_zeroDisablesIt_andAWeekAtMost() {
-    assertEquals(Duration.ofDays(1), TestConfigs.config().previousSecretOverlap());
+    assertEquals(Duration.ofDays(1), TestConfigs.config().client().previousSecretOverlap());
     assertEquals(
         Duration.ZERO,
-        TestConfigs.with(Config.PREVIOUS_SECRET_OVERLAP_SECONDS, "0").previousSecretOverlap());
+        TestConfigs.with(Config.PREVIOUS_SECRET_OVERLAP_SECONDS, "0")
+            .client()
+            .previousSecretOverlap());
     ConfigException e =
         assertThrows(
             ConfigException.class,
@@ -93,21 +96,23 @@ class ConfigTest {
   @Test
   void resourceServerDefaults_followTheIssuer() {
     Config config = TestConfigs.config();
-    assertEquals("https://auth.example.org/.well-known/jwks.json", config.jwksUrl());
-    assertEquals("https://auth.example.org/api", config.audience());
-    assertEquals(Duration.ofSeconds(60), config.clockSkew());
-    assertEquals(Config.RevocationCheck.GRANT, config.revocationCheck());
+    assertEquals("https://auth.example.org/.well-known/jwks.json", config.api().jwksUrl());
+    assertEquals("https://auth.example.org/api", config.api().audience());
+    assertEquals(Duration.ofSeconds(60), config.api().clockSkew());
+    assertEquals(Config.RevocationCheck.GRANT, config.api().revocationCheck());
     assertEquals(
         List.of("https://*.planningcenteronline.com", "https://planningcenteronline.com"),
-        config.allowedOrigins());
-    assertEquals(List.of(), config.previousSigningKeyIds());
+        config.api().allowedOrigins());
+    assertEquals(List.of(), config.signing().previousKeyIds());
   }
 
   @Test
   void previousSigningKeys_areAList_andAliasesAreRefused() {
     assertEquals(
         List.of("key-a", "key-b"),
-        TestConfigs.with(Config.PREVIOUS_SIGNING_KEY_IDS, "key-a, key-b").previousSigningKeyIds());
+        TestConfigs.with(Config.PREVIOUS_SIGNING_KEY_IDS, "key-a, key-b")
+            .signing()
+            .previousKeyIds());
     assertThrows(
         ConfigException.class, () -> TestConfigs.with(Config.SIGNING_KEY_ID, "alias/signing"));
     assertThrows(
@@ -120,17 +125,17 @@ class ConfigTest {
   @Test
   void accessTokenAlgorithm_isES256ByDefault_orRS256() {
     assertEquals(
-        Config.AccessTokenAlgorithm.ES256, Config.fromEnvironment(Map.of()).accessTokenAlgorithm());
+        Config.AccessTokenAlgorithm.ES256, Config.fromEnvironment(Map.of()).signing().algorithm());
     assertEquals(
         Config.AccessTokenAlgorithm.ES256,
-        TestConfigs.with(Config.ACCESS_TOKEN_ALGORITHM, " ").accessTokenAlgorithm());
+        TestConfigs.with(Config.ACCESS_TOKEN_ALGORITHM, " ").signing().algorithm());
     assertEquals(
         Config.AccessTokenAlgorithm.ES256,
-        TestConfigs.with(Config.ACCESS_TOKEN_ALGORITHM, "ES256").accessTokenAlgorithm());
+        TestConfigs.with(Config.ACCESS_TOKEN_ALGORITHM, "ES256").signing().algorithm());
     Config rs256 = TestConfigs.with(Config.ACCESS_TOKEN_ALGORITHM, "RS256");
-    assertEquals(Config.AccessTokenAlgorithm.RS256, rs256.accessTokenAlgorithm());
-    assertEquals(JWSAlgorithm.RS256, rs256.accessTokenAlgorithm().jwsAlgorithm());
-    assertEquals("RSA_2048", rs256.accessTokenAlgorithm().kmsKeySpec());
+    assertEquals(Config.AccessTokenAlgorithm.RS256, rs256.signing().algorithm());
+    assertEquals(JWSAlgorithm.RS256, rs256.signing().algorithm().jwsAlgorithm());
+    assertEquals("RSA_2048", rs256.signing().algorithm().kmsKeySpec());
     assertEquals("ECC_NIST_P256", Config.AccessTokenAlgorithm.ES256.kmsKeySpec());
   }
 
@@ -151,13 +156,13 @@ class ConfigTest {
   void revocationCheckAndOrigins_areValidated() {
     assertEquals(
         Config.RevocationCheck.NONE,
-        TestConfigs.with(Config.REVOCATION_CHECK, "none").revocationCheck());
+        TestConfigs.with(Config.REVOCATION_CHECK, "none").api().revocationCheck());
     assertThrows(ConfigException.class, () -> TestConfigs.with(Config.REVOCATION_CHECK, "maybe"));
     assertThrows(
         ConfigException.class,
         () -> TestConfigs.with(Config.ALLOWED_ORIGINS, "https://x.example/path"));
     assertEquals(
         List.of("https://app.example.com"),
-        TestConfigs.with(Config.ALLOWED_ORIGINS, "https://app.example.com").allowedOrigins());
+        TestConfigs.with(Config.ALLOWED_ORIGINS, "https://app.example.com").api().allowedOrigins());
   }
 }

@@ -66,7 +66,7 @@ class ConfigUrlsTest {
     }
     assertEquals(
         "http://127.0.0.1:3001",
-        TestConfigs.with(Config.PCO_BASE_URL, "http://127.0.0.1:3001/").pcoBaseUrl());
+        TestConfigs.with(Config.PCO_BASE_URL, "http://127.0.0.1:3001/").pco().baseUrl());
   }
 
   @Test
@@ -115,10 +115,11 @@ class ConfigUrlsTest {
     }
     assertEquals(
         "https://app.example.org/login?tenant=1",
-        TestConfigs.with(Config.LOGIN_URL, "https://app.example.org/login?tenant=1").loginUrl());
+        TestConfigs.with(Config.LOGIN_URL, "https://app.example.org/login?tenant=1").login().url());
     assertEquals(
         List.of("https://a.example/cb?x=1"),
         TestConfigs.with(Config.EXTRA_REDIRECT_URIS, "https://a.example/cb?x=1")
+            .client()
             .extraRedirectUris());
   }
 
@@ -150,7 +151,7 @@ class ConfigUrlsTest {
   @Test
   void productionDefaults_areAccepted() {
     Config config = TestConfigs.config();
-    assertEquals("https://api.planningcenteronline.com", config.pcoBaseUrl());
-    assertEquals("https://auth.example.org/.well-known/jwks.json", config.jwksUrl());
+    assertEquals("https://api.planningcenteronline.com", config.pco().baseUrl());
+    assertEquals("https://auth.example.org/.well-known/jwks.json", config.api().jwksUrl());
   }
 }

@@ -30,14 +30,14 @@ final class MeEndpoint implements HttpService {
         AccessTokenVerifier.from(config, clock),
         // browsers may call GET with an Authorization header; add methods and headers here (e.g.
         // POST and Content-Type) for endpoints that need them
-        new CorsPolicy(config.allowedOrigins(), List.of("GET"), List.of("Authorization")));
+        new CorsPolicy(config.api().allowedOrigins(), List.of("GET"), List.of("Authorization")));
   }
 
   /** An origin the policy allows (a wildcard's label filled in), for the priming requests. */
   static String primingOrigin(Config config) {
-    return config.allowedOrigins().isEmpty()
+    return config.api().allowedOrigins().isEmpty()
         ? "https://priming.invalid"
-        : config.allowedOrigins().get(0).replace("://*.", "://priming.");
+        : config.api().allowedOrigins().get(0).replace("://*.", "://priming.");
   }
 
   MeEndpoint(AccessTokenVerifier verifier, CorsPolicy cors) {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import org.pcohandshake.aws.AwsClients;
 import org.pcohandshake.config.Config;
+import org.pcohandshake.config.PcoTokenMode;
 import org.pcohandshake.pco.PcoClient;
 import org.pcohandshake.pco.PcoTokenVault;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
@@ -91,7 +92,7 @@ final class PcoCompleteFixture implements AutoCloseable {
         aws.dynamoDb(),
         aws.kms(),
         config.tableName(),
-        config.pcoTokenKeyId(),
+        ((PcoTokenMode.Store) config.pcoTokenMode()).tokenKeyId(),
         client(clock),
         clock);
   }

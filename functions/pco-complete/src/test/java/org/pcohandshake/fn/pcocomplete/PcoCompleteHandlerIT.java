@@ -136,7 +136,7 @@ class PcoCompleteHandlerIT {
         new LinkStore(
             new AwsClients(config).dynamoDb(),
             config.tableName(),
-            config.pcoLinkTtl(),
+            config.pco().linkTtl(),
             Clock.systemUTC());
     PendingLink found = links.claim(cookieValue, Duration.ZERO).orElseThrow();
     assertEquals(new PcoLink("2002", "1001", "Pat Example"), found.link());
@@ -250,7 +250,7 @@ class PcoCompleteHandlerIT {
     MutableClock clock = MutableClock.startingNow();
     LinkStore links =
         new LinkStore(
-            new AwsClients(config).dynamoDb(), config.tableName(), config.pcoLinkTtl(), clock);
+            new AwsClients(config).dynamoDb(), config.tableName(), config.pco().linkTtl(), clock);
     clock.advance(Duration.ofSeconds(110));
     assertTrue(
         links.claim(cookieValue, Duration.ZERO).isPresent(), "still live a little under 120 s");

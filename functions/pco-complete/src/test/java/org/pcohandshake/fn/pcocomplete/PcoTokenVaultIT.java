@@ -27,6 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.pcohandshake.aws.AwsClients;
 import org.pcohandshake.config.Config;
+import org.pcohandshake.config.PcoTokenMode;
 import org.pcohandshake.pco.PcoClient;
 import org.pcohandshake.pco.PcoException;
 import org.pcohandshake.pco.PcoIdentity;
@@ -162,7 +163,7 @@ class PcoTokenVaultIT {
         () ->
             kms.decrypt(
                 r ->
-                    r.keyId(config.pcoTokenKeyId())
+                    r.keyId(((PcoTokenMode.Store) config.pcoTokenMode()).tokenKeyId())
                         .ciphertextBlob(victimsCiphertext.b())
                         .encryptionContext(
                             Map.of(
@@ -366,7 +367,12 @@ class PcoTokenVaultIT {
         new PcoClient("http://127.0.0.1:9", "id", () -> "secret", Duration.ofMillis(500), clock);
     PcoTokenVault offline =
         new PcoTokenVault(
-            dynamo, kms, config.tableName(), config.pcoTokenKeyId(), unreachable, clock);
+            dynamo,
+            kms,
+            config.tableName(),
+            ((PcoTokenMode.Store) config.pcoTokenMode()).tokenKeyId(),
+            unreachable,
+            clock);
 
     assertEquals(
         new PcoTokenVault.Disconnection(true, false),
