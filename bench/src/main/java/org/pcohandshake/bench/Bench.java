@@ -49,6 +49,11 @@ import software.amazon.awssdk.services.kms.KmsClient;
  * bench.snapRuns} (default 3) runs of a simulated SnapStart init, where the runtime calls the CRaC
  * {@code beforeCheckpoint} hooks and then "restores" at once in the same JVM. {@code bench.only}
  * limits the targets (comma-separated names).
+ *
+ * <p>And the whole popup ({@link Popup}, name {@code popup} in {@code bench.only}) through the
+ * popup's four functions ({@link PopupInstances}): one on-demand cold walk per round of cold
+ * starts, each followed by {@code bench.popupWarm} warm walks on the same instances (default 20),
+ * and {@code bench.snapRuns} walks on instances restored from a simulated SnapStart snapshot.
  */
 public final class Bench {
 
@@ -515,15 +520,7 @@ public final class Bench {
       LongBuffer totals = probeFile == null ? null : map(probeFile);
       long[] before = {0, 0};
       try (LambdaProcess process = LambdaProcess.start(launch, api)) {
-        ProcessHandle.of(process.pid())
-            .ifPresent(
-                h ->
-                    h.onExit()
-                        .thenRun(
-                            () ->
-                                api.fail(
-                                    new IllegalStateException(
-                                        target.name() + " exited; see " + log))));
+        process.failOnExit(api, target.name(), log);
         RuntimeApiServer.Outcome outcome = await(first, log);
         check(scenario, outcome, target, log);
         double init = Stats.millis(api.initDone.get() - process.startedNanos());

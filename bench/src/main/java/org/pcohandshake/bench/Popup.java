@@ -12,7 +12,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.pcohandshake.http.Cookies;
 import org.pcohandshake.testkit.events.TestEvent;
-import org.pcohandshake.testkit.json.TestJson;
 import org.pcohandshake.testkit.login.LoginTokens;
 
 /**
@@ -245,12 +244,7 @@ final class Popup {
                     Scenarios.VERIFIER)
                 .build());
     expect(tokens, 200, Hop.CODE_EXCHANGE);
-    Map<String, Object> body;
-    try {
-      body = TestJson.object(tokens.getBody());
-    } catch (IllegalArgumentException e) {
-      throw wrong(Hop.CODE_EXCHANGE, "not JSON");
-    }
+    Map<String, Object> body = Scenarios.json(tokens);
     if (!(body.get("access_token") instanceof String)
         || !(body.get("refresh_token") instanceof String)) {
       throw wrong(Hop.CODE_EXCHANGE, "no access and refresh token");

@@ -114,15 +114,7 @@ final class PopupInstances implements Popup.Functions, AutoCloseable {
     }
     Instance instance = new Instance(api, process, launch.log());
     running.put(fn, instance);
-    ProcessHandle.of(process.pid())
-        .ifPresent(
-            h ->
-                h.onExit()
-                    .thenRun(
-                        () ->
-                            api.fail(
-                                new IllegalStateException(
-                                    fn.target + " exited; see " + launch.log()))));
+    process.failOnExit(api, fn.target, launch.log());
     return instance;
   }
 

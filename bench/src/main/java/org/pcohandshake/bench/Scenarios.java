@@ -425,12 +425,7 @@ final class Scenarios {
       @Override
       public void check(APIGatewayV2HTTPResponse response) {
         expect(response, 200);
-        Map<String, Object> body;
-        try {
-          body = TestJson.object(response.getBody());
-        } catch (IllegalArgumentException e) {
-          throw new IllegalStateException("not JSON: " + response.getBody(), e);
-        }
+        Map<String, Object> body = json(response);
         if (!(body.get("access_token") instanceof String)
             || !(body.get("refresh_token") instanceof String)) {
           throw new IllegalStateException("no rotated token pair: " + response.getBody());
@@ -662,12 +657,7 @@ final class Scenarios {
       @Override
       public void check(APIGatewayV2HTTPResponse response) {
         expect(response, 200);
-        Map<String, Object> body;
-        try {
-          body = TestJson.object(response.getBody());
-        } catch (IllegalArgumentException e) {
-          throw new IllegalStateException("not JSON: " + response.getBody(), e);
-        }
+        Map<String, Object> body = json(response);
         if (!"bench-user".equals(body.get("sub"))
             || !LINK.organizationId().equals(body.get("pco_organization_id"))
             || !PCO_ORIGIN.equals(response.getHeaders().get("access-control-allow-origin"))) {
@@ -675,6 +665,15 @@ final class Scenarios {
         }
       }
     };
+  }
+
+  /** The answer's JSON object; fails if it is not one. */
+  static Map<String, Object> json(APIGatewayV2HTTPResponse response) {
+    try {
+      return TestJson.object(response.getBody());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("not JSON: " + response.getBody(), e);
+    }
   }
 
   static void expect(APIGatewayV2HTTPResponse response, int status) {
