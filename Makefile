@@ -78,9 +78,9 @@ lambda-artifact:
 	mkdir -p "$(ARTIFACTS_DIR)/lib"
 	cp $(MODULE)/target/*-lambda.jar "$(ARTIFACTS_DIR)/lib/"
 
-## bench: the cold-start benchmark (docs/benchmarks.md): every function's artifact and two baselines,
+## bench: the cold-start benchmark (docs/benchmarks.md): every function's artifact and two baselines, and the whole popup,
 ## each in fresh JVMs under the Lambda Runtime Interface Client; writes bench/target/results.md.
-## Options as -D flags in BENCH_OPTS, e.g. BENCH_OPTS="-Dbench.runs=3 -Dbench.only=token,bare-sdk"
+## Options as -D flags in BENCH_OPTS, e.g. BENCH_OPTS="-Dbench.runs=3 -Dbench.only=token,bare-sdk" (popup: -Dbench.only=popup)
 bench:
 	@scripts/ensure-moto.sh >/dev/null
 	$(MVN) -q -pl bench -am package -DskipTests

@@ -49,14 +49,23 @@ import software.amazon.awssdk.services.kms.KmsClient;
  * bench.snapRuns} (default 3) runs of a simulated SnapStart init, where the runtime calls the CRaC
  * {@code beforeCheckpoint} hooks and then "restores" at once in the same JVM. {@code bench.only}
  * limits the targets (comma-separated names).
+ *
+ * <p>And the whole popup ({@link Popup}, name {@code popup} in {@code bench.only}) through the
+ * popup's four functions ({@link PopupInstances}): one on-demand cold walk per round of cold
+ * starts, each followed by {@code bench.popupWarm} warm walks on the same instances (default 20),
+ * and {@code bench.snapRuns} walks on instances restored from a simulated SnapStart snapshot.
  */
 public final class Bench {
 
   static final String ISSUER = "https://bench.example.test";
   static final Duration WAIT = Duration.ofSeconds(90);
 
+  /** The name in {@code bench.only} that selects the popup scenario ({@link Popup}). */
+  static final String POPUP = "popup";
+
   /** What to run. */
-  record Options(int runs, int warm, int probeWarm, int snapRuns, List<String> only) {
+  record Options(
+      int runs, int warm, int probeWarm, int snapRuns, int popupWarm, List<String> only) {
     static Options fromSystemProperties() {
       String only = System.getProperty("bench.only", "");
       return new Options(
@@ -64,9 +73,20 @@ public final class Bench {
           Integer.getInteger("bench.warm", 60),
           Integer.getInteger("bench.probeWarm", 200),
           Integer.getInteger("bench.snapRuns", 3),
+          Integer.getInteger("bench.popupWarm", 20),
           only.isBlank() ? List.of() : List.of(only.split(",")));
     }
+
+    boolean selects(String name) {
+      return only.isEmpty() || only.contains(name);
+    }
   }
+
+  /**
+   * The popup's walks: on-demand cold (one per round of cold starts), warm (on the same instances
+   * after each cold walk), simulated SnapStart.
+   */
+  record PopupResult(List<Popup.Walk> cold, List<Popup.Walk> warm, List<Popup.Walk> snap) {}
 
   /** One thing to measure: a baseline or a function. */
   record Target(
@@ -102,6 +122,9 @@ public final class Bench {
   private final Options options;
   private final List<Path> runtimeClasspath;
   private Scenarios scenarios;
+  private Popup popup;
+  private Map<Popup.Fn, Target> popupTargets;
+  private final Map<Popup.Fn, Path> popupTasks = new LinkedHashMap<>();
 
   private Bench(Path root, Options options) throws IOException {
     this.root = root;
@@ -144,17 +167,38 @@ public final class Bench {
       JwksServer jwks = new JwksServer(Scenarios.jwks(stack, kms, ISSUER));
       Runtime.getRuntime().addShutdownHook(new Thread(jwks::close, "bench-jwks-shutdown"));
       scenarios = new Scenarios(stack, dynamo, kms, ISSUER, pco, jwks.url());
+      List<Target> all = targets(template, stack, scenarios);
       List<Target> selected = new ArrayList<>();
-      for (Target target : targets(template, stack, scenarios)) {
-        if (options.only().isEmpty() || options.only().contains(target.name())) {
+      for (Target target : all) {
+        if (options.selects(target.name())) {
           selected.add(target);
         }
+      }
+      if (options.selects(POPUP)) {
+        popupTargets = new java.util.EnumMap<>(Popup.Fn.class);
+        for (Popup.Fn fn : Popup.Fn.values()) {
+          Target target =
+              all.stream()
+                  .filter(t -> t.name().equals(fn.target) && t.scenario().isPresent())
+                  .findFirst()
+                  .orElseThrow(
+                      () -> new IllegalStateException("popup: no artifact for " + fn.target));
+          popupTargets.put(fn, target);
+        }
+        popup =
+            new Popup(
+                ISSUER,
+                scenarios.environmentFor(Popup.Fn.PROMPT.logicalId),
+                stack.secretValue("LoginBridgeKey"),
+                stack.secretValue("IntegratorClientSecret"),
+                pco.advanceUrl(),
+                scenarios::pcoCode);
       }
       try (jwks) {
         results.addAll(measure(selected));
       }
     }
-    String report = Report.markdown(machine, Machine.loadAverage(), options, results);
+    String report = Report.markdown(machine, Machine.loadAverage(), options, results, popupResult);
     Files.writeString(out.resolve("results.md"), report);
     System.out.println(report);
     System.out.println("bench: written to " + out.resolve("results.md"));
@@ -217,6 +261,18 @@ public final class Bench {
               scenarios.environmentFor(function.logicalId()),
               scenario,
               note));
+      if (function.logicalId().equals("TokenFunction") && scenario.isPresent()) {
+        // PCO's other wait on the token function: a refresh, alone
+        targets.add(
+            new Target(
+                name + "-refresh",
+                artifact,
+                function.handler(),
+                function.memorySize() > 0 ? function.memorySize() : memory,
+                scenarios.environmentFor(function.logicalId()),
+                Optional.of(scenarios.tokenRefresh()),
+                ""));
+      }
       if (function.logicalId().equals("PcoCompleteFunction")
           && !scenarios.defaultPcoTokenMode().equals("store")
           && scenario.isPresent()) {
@@ -261,6 +317,15 @@ public final class Bench {
    * between them stay fair.
    */
   private List<Result> measure(List<Target> targets) throws Exception {
+    if (popup != null) {
+      for (Popup.Fn fn : Popup.Fn.values()) {
+        Target target = popupTargets.get(fn);
+        popupTasks.put(
+            fn, extract(target.artifact(), out.resolve("tasks").resolve("popup-" + target.name())));
+      }
+    }
+    List<Popup.Walk> popupCold = new ArrayList<>();
+    List<Popup.Walk> popupWarm = new ArrayList<>();
     Map<Target, Path> tasks = new LinkedHashMap<>();
     Map<Target, List<Run>> cold = new LinkedHashMap<>();
     for (Target target : targets) {
@@ -290,6 +355,18 @@ public final class Bench {
             Stats.median(run.warmMs()),
             run.peakRssKb() / 1024,
             Machine.loadAverage());
+      }
+      if (popup != null) {
+        // the popup's cold walk in the same round as every target's cold start
+        scenarios.wipe();
+        try (PopupInstances instances = PopupInstances.onDemand(launcher("cold-" + i))) {
+          Popup.Walk walk = popup.walk(instances);
+          popupCold.add(walk);
+          print("cold " + (i + 1), walk);
+          for (int w = 0; w < options.popupWarm(); w++) {
+            popupWarm.add(popup.walk(instances));
+          }
+        }
       }
     }
     List<Result> results = new ArrayList<>();
@@ -323,7 +400,65 @@ public final class Bench {
           new Result(
               target, Files.size(target.artifact()), cold.get(target), probe, classes, snap));
     }
+    if (popup != null) {
+      List<Popup.Walk> popupSnap = new ArrayList<>();
+      for (int i = 0; i < options.snapRuns(); i++) {
+        scenarios.wipe();
+        try (PopupInstances instances = PopupInstances.snapStart(launcher("snap-" + i))) {
+          Popup.Walk walk = popup.walk(instances);
+          popupSnap.add(walk);
+          print("SnapStart " + (i + 1), walk);
+        }
+      }
+      popupResult = new PopupResult(popupCold, popupWarm, popupSnap);
+    }
     return results;
+  }
+
+  private PopupResult popupResult;
+
+  /** How the popup starts a function's JVM: as {@link #runOnce} does, logs per run. */
+  private PopupInstances.Launcher launcher(String label) {
+    return (fn, snapStart) -> {
+      Target target = popupTargets.get(fn);
+      List<String> flags = new ArrayList<>();
+      Map<String, String> extraEnv = new LinkedHashMap<>();
+      if (snapStart) {
+        snapStart(flags, extraEnv);
+      }
+      return new LambdaProcess.Launch(
+          target.name(),
+          target.handler(),
+          popupTasks.get(fn),
+          runtimeClasspath,
+          target.memoryMb(),
+          target.environment(),
+          flags,
+          extraEnv,
+          out.resolve("logs").resolve("popup-" + target.name() + "-" + label + ".log"));
+    };
+  }
+
+  /** What Lambda does for a SnapStart version: the runtime runs the CRaC hooks, then restores. */
+  private static void snapStart(List<String> flags, Map<String, String> extraEnv) {
+    flags.add("-Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac");
+    extraEnv.put("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start");
+  }
+
+  private static void print(String what, Popup.Walk walk) {
+    StringBuilder hops = new StringBuilder();
+    for (Popup.Step step : walk.steps()) {
+      hops.append(String.format(Locale.ROOT, " %.0f", step.ms()));
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "bench: popup %s: total %.0f ms (hops%s), CPU %.0f ms, login app %.1f ms (load %s)%n",
+        what,
+        walk.totalMs(),
+        hops,
+        walk.cpuMs(),
+        walk.loginAppMs(),
+        Machine.loadAverage());
   }
 
   enum Mode {
@@ -360,9 +495,7 @@ public final class Bench {
         flags.add("-Xlog:class+load=info:file=" + classLog);
       }
       case SNAPSTART -> {
-        // what Lambda does for a SnapStart version: the runtime runs the CRaC hooks, then restores
-        flags.add("-Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac");
-        extraEnv.put("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start");
+        snapStart(flags, extraEnv);
       }
     }
     Path log = out.resolve("logs").resolve(target.name() + "-" + label + ".log");
@@ -387,15 +520,7 @@ public final class Bench {
       LongBuffer totals = probeFile == null ? null : map(probeFile);
       long[] before = {0, 0};
       try (LambdaProcess process = LambdaProcess.start(launch, api)) {
-        ProcessHandle.of(process.pid())
-            .ifPresent(
-                h ->
-                    h.onExit()
-                        .thenRun(
-                            () ->
-                                api.fail(
-                                    new IllegalStateException(
-                                        target.name() + " exited; see " + log))));
+        process.failOnExit(api, target.name(), log);
         RuntimeApiServer.Outcome outcome = await(first, log);
         check(scenario, outcome, target, log);
         double init = Stats.millis(api.initDone.get() - process.startedNanos());

@@ -104,6 +104,13 @@ final class LambdaProcess implements AutoCloseable {
     return startedNanos;
   }
 
+  /** Fails whatever {@code api} still waits for when this process exits. */
+  void failOnExit(RuntimeApiServer api, String name, Path log) {
+    process
+        .onExit()
+        .thenRun(() -> api.fail(new IllegalStateException(name + " exited; see " + log)));
+  }
+
   long pid() {
     return process.pid();
   }

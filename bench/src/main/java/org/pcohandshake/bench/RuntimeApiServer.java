@@ -14,6 +14,7 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -62,9 +63,21 @@ final class RuntimeApiServer implements AutoCloseable {
   /** Completes with the time of {@code /restore/next} (simulated SnapStart only). */
   final CompletableFuture<Long> restoreNext = new CompletableFuture<>();
 
+  private final CountDownLatch restore;
+
   RuntimeApiServer(String functionArn, Duration timeout) throws IOException {
+    this(functionArn, timeout, false);
+  }
+
+  /**
+   * @param holdRestore whether {@code /restore/next} waits for {@link #releaseRestore()}: a
+   *     snapshot taken at deployment and restored only when a request arrives, as Lambda restores a
+   *     SnapStart version; otherwise it answers at once
+   */
+  RuntimeApiServer(String functionArn, Duration timeout, boolean holdRestore) throws IOException {
     this.functionArn = functionArn;
     this.timeout = timeout;
+    this.restore = new CountDownLatch(holdRestore ? 1 : 0);
     this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
     this.executor =
         Executors.newCachedThreadPool(
@@ -91,6 +104,11 @@ final class RuntimeApiServer implements AutoCloseable {
     return invocation;
   }
 
+  /** Lets a held {@code /restore/next} answer: the restore, once the first request is queued. */
+  void releaseRestore() {
+    restore.countDown();
+  }
+
   /** Fails whatever is still waiting (the process died). */
   void fail(Throwable cause) {
     initDone.completeExceptionally(cause);
@@ -100,6 +118,7 @@ final class RuntimeApiServer implements AutoCloseable {
 
   @Override
   public void close() {
+    restore.countDown();
     server.stop(0);
     executor.shutdownNow();
   }
@@ -131,6 +150,12 @@ final class RuntimeApiServer implements AutoCloseable {
         fail(new IllegalStateException("init error: " + body));
       } else if (method.equals("GET") && path.equals(BASE + "/restore/next")) {
         restoreNext.complete(System.nanoTime());
+        try {
+          restore.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
         send(exchange, 200, "");
       } else if (method.equals("POST") && path.equals(BASE + "/restore/error")) {
         String body = new String(readAll(exchange.getRequestBody()), StandardCharsets.UTF_8);

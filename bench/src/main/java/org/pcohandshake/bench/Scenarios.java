@@ -397,6 +397,44 @@ final class Scenarios {
   }
 
   /**
+   * POST /oauth/token refreshing (PCO's other wait on the token function): a live grant's refresh
+   * token, one grant per request (each refresh rotates its token), {@code client_secret_basic}.
+   */
+  Scenario tokenRefresh() {
+    Map<String, String> env = env("TokenFunction");
+    String clientId = env.get("CLIENT_ID");
+    String secret = stack.secretValue("IntegratorClientSecret");
+    List<String> refreshTokens = new ArrayList<>();
+    return new Scenario() {
+      @Override
+      public void prepare(int invocations) {
+        refreshTokens.clear();
+        for (int i = 0; i < invocations; i++) {
+          refreshTokens.add(seedGrant(newGrant(clientId)));
+        }
+      }
+
+      @Override
+      public APIGatewayV2HTTPEvent event(int i) {
+        return TestEvent.post("/oauth/token")
+            .basic(clientId, secret)
+            .form("grant_type", "refresh_token", "refresh_token", refreshTokens.get(i))
+            .build();
+      }
+
+      @Override
+      public void check(APIGatewayV2HTTPResponse response) {
+        expect(response, 200);
+        Map<String, Object> body = json(response);
+        if (!(body.get("access_token") instanceof String)
+            || !(body.get("refresh_token") instanceof String)) {
+          throw new IllegalStateException("no rotated token pair: " + response.getBody());
+        }
+      }
+    };
+  }
+
+  /**
    * GET /oauth/pco/complete with a fresh code from the simulated Planning Center (one per request,
    * fetched before the JVM starts): the code exchange and {@code /people/v2/me} over HTTP, the link
    * stored (and in store mode the tokens, encrypted), a redirect to PCO's {@code /advance}.
@@ -622,12 +660,7 @@ final class Scenarios {
       @Override
       public void check(APIGatewayV2HTTPResponse response) {
         expect(response, 200);
-        Map<String, Object> body;
-        try {
-          body = TestJson.object(response.getBody());
-        } catch (IllegalArgumentException e) {
-          throw new IllegalStateException("not JSON: " + response.getBody(), e);
-        }
+        Map<String, Object> body = json(response);
         if (!"bench-user".equals(body.get("sub"))
             || !LINK.organizationId().equals(body.get("pco_organization_id"))
             || !PCO_ORIGIN.equals(response.getHeaders().get("access-control-allow-origin"))) {
@@ -635,6 +668,15 @@ final class Scenarios {
         }
       }
     };
+  }
+
+  /** The answer's JSON object; fails if it is not one. */
+  static Map<String, Object> json(APIGatewayV2HTTPResponse response) {
+    try {
+      return TestJson.object(response.getBody());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("not JSON: " + response.getBody(), e);
+    }
   }
 
   static void expect(APIGatewayV2HTTPResponse response, int status) {
