@@ -80,4 +80,31 @@ class LinkLifetimeIT {
     assertEquals(400, page.getStatusCode(), page.getBody());
     assertTrue(page.getBody().contains("Start again from Planning Center"), page.getBody());
   }
+
+  @Test
+  void signInTaking20Minutes_stillCompletes_andYieldsACode() {
+    String link = hs.freshLink();
+    APIGatewayV2HTTPResponse toLogin =
+        hs.prompt.handleRequest(
+            hs.promptEvent(null, link).build(), Handshake.invocation("AuthorizePromptFunction"));
+    String setCookie =
+        toLogin.getCookies().stream()
+            .filter(c -> c.startsWith(Cookies.LOGIN + "="))
+            .findFirst()
+            .orElseThrow();
+    assertTrue(setCookie.contains("Max-Age=1800"), "the round trip may take 30 minutes");
+    String roundTrip = Handshake.cookie(toLogin, Cookies.LOGIN);
+    hs.clock.advance(Duration.ofMinutes(20)); // a forgotten password, a second factor
+    APIGatewayV2HTTPResponse loggedIn =
+        hs.prompt.handleRequest(
+            LoginTokens.bound(hs.authorizeEvent(), hs.loginToken(), roundTrip)
+                .cookie(Cookies.PCO_LINK, link)
+                .build(),
+            Handshake.invocation("AuthorizePromptFunction"));
+    assertEquals(303, loggedIn.getStatusCode(), loggedIn.getBody());
+    String session = Handshake.cookie(loggedIn, Cookies.SESSION);
+    APIGatewayV2HTTPResponse page = hs.consentPage(session, link);
+    assertEquals(200, page.getStatusCode(), page.getBody());
+    Handshake.code(hs.decide(session, Handshake.formToken(page), "approve"));
+  }
 }

@@ -126,7 +126,8 @@ public final class AuthorizePrompt implements HttpService {
       return ErrorCatalog.Page.LOGIN_FAILED.page();
     }
     if (loginToken.isPresent()) {
-      return loginReturn(http, authorizeUrl, loginToken.get(), loginState, switchConfirmed);
+      return loginReturn(
+          http, request, authorizeUrl, loginToken.get(), loginState, switchConfirmed);
     }
     if (switchCancelled) {
       // the switch page's cancel: the round trip ends here, the current session stays
@@ -147,15 +148,7 @@ public final class AuthorizePrompt implements HttpService {
       // no identity from step 2: not reached through Planning Center's popup, or too late
       Log.warn(http.requestId(), "pco_link_missing", java.util.Map.of());
       return ErrorCatalog.Page.PCO_LINK_MISSING.page(
-          RequestValidator.redirectTo(
-              request.redirectUri(),
-              "error",
-              ErrorCatalog.Redirect.PCO_LINK_MISSING.code(),
-              "error_description",
-              ErrorCatalog.Redirect.PCO_LINK_MISSING.description(),
-              "state",
-              request.state()),
-          "Back to Planning Center");
+          restartAtPco(request, ErrorCatalog.Redirect.PCO_LINK_MISSING), "Back to Planning Center");
     }
     String formToken =
         consents.put(new Consent(session.get().idHash(), session.get().subject(), request, link));
@@ -195,6 +188,7 @@ public final class AuthorizePrompt implements HttpService {
    */
   private HttpResponse loginReturn(
       HttpRequest http,
+      AuthorizationRequest request,
       String authorizeUrl,
       String loginToken,
       Optional<String> loginState,
@@ -203,7 +197,7 @@ public final class AuthorizePrompt implements HttpService {
     Optional<Session> current = http.cookie(Cookies.SESSION).flatMap(sessions::find);
     if (!LoginBinding.matches(http.cookie(Cookies.LOGIN), loginState)) {
       Log.warn(http.requestId(), "login_not_bound", java.util.Map.of());
-      return ErrorCatalog.Page.LOGIN_NOT_BOUND.page();
+      return loginNotBound(request);
     }
     Optional<LoginIdentity> identity = loginTokens.verify(loginToken);
     if (identity.isEmpty()) {
@@ -214,7 +208,7 @@ public final class AuthorizePrompt implements HttpService {
     String boundTo = identity.get().loginState();
     if (!boundTo.isEmpty() && !Tokens.constantTimeEquals(boundTo, loginState.get())) {
       Log.warn(http.requestId(), "login_not_bound", java.util.Map.of("claim", true));
-      return ErrorCatalog.Page.LOGIN_NOT_BOUND.page();
+      return loginNotBound(request);
     }
     if (current.isPresent()
         && !current.get().subject().equals(identity.get().subject())
@@ -314,6 +308,29 @@ public final class AuthorizePrompt implements HttpService {
           + ".eyJpc3MiOiJodHRwczovL2xvZ2luLmV4YW1wbGUiLCJzdWIiOiJwcmltaW5nIiwiYXVkIjoiaHR0cHM6Ly9p"
           + "c3N1ZXIuZXhhbXBsZSIsImlhdCI6MCwiZXhwIjo2MCwianRpIjoicHJpbWluZyIsIm5hbWUiOiJQcmltaW5nIn0"
           + ".AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+  /** A sign-in that did not start here, or took too long: the page, and the way back to PCO. */
+  private static HttpResponse loginNotBound(AuthorizationRequest request) {
+    return ErrorCatalog.Page.LOGIN_NOT_BOUND.page(
+        restartAtPco(request, ErrorCatalog.Redirect.LOGIN_NOT_COMPLETED),
+        "Back to Planning Center");
+  }
+
+  /**
+   * Back to the client's (validated, allow-listed) redirect URI with an error and the request's
+   * {@code state}: Planning Center ends its popup there, and the person starts again with
+   * Authorize.
+   */
+  private static String restartAtPco(AuthorizationRequest request, ErrorCatalog.Redirect error) {
+    return RequestValidator.redirectTo(
+        request.redirectUri(),
+        "error",
+        error.code(),
+        "error_description",
+        error.description(),
+        "state",
+        request.state());
+  }
 
   static HttpResponse errorRedirect(
       int status, String redirectUri, ErrorCatalog.Redirect error, String state) {

@@ -133,7 +133,10 @@ public final class ErrorCatalog {
     ACCESS_DENIED("access_denied", "The user denied the request."),
     PCO_LINK_MISSING(
         "access_denied",
-        "The authorization did not come from the add-on's Planning Center sign-in, or took too long.");
+        "The authorization did not come from the add-on's Planning Center sign-in, or took too long."),
+    LOGIN_NOT_COMPLETED(
+        "access_denied",
+        "The sign-in did not complete in the browser that started it, or took too long.");
 
     private final String code;
     private final String description;
@@ -179,9 +182,10 @@ public final class ErrorCatalog {
     LOGIN_NOT_BOUND(
         400,
         "This sign-in did not start here",
-        "The sign-in that brought you here was not started in this browser, or a newer one replaced"
-            + " it, so we did not sign you in. If someone sent you this link, do not continue.",
-        "Close this window and start the connection again from Planning Center."),
+        "The sign-in that brought you here was not started in this browser, took longer than 30"
+            + " minutes, or a newer one replaced it, so we did not sign you in. If someone sent you"
+            + " this link, do not continue.",
+        "Go back to Planning Center and click Authorize again."),
     CONSENT_EXPIRED(
         400,
         "This approval form has expired",

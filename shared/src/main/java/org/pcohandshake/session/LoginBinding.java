@@ -21,8 +21,11 @@ public final class LoginBinding {
   /** The query parameter in {@code return_to} that names the round trip. */
   public static final String STATE = "login_state";
 
-  /** How long a person may take at the login app: the pre-login cookie's Max-Age. */
-  public static final Duration LIFETIME = Duration.ofMinutes(10);
+  /**
+   * How long a person may take at the login app (a forgotten password, a second factor, a new
+   * account): the pre-login cookie's Max-Age.
+   */
+  public static final Duration LIFETIME = Duration.ofMinutes(30);
 
   private LoginBinding() {}
 

@@ -540,4 +540,22 @@ class AuthorizePromptIT {
     assertFalse(cancelled.getHeaders().get("location").contains("login_"));
     assertFalse(setsCookie(cancelled, Cookies.SESSION), "the current session stays");
   }
+
+  @Test
+  void signInThatDidNotStartHere_orTookTooLong_linksBackToPlanningCenter_neverADeadEnd() {
+    // the browser dropped the pre-login cookie (30 minutes passed) or never had it
+    APIGatewayV2HTTPResponse page =
+        call(
+            authorize("st-late")
+                .query("login_token", loginTokens.sign("slow-1", "Sam"))
+                .query("login_state", LoginTokens.stateOf(LoginTokens.roundTrip())));
+    assertEquals(400, page.getStatusCode(), page.getBody());
+    Matcher link = Pattern.compile("href=\"([^\"]+)\"").matcher(page.getBody());
+    assertTrue(link.find(), page.getBody());
+    String restart = link.group(1).replace("&amp;", "&");
+    assertTrue(restart.startsWith(redirect + "?"), restart);
+    Map<String, String> query = TestEvent.queryOf(restart);
+    assertEquals("access_denied", query.get("error"));
+    assertEquals("st-late", query.get("state"));
+  }
 }
