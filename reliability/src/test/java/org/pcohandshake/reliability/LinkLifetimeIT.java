@@ -35,21 +35,10 @@ class LinkLifetimeIT {
     String link = hs.freshLink();
     hs.clock.advance(Duration.ofSeconds(5));
     // step 4 without a session: off to the login app, the link claimed for the round trip
-    APIGatewayV2HTTPResponse toLogin =
-        hs.prompt.handleRequest(
-            hs.promptEvent(null, link).build(), Handshake.invocation("AuthorizePromptFunction"));
-    assertEquals(302, toLogin.getStatusCode(), toLogin.getBody());
-    String roundTrip = Handshake.cookie(toLogin, Cookies.LOGIN);
+    String roundTrip = Handshake.cookie(toLogin(link), Cookies.LOGIN);
     // seven minutes at the login app, then the login returns
     hs.clock.advance(Duration.ofMinutes(7));
-    APIGatewayV2HTTPResponse loggedIn =
-        hs.prompt.handleRequest(
-            LoginTokens.bound(hs.authorizeEvent(), hs.loginToken(), roundTrip)
-                .cookie(Cookies.PCO_LINK, link)
-                .build(),
-            Handshake.invocation("AuthorizePromptFunction"));
-    assertEquals(303, loggedIn.getStatusCode(), loggedIn.getBody());
-    String session = Handshake.cookie(loggedIn, Cookies.SESSION);
+    String session = loginReturns(roundTrip, link);
     APIGatewayV2HTTPResponse page = hs.consentPage(session, link);
     assertEquals(200, page.getStatusCode(), page.getBody());
     assertTrue(page.getBody().contains("pco-identity"), page.getBody());
@@ -84,9 +73,7 @@ class LinkLifetimeIT {
   @Test
   void signInTaking20Minutes_stillCompletes_andYieldsACode() {
     String link = hs.freshLink();
-    APIGatewayV2HTTPResponse toLogin =
-        hs.prompt.handleRequest(
-            hs.promptEvent(null, link).build(), Handshake.invocation("AuthorizePromptFunction"));
+    APIGatewayV2HTTPResponse toLogin = toLogin(link);
     String setCookie =
         toLogin.getCookies().stream()
             .filter(c -> c.startsWith(Cookies.LOGIN + "="))
@@ -95,6 +82,23 @@ class LinkLifetimeIT {
     assertTrue(setCookie.contains("Max-Age=1800"), "the round trip may take 30 minutes");
     String roundTrip = Handshake.cookie(toLogin, Cookies.LOGIN);
     hs.clock.advance(Duration.ofMinutes(20)); // a forgotten password, a second factor
+    String session = loginReturns(roundTrip, link);
+    APIGatewayV2HTTPResponse page = hs.consentPage(session, link);
+    assertEquals(200, page.getStatusCode(), page.getBody());
+    Handshake.code(hs.decide(session, Handshake.formToken(page), "approve"));
+  }
+
+  /** Step 4 without a session, with the step-2 link: off to the login app (302). */
+  static APIGatewayV2HTTPResponse toLogin(String link) {
+    APIGatewayV2HTTPResponse response =
+        hs.prompt.handleRequest(
+            hs.promptEvent(null, link).build(), Handshake.invocation("AuthorizePromptFunction"));
+    assertEquals(302, response.getStatusCode(), response.getBody());
+    return response;
+  }
+
+  /** The login returns in the browser that started the round trip; the new session's cookie. */
+  static String loginReturns(String roundTrip, String link) {
     APIGatewayV2HTTPResponse loggedIn =
         hs.prompt.handleRequest(
             LoginTokens.bound(hs.authorizeEvent(), hs.loginToken(), roundTrip)
@@ -102,9 +106,6 @@ class LinkLifetimeIT {
                 .build(),
             Handshake.invocation("AuthorizePromptFunction"));
     assertEquals(303, loggedIn.getStatusCode(), loggedIn.getBody());
-    String session = Handshake.cookie(loggedIn, Cookies.SESSION);
-    APIGatewayV2HTTPResponse page = hs.consentPage(session, link);
-    assertEquals(200, page.getStatusCode(), page.getBody());
-    Handshake.code(hs.decide(session, Handshake.formToken(page), "approve"));
+    return Handshake.cookie(loggedIn, Cookies.SESSION);
   }
 }
