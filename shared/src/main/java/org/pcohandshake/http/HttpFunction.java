@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.crac.Resource;
 import org.pcohandshake.config.Config;
 import org.pcohandshake.snapstart.Priming;
@@ -36,7 +37,9 @@ public abstract class HttpFunction
   private final String name;
   private final Endpoint.Style style;
   private final HttpService service;
-  private final List<PrimingRequest> priming;
+
+  /** Built only when a snapshot is taken: an on-demand start never pays for them. */
+  private final Supplier<List<PrimingRequest>> priming;
 
   /**
    * @param name the function's name in logs ({@code token}, {@code authorize-prompt}, ...)
@@ -54,7 +57,7 @@ public abstract class HttpFunction
     this.name = name;
     this.style = style;
     this.service = service.apply(config);
-    this.priming = List.copyOf(priming.apply(config));
+    this.priming = () -> priming.apply(config);
   }
 
   /**
@@ -81,7 +84,7 @@ public abstract class HttpFunction
     Priming.run(
         name,
         () -> {
-          for (PrimingRequest request : priming) {
+          for (PrimingRequest request : priming.get()) {
             Priming.invoke(this, request);
           }
           service.prime();
