@@ -20,11 +20,11 @@ import org.pcohandshake.crypto.Tokens;
 /**
  * Checks an ID token (OpenID Connect Core 1.0, section 3.1.3.7) with nimbus-jose-jwt: the signature
  * against the provider's JWKS with one of the asymmetric algorithms its discovery document names
- * (never {@code none}, never an HMAC); {@code iss} exactly the configured issuer; {@code aud}
- * containing our client id and, when it names several audiences, {@code azp} our client id (an
- * {@code azp} naming another client is refused always); {@code exp} and {@code iat} within {@link
- * #CLOCK_SKEW}, {@code iat} no older than {@link #MAX_AGE}; {@code nonce} the one this login
- * request sent; a non-empty user claim.
+ * (never {@code none}, never an HMAC); {@code iss} exactly the configured issuer ({@link
+ * #acceptedIssuers}); {@code aud} containing our client id and, when it names several audiences,
+ * {@code azp} our client id (an {@code azp} naming another client is refused always); {@code exp}
+ * and {@code iat} within {@link #CLOCK_SKEW}, {@code iat} no older than {@link #MAX_AGE}; {@code
+ * nonce} the one this login request sent; a non-empty user claim.
  */
 public final class IdTokenVerifier {
 
@@ -58,6 +58,17 @@ public final class IdTokenVerifier {
     return issuer + "#" + user;
   }
 
+  /** Google's issuer, which its ID tokens may also write without the scheme. */
+  static final String GOOGLE = "https://accounts.google.com";
+
+  /**
+   * The {@code iss} values accepted: exactly the configured issuer, and for Google also {@code
+   * accounts.google.com}, the second form Google documents for its ID tokens.
+   */
+  static Set<String> acceptedIssuers(String issuer) {
+    return issuer.equals(GOOGLE) ? Set.of(GOOGLE, "accounts.google.com") : Set.of(issuer);
+  }
+
   /** Checks the token for this login request's {@code nonce}. */
   public IdTokenCheck verify(String idToken, String expectedNonce) {
     if (idToken == null || idToken.isEmpty() || idToken.length() > MAX_LENGTH) {
@@ -74,8 +85,8 @@ public final class IdTokenVerifier {
     DefaultJWTClaimsVerifier<SecurityContext> rules =
         new DefaultJWTClaimsVerifier<>(
             Set.of(clientId),
-            new JWTClaimsSet.Builder().issuer(issuer).build(),
-            Set.of("sub", "iat", "exp", "nonce"),
+            new JWTClaimsSet.Builder().build(),
+            Set.of("iss", "sub", "iat", "exp", "nonce"),
             Set.of()) {
           @Override
           protected java.util.Date currentTime() {
@@ -89,6 +100,9 @@ public final class IdTokenVerifier {
       claims = processor.process(idToken, null);
     } catch (ParseException | BadJOSEException | JOSEException e) {
       return new IdTokenCheck.Invalid(e.getClass().getSimpleName());
+    }
+    if (!acceptedIssuers(issuer).contains(claims.getIssuer())) {
+      return new IdTokenCheck.Invalid("iss");
     }
     Instant issuedAt = claims.getIssueTime().toInstant();
     if (issuedAt.isAfter(now.plus(CLOCK_SKEW)) || issuedAt.isBefore(now.minus(MAX_AGE))) {

@@ -44,7 +44,8 @@ public final class LoginCallback implements HttpService {
    * saying there is nothing here (the function is deployed in both modes).
    */
   public static HttpService from(Config config, Clock clock) {
-    if (!(config.loginMode() instanceof LoginMode.Oidc settings)) {
+    if (config.login().mode() != LoginMode.Kind.OIDC
+        || !(config.loginMode() instanceof LoginMode.Oidc settings)) {
       return http -> ErrorCatalog.Page.OIDC_NOT_CONFIGURED.page();
     }
     AwsClients aws = new AwsClients(config);
