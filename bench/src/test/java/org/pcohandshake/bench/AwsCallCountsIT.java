@@ -611,8 +611,7 @@ class AwsCallCountsIT {
               Clock.systemUTC());
       LoginCallbackHandler callback =
           new LoginCallbackHandler(
-              stack.environmentFor("LoginCallbackFunction", ISSUER, parameters),
-              Clock.systemUTC());
+              stack.environmentFor("LoginCallbackFunction", ISSUER, parameters), Clock.systemUTC());
       java.net.http.HttpClient http =
           java.net.http.HttpClient.newBuilder()
               .followRedirects(java.net.http.HttpClient.Redirect.NEVER)
