@@ -17,10 +17,10 @@ import org.pcohandshake.testkit.pco.PcoSimulator;
 
 /**
  * The whole two-leg handshake over HTTP through the local stack in the oidc login mode ({@code
- * LOGIN_MODE=oidc}, as {@code make run} takes it): the person signs in at the embedded, real
- * OpenID Provider instead of the login bridge, and PCO ends up with a token naming the user as
- * (issuer, sub). The ID token rules and the login CSRF defence are pinned at the handlers,
- * against the same provider ({@code LoginCallbackIT}).
+ * LOGIN_MODE=oidc}, as {@code make run} takes it): the person signs in at the embedded, real OpenID
+ * Provider instead of the login bridge, and PCO ends up with a token naming the user as (issuer,
+ * sub). The ID token rules and the login CSRF defence are pinned at the handlers, against the same
+ * provider ({@code LoginCallbackIT}).
  */
 class HandshakeOidcHttpIT {
 
@@ -59,7 +59,8 @@ class HandshakeOidcHttpIT {
       HttpSession.Page consent = browser.get(local.startUrl().orElseThrow() + "addons/start");
       assertEquals(200, consent.status(), browser.hops() + "\n" + consent.body());
       assertTrue(
-          browser.hops().toString().contains(provider.issuer() + "/authorize"), browser.hops().toString());
+          browser.hops().toString().contains(provider.issuer() + "/authorize"),
+          browser.hops().toString());
       assertTrue(
           browser.hops().toString().contains(issuer + "/oauth/login/callback"),
           browser.hops().toString());
