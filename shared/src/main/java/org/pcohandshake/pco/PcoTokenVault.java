@@ -19,7 +19,11 @@ import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.pcohandshake.aws.AwsClients;
+import org.pcohandshake.config.Config;
+import org.pcohandshake.config.PcoTokenMode;
 import org.pcohandshake.crypto.Tokens;
+import org.pcohandshake.events.EventPublisher;
 import org.pcohandshake.events.EventType;
 import org.pcohandshake.json.Json;
 import org.pcohandshake.log.Log;
@@ -156,6 +160,29 @@ public final class PcoTokenVault {
       String personId,
       Map<String, AttributeValue> key,
       Map<String, String> context) {}
+
+  /**
+   * The vault of a {@code store}-mode deployment ({@code PCO_TOKEN_KEY_ID}, {@code TABLE_NAME}),
+   * publishing its connections' changes as EventBridge events ({@code EVENT_BUS_NAME}).
+   *
+   * @param dynamo the function's DynamoDB client (built once, shared with its other stores)
+   */
+  public static PcoTokenVault publishing(
+      Config config,
+      PcoTokenMode.Store store,
+      AwsClients aws,
+      DynamoDbClient dynamo,
+      PcoClient pco,
+      Clock clock) {
+    return new PcoTokenVault(
+        dynamo,
+        aws.kms(),
+        config.tableName(),
+        store.tokenKeyId(),
+        pco,
+        clock,
+        ConnectionListener.publishing(EventPublisher.from(config, aws, clock)));
+  }
 
   /**
    * @param keyId the KMS symmetric key ({@code PCO_TOKEN_KEY_ID}: id, ARN or alias)

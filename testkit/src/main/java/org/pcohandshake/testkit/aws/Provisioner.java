@@ -17,8 +17,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
-import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveSpecification;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -352,15 +352,14 @@ public final class Provisioner {
     }
 
     /** An index as the template declares it: name, key schema, projection. */
-    private GlobalSecondaryIndex globalSecondaryIndex(Map<String, Object> index, SamResource table) {
+    private GlobalSecondaryIndex globalSecondaryIndex(
+        Map<String, Object> index, SamResource table) {
       Map<String, Object> projection = map(index.get("Projection"), table);
       Projection.Builder p =
           Projection.builder().projectionType(text(projection, "ProjectionType", table));
       if (projection.containsKey("NonKeyAttributes")) {
         p.nonKeyAttributes(
-            list(projection.get("NonKeyAttributes"), table).stream()
-                .map(String::valueOf)
-                .toList());
+            list(projection.get("NonKeyAttributes"), table).stream().map(String::valueOf).toList());
       }
       return GlobalSecondaryIndex.builder()
           .indexName(text(index, "IndexName", table))
