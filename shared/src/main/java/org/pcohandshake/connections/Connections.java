@@ -3,9 +3,9 @@ package org.pcohandshake.connections;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.pcohandshake.aws.AwsClients;
 import org.pcohandshake.config.Config;
-import org.pcohandshake.config.ConfigException;
 import org.pcohandshake.config.PcoTokenMode;
 import org.pcohandshake.error.ErrorCatalog;
 import org.pcohandshake.invoke.Reply;
@@ -20,18 +20,18 @@ final class Connections {
   private Connections() {}
 
   /**
-   * The vault of a {@code store}-mode deployment, publishing connection events; fails fast when
-   * {@code PCO_TOKEN_MODE} is not {@code store} (then no connection is ever stored).
+   * The vault of a {@code store}-mode deployment, publishing connection events; empty in the other
+   * modes, where no connection is ever stored (the functions then answer that there is none, and a
+   * deployment in those modes still starts).
    */
-  static PcoTokenVault vault(Config config, Clock clock) {
+  static Optional<PcoTokenVault> vault(Config config, Clock clock) {
     if (!(config.pcoTokenMode() instanceof PcoTokenMode.Store store)) {
-      throw new ConfigException(
-          Config.PCO_TOKEN_MODE + " must be store for stored Planning Center connections");
+      return Optional.empty();
     }
     AwsClients aws = new AwsClients(config);
     PcoClient pco =
         PcoClient.from(config.pco(), store.clientId(), store.clientSecretId(), aws, clock);
-    return PcoTokenVault.publishing(config, store, aws, aws.dynamoDb(), pco, clock);
+    return Optional.of(PcoTokenVault.publishing(config, store, aws, aws.dynamoDb(), pco, clock));
   }
 
   /** {@code not_connected} or {@code reauthorization_required}, with the ids, reason and time. */

@@ -31,7 +31,9 @@ import org.pcohandshake.pco.ReauthorizationRequired;
  *       says whether PCO confirmed.
  * </ul>
  *
- * No answer ever holds a refresh token.
+ * No answer ever holds a refresh token. In a deployment whose {@code PCO_TOKEN_MODE} is not {@code
+ * store} no connection exists: tokens and disconnects answer {@code not_connected}, listings are
+ * empty.
  */
 public final class PcoBroker implements InvokeService {
 
@@ -41,15 +43,18 @@ public final class PcoBroker implements InvokeService {
   static final int DEFAULT_LIMIT = 50;
   static final int MAX_CURSOR_LENGTH = 2048;
 
-  private final PcoTokenVault vault;
+  private final Optional<PcoTokenVault> stored;
   private final Clock clock;
 
   public static PcoBroker from(Config config, Clock clock) {
     return new PcoBroker(Connections.vault(config, clock), clock);
   }
 
-  public PcoBroker(PcoTokenVault vault, Clock clock) {
-    this.vault = Objects.requireNonNull(vault, "vault");
+  /**
+   * @param stored the vault; empty when the deployment stores no connections
+   */
+  public PcoBroker(Optional<PcoTokenVault> stored, Clock clock) {
+    this.stored = Objects.requireNonNull(stored, "stored");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -74,9 +79,12 @@ public final class PcoBroker implements InvokeService {
   private Reply accessToken(Command command) {
     String organizationId = command.id("organization_id");
     Optional<String> personId = command.optionalId("person_id");
-    if (!storable(organizationId) || !personId.map(PcoBroker::storable).orElse(true)) {
+    if (stored.isEmpty()
+        || !storable(organizationId)
+        || !personId.map(PcoBroker::storable).orElse(true)) {
       return notConnected(organizationId, personId);
     }
+    PcoTokenVault vault = stored.get();
     String person = personId.orElseGet(() -> vault.personFor(organizationId));
     PcoAccessToken token = vault.token(organizationId, person);
     Map<String, Object> body = new LinkedHashMap<>();
@@ -97,9 +105,10 @@ public final class PcoBroker implements InvokeService {
     Optional<String> organizationId = command.optionalId("organization_id");
     int limit = command.number("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
     Optional<String> cursor = command.optionalText("cursor", MAX_CURSOR_LENGTH);
-    if (organizationId.isPresent() && !storable(organizationId.get())) {
+    if (stored.isEmpty() || (organizationId.isPresent() && !storable(organizationId.get()))) {
       return new Reply.Done(Map.of("connections", List.of()));
     }
+    PcoTokenVault vault = stored.get();
     PcoTokenVault.Page page;
     try {
       page =
@@ -118,10 +127,10 @@ public final class PcoBroker implements InvokeService {
   private Reply disconnect(Command command) {
     String organizationId = command.id("organization_id");
     String personId = command.id("person_id");
-    if (!storable(organizationId) || !storable(personId)) {
+    if (stored.isEmpty() || !storable(organizationId) || !storable(personId)) {
       return notConnected(organizationId, Optional.of(personId));
     }
-    PcoTokenVault.Disconnection done = vault.disconnect(organizationId, personId);
+    PcoTokenVault.Disconnection done = stored.get().disconnect(organizationId, personId);
     if (!done.existed()) {
       return notConnected(organizationId, Optional.of(personId));
     }

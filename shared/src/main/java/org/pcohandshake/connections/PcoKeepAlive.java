@@ -45,7 +45,7 @@ public final class PcoKeepAlive implements InvokeService {
   /** The longest run when the invocation has no deadline (outside Lambda). */
   static final Duration BUDGET = Duration.ofMinutes(4);
 
-  private final PcoTokenVault vault;
+  private final Optional<PcoTokenVault> stored;
   private final Duration idle;
   private final Clock clock;
 
@@ -54,10 +54,11 @@ public final class PcoKeepAlive implements InvokeService {
   }
 
   /**
+   * @param stored the vault; empty when the deployment stores no connections (nothing to do)
    * @param idle how long without a refresh makes a connection idle ({@code PCO_KEEPALIVE_DAYS})
    */
-  public PcoKeepAlive(PcoTokenVault vault, Duration idle, Clock clock) {
-    this.vault = Objects.requireNonNull(vault, "vault");
+  public PcoKeepAlive(Optional<PcoTokenVault> stored, Duration idle, Clock clock) {
+    this.stored = Objects.requireNonNull(stored, "stored");
     this.idle = Objects.requireNonNull(idle, "idle");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
@@ -87,7 +88,8 @@ public final class PcoKeepAlive implements InvokeService {
     String stoppedBy = "";
     Optional<String> cursor = Optional.empty();
     pages:
-    for (int page = 0; page < MAX_PAGES; page++) {
+    for (int page = 0; stored.isPresent() && page < MAX_PAGES; page++) {
+      PcoTokenVault vault = stored.get();
       PcoTokenVault.Page idleConnections = vault.idle(refreshedBefore, PAGE_SIZE, cursor);
       for (PcoConnection connection : idleConnections.connections()) {
         examined++;
