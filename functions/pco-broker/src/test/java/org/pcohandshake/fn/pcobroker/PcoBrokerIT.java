@@ -467,6 +467,43 @@ class PcoBrokerIT {
         .item();
   }
 
+  // ---- connections stored before the listings existed
+
+  @Test
+  void aConnectionStoredInTheOlderShape_joinsTheListings_atItsNextRefresh() throws Exception {
+    String org = newOrganization();
+    connect(org, "91", Duration.ofHours(2));
+    // what step 2 stored before connections were listed: no ids, times, scopes or index keys
+    Emulator.shared()
+        .dynamoDb()
+        .updateItem(
+            r ->
+                r.tableName(stack.physicalId("Table"))
+                    .key(
+                        Map.of(
+                            "pk", AttributeValue.fromS("PCOCONN#" + org + "#91"),
+                            "sk", AttributeValue.fromS("PCOCONN")))
+                    .updateExpression(
+                        "REMOVE organizationId, personId, connectedAt, refreshedAt, scopes,"
+                            + " connOrg, connStatus"));
+    assertEquals(List.of(), connectionsOf(org), "not indexed yet");
+
+    clock.advance(Duration.ofHours(2));
+    assertEquals("91", accessToken(org, "91").get("person_id"));
+
+    List<Map<String, Object>> listed = connectionsOf(org);
+    assertEquals(1, listed.size(), "a refresh puts it in the listings (and keep-alive's reach)");
+    assertEquals("healthy", listed.get(0).get("status"));
+    assertEquals("91", accessToken(org, null).get("person_id"));
+  }
+
+  @SuppressWarnings("unchecked")
+  List<Map<String, Object>> connectionsOf(String org) throws Exception {
+    return (List<Map<String, Object>>)
+        call("{\"operation\":\"connections\",\"organization_id\":\"" + org + "\"}")
+            .get("connections");
+  }
+
   // ---- the contract
 
   @Test
