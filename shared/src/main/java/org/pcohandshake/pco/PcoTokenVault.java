@@ -661,6 +661,11 @@ public final class PcoTokenVault {
     values.put(":tok", AttributeValue.fromB(ciphertext));
     values.put(":ae", n(fresh.expiresAt().getEpochSecond()));
     values.put(":ra", n(clock.instant().getEpochSecond()));
+    values.put(":org", AttributeValue.fromS(connection.organizationId()));
+    values.put(":person", AttributeValue.fromS(connection.personId()));
+    values.put(":co", AttributeValue.fromS(PREFIX + "#" + connection.organizationId()));
+    // only an unflagged connection is refreshed (taking the lease requires it)
+    values.put(":cs", AttributeValue.fromS(HEALTHY_PARTITION));
     values.put(":v", n(version));
     values.put(":one", n(1));
     if (!fresh.scope().isEmpty()) {
@@ -672,17 +677,17 @@ public final class PcoTokenVault {
           r ->
               r.tableName(table)
                   .key(connection.key())
+                  // the ids and index keys too: a connection stored before they existed joins
+                  // the listings (and keep-alive's reach) at its first refresh
                   .updateExpression(
                       "SET #tok = :tok, #ae = :ae, #ver = #ver + :one, #exp = :exp, #ttl = :ttl,"
-                          + " #ra = :ra"
+                          + " #ra = :ra, #org = :org, #person = :person, #co = :co, #cs = :cs,"
+                          + " #ca = if_not_exists(#ca, :ra)"
                           + (fresh.scope().isEmpty() ? "" : ", #sc = :sc")
                           + " REMOVE #lo, #lu")
                   .conditionExpression("#ver = :v")
                   .expressionAttributeNames(
-                      fresh.scope().isEmpty()
-                          ? names("#tok", "#ae", "#ver", "#exp", "#ttl", "#lo", "#lu", "#ra")
-                          : names(
-                              "#tok", "#ae", "#ver", "#exp", "#ttl", "#lo", "#lu", "#ra", "#sc"))
+                      names(fresh.scope().isEmpty() ? COMMITTED : COMMITTED_WITH_SCOPE))
                   .expressionAttributeValues(values)
                   .returnValuesOnConditionCheckFailure(ALL_OLD));
       return true;
@@ -859,6 +864,17 @@ public final class PcoTokenVault {
           Map.entry("#sc", SCOPES),
           Map.entry("#co", BY_ORGANIZATION_KEY),
           Map.entry("#cs", BY_STATUS_KEY));
+
+  /** The names a refresh's write uses, without and with the granted scope. */
+  private static final String[] COMMITTED = {
+    "#tok", "#ae", "#ver", "#exp", "#ttl", "#lo", "#lu", "#ra", "#org", "#person", "#co", "#cs",
+    "#ca"
+  };
+
+  private static final String[] COMMITTED_WITH_SCOPE =
+      java.util.stream.Stream.concat(
+              java.util.Arrays.stream(COMMITTED), java.util.stream.Stream.of("#sc"))
+          .toArray(String[]::new);
 
   /** Expression attribute names (DynamoDB refuses names an expression does not use). */
   private static Map<String, String> names(String... placeholders) {
