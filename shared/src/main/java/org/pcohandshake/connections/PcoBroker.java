@@ -72,7 +72,12 @@ public final class PcoBroker implements InvokeService {
     } catch (ReauthorizationRequired e) {
       return Connections.refused(e);
     } catch (PcoException e) {
-      return new Reply.Refused(ErrorCatalog.Invocation.PCO_UNAVAILABLE);
+      // PCO's own Retry-After (its rate limit is per person: 100 requests per 20 s)
+      return new Reply.Refused(
+          ErrorCatalog.Invocation.PCO_UNAVAILABLE,
+          e.retryAfter()
+              .<Map<String, Object>>map(wait -> Map.of("retry_after_seconds", wait.toSeconds()))
+              .orElse(Map.of()));
     }
   }
 

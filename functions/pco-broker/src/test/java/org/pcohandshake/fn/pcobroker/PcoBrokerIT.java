@@ -280,7 +280,7 @@ class PcoBrokerIT {
   }
 
   @Test
-  void pcoUnreachable_whenARefreshIsNeeded_isPcoUnavailable() throws Exception {
+  void pcoRateLimiting_whenARefreshIsNeeded_isPcoUnavailable_withPcosRetryAfter() throws Exception {
     String org = newOrganization();
     connect(org, "43", Duration.ofSeconds(-10));
     world.pco.failNextTokenCalls(1, Fault.tooManyRequests(7));
@@ -288,6 +288,7 @@ class PcoBrokerIT {
     Map<String, Object> refused = accessToken(org, "43");
 
     assertEquals("pco_unavailable", refused.get("error"));
+    assertEquals(7.0, ((Number) refused.get("retry_after_seconds")).doubleValue(), "PCO's wait");
     assertNull(refused.get("access_token"));
   }
 
