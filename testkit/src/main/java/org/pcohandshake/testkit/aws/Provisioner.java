@@ -39,6 +39,7 @@ public final class Provisioner {
   public static final String TABLE_TYPE = "AWS::DynamoDB::Table";
   public static final String KEY_TYPE = "AWS::KMS::Key";
   public static final String SECRET_TYPE = "AWS::SecretsManager::Secret";
+  public static final String MANAGED_POLICY_TYPE = "AWS::IAM::ManagedPolicy";
 
   /** Table properties template.yaml does not use, refused rather than left out. */
   private static final List<String> UNSUPPORTED_TABLE_PROPERTIES =
@@ -146,6 +147,14 @@ public final class Provisioner {
                             + ":function:"
                             + name));
               });
+      // nothing checks IAM locally: a managed policy is only named (its Ref is its ARN)
+      template
+          .resourcesOfType(MANAGED_POLICY_TYPE)
+          .keySet()
+          .forEach(
+              id ->
+                  physicalIds.put(
+                      id, "arn:aws:iam::" + AwsClients.ACCOUNT_ID + ":policy/" + physicalName(id)));
       try (DynamoDbClient dynamoDb = AwsClients.dynamoDb(endpoint)) {
         template.resourcesOfType(TABLE_TYPE).values().forEach(r -> createTable(dynamoDb, r));
       }
