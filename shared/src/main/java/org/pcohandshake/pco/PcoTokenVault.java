@@ -52,9 +52,9 @@ import software.amazon.awssdk.services.kms.model.InvalidCiphertextException;
  * pk=PCOCONN#org#person}, {@code sk=PCOCONN}) holds the ciphertext, the access token's expiry, a
  * version, the refresh lease, the needs-reauthorization flag with its reason and time, and what a
  * listing shows (the ids, when it was connected and last refreshed, the scopes); never a plaintext
- * token. Tokens are always read by primary key, strongly consistent. Listings read two sparse-free
- * indexes that project no ciphertext: {@value #BY_ORGANIZATION} ({@code connOrg=PCOCONN#org}, by
- * last refresh) and {@value #BY_STATUS} ({@code connStatus=PCOCONN#healthy} or {@code
+ * token. Tokens are always read by primary key, strongly consistent. Listings read two indexes that
+ * project no ciphertext: {@value #BY_ORGANIZATION} ({@code connOrg=PCOCONN#org}, by last refresh)
+ * and {@value #BY_STATUS} ({@code connStatus=PCOCONN#healthy} or {@code
  * PCOCONN#reauthorization_required}, by last refresh), so that keep-alive reads only the healthy
  * connections idle the longest, and no listing scans the table.
  *
