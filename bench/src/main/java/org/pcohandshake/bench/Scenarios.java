@@ -151,6 +151,8 @@ final class Scenarios {
   Map<String, String> environmentFor(String logicalId) {
     return switch (logicalId) {
       case "PcoCompleteFunction" -> pcoCompleteEnvironment(defaultPcoTokenMode());
+      // the connections' functions serve stored connections: store mode
+      case "PcoBrokerFunction", "PcoKeepAliveFunction" -> pcoEnvironment(logicalId, "store");
       case "ExampleApiFunction" -> {
         Map<String, String> env = new LinkedHashMap<>(env(logicalId));
         env.put(Config.JWKS_URL, jwksUrl.toString());
@@ -162,8 +164,13 @@ final class Scenarios {
 
   /** pco-complete's environment with {@code PCO_TOKEN_MODE} = {@code mode}. */
   Map<String, String> pcoCompleteEnvironment(String mode) {
+    return pcoEnvironment("PcoCompleteFunction", mode);
+  }
+
+  /** A function's environment pointed at the simulated Planning Center, in {@code mode}. */
+  Map<String, String> pcoEnvironment(String logicalId, String mode) {
     return stack.environmentFor(
-        "PcoCompleteFunction",
+        logicalId,
         issuer,
         Map.of(
             "PcoBaseUrl", pco.baseUrl(),

@@ -349,8 +349,9 @@ class AwsCallCountsIT {
             null,
             expected("DynamoDb.PutItem", 1)),
         new ColdThenWarm(
-            "step 2 in store mode: also encrypts PCO's tokens, stored with the link in one"
-                + " transaction",
+            "step 2 in store mode: also encrypts PCO's tokens, reads what was stored (created,"
+                + " healed or renewed), stores them with the link in one transaction; a new"
+                + " connection's event",
             () ->
                 new PcoCompleteHandler(
                     scenarios.pcoCompleteEnvironment("store"), Clock.systemUTC()),
@@ -361,9 +362,13 @@ class AwsCallCountsIT {
                 1,
                 "Kms.Encrypt",
                 1,
+                "DynamoDb.GetItem",
+                1,
                 "DynamoDb.TransactWriteItems",
+                1,
+                "EventBridge.PutEvents",
                 1),
-            expected("Kms.Encrypt", 1, "DynamoDb.TransactWriteItems", 1)),
+            expected("Kms.Encrypt", 1, "DynamoDb.GetItem", 1, "DynamoDb.TransactWriteItems", 1)),
         new ColdThenWarm(
             "a revocation of an access token: the public key once, and no token read",
             () -> new RevokeHandler(revokeEnv, Clock.systemUTC()),
@@ -402,6 +407,111 @@ class AwsCallCountsIT {
       assertEquals(row.cold(), cold, "cold");
     }
     assertEquals(row.warm(), warm, "warm");
+  }
+
+  /** Invokes an invoke-style function as Lambda does; its answer. */
+  static Map<String, Object> invoke(org.pcohandshake.invoke.InvokeFunction function, String json) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try {
+      function.handleRequest(
+          new java.io.ByteArrayInputStream(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+          out,
+          null);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    Map<String, Object> answer =
+        TestJson.object(out.toString(java.nio.charset.StandardCharsets.UTF_8));
+    assertTrue(!answer.containsKey("error"), answer.toString());
+    return answer;
+  }
+
+  @Test
+  void theBrokerAndKeepAlive_makeExactlyThePinnedCalls() {
+    Map<String, String> brokerEnv = scenarios.environmentFor("PcoBrokerFunction");
+    Config config = Config.fromEnvironment(brokerEnv);
+    org.pcohandshake.aws.AwsClients aws = new org.pcohandshake.aws.AwsClients(config);
+    org.pcohandshake.pco.PcoTokenVault vault =
+        org.pcohandshake.pco.PcoTokenVault.publishing(
+            config,
+            (org.pcohandshake.config.PcoTokenMode.Store) config.pcoTokenMode(),
+            aws,
+            aws.dynamoDb(),
+            new org.pcohandshake.pco.PcoClient(
+                pco.baseUrl(),
+                Scenarios.PCO_CLIENT_ID,
+                () -> Scenarios.PCO_CLIENT_SECRET,
+                java.time.Duration.ofSeconds(4),
+                Clock.systemUTC()),
+            Clock.systemUTC());
+    String org = Long.toString(System.nanoTime());
+    java.util.function.Consumer<java.time.Duration> connect =
+        left -> {
+          var pair = pco.issueTokens();
+          vault.store(
+              new org.pcohandshake.pco.PcoIdentity(org, "1", "Pat"),
+              new org.pcohandshake.pco.PcoTokens(
+                  pair.accessToken(),
+                  pair.refreshToken(),
+                  java.time.Instant.now().plus(left),
+                  "people"));
+        };
+    connect.accept(java.time.Duration.ofHours(2));
+    var broker = new org.pcohandshake.fn.pcobroker.PcoBrokerHandler(brokerEnv, Clock.systemUTC());
+    String token = "{\"operation\":\"access_token\",\"organization_id\":\"" + org + "\"";
+
+    // a fresh token: the connection by key, strongly consistent, and its decryption
+    assertEquals(
+        expected("DynamoDb.GetItem", 1, "Kms.Decrypt", 1),
+        calls(() -> invoke(broker, token + ",\"person_id\":\"1\"}")));
+    // the organization alone: one index query picks the person, then the same
+    assertEquals(
+        expected("DynamoDb.Query", 1, "DynamoDb.GetItem", 1, "Kms.Decrypt", 1),
+        calls(() -> invoke(broker, token + "}")));
+    // an expiring one (cold: the PCO client secret): the lease, PCO, the rotated pair written
+    connect.accept(java.time.Duration.ofMinutes(1));
+    assertEquals(
+        expected(
+            "DynamoDb.GetItem", 1,
+            "DynamoDb.UpdateItem", 2,
+            "Kms.Decrypt", 1,
+            "Kms.Encrypt", 1,
+            "SecretsManager.GetSecretValue", 1),
+        calls(() -> invoke(broker, token + ",\"person_id\":\"1\"}")));
+    // a page of the organization's connections: one index query, no ciphertext
+    assertEquals(
+        expected("DynamoDb.Query", 1),
+        calls(
+            () ->
+                invoke(
+                    broker,
+                    "{\"operation\":\"connections\",\"organization_id\":\"" + org + "\"}")));
+    // keep-alive with nothing idle: one index query
+    var keepAlive =
+        new org.pcohandshake.fn.pcokeepalive.PcoKeepAliveHandler(
+            scenarios.environmentFor("PcoKeepAliveFunction"), Clock.systemUTC());
+    Map<String, Long> idle =
+        calls(
+            () ->
+                assertEquals(
+                    0.0,
+                    ((Number) invoke(keepAlive, "{\"operation\":\"keep_alive\"}").get("refreshed"))
+                        .doubleValue()));
+    assertEquals(expected("DynamoDb.Query", 1), idle);
+    // disconnect: read, decrypt, revoke at PCO, delete, the event
+    assertEquals(
+        expected(
+            "DynamoDb.GetItem", 1,
+            "Kms.Decrypt", 1,
+            "DynamoDb.DeleteItem", 1,
+            "EventBridge.PutEvents", 1),
+        calls(
+            () ->
+                invoke(
+                    broker,
+                    "{\"operation\":\"disconnect\",\"organization_id\":\""
+                        + org
+                        + "\",\"person_id\":\"1\"}")));
   }
 
   @Test

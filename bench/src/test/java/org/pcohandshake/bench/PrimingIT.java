@@ -156,8 +156,34 @@ class PrimingIT {
       throws Exception {
     try (PcoSimulator pco = Scenarios.startPco(ISSUER)) {
       var handler = new PcoCompleteHandler(pcoCompleteEnvironment(pco, "store"), Clock.systemUTC());
-      assertEquals(expected("Kms.Encrypt", 1, "DynamoDb.TransactWriteItems", 1), prime(handler));
+      // the read of what is stored (which decides the connection's event), never issued here
+      assertEquals(
+          expected("Kms.Encrypt", 1, "DynamoDb.GetItem", 1, "DynamoDb.TransactWriteItems", 1),
+          prime(handler));
       assertEquals(0, pco.tokenCalls().get() + pco.meCalls().get(), "priming called PCO");
+    }
+  }
+
+  @Test
+  void pcoBrokerPriming_readsAConnectionAndAListingThatWereNeverStored_andCallsNoPlanningCenter()
+      throws Exception {
+    try (PcoSimulator pco = Scenarios.startPco(ISSUER)) {
+      var handler =
+          new org.pcohandshake.fn.pcobroker.PcoBrokerHandler(
+              pcoEnvironment(pco, "PcoBrokerFunction", "store"), Clock.systemUTC());
+      assertEquals(expected("DynamoDb.GetItem", 1, "DynamoDb.Query", 1), prime(handler));
+      assertEquals(0, pco.tokenCalls().get() + pco.revokeCalls().get(), "priming called PCO");
+    }
+  }
+
+  @Test
+  void pcoKeepAlivePriming_isADryRun_oneIndexQuery_noRefresh() throws Exception {
+    try (PcoSimulator pco = Scenarios.startPco(ISSUER)) {
+      var handler =
+          new org.pcohandshake.fn.pcokeepalive.PcoKeepAliveHandler(
+              pcoEnvironment(pco, "PcoKeepAliveFunction", "store"), Clock.systemUTC());
+      assertEquals(expected("DynamoDb.Query", 1), prime(handler));
+      assertEquals(0, pco.tokenCalls().get(), "priming called PCO");
     }
   }
 
@@ -195,8 +221,13 @@ class PrimingIT {
 
   /** pco-complete's environment in a token mode, with Planning Center's simulator as PCO. */
   static Map<String, String> pcoCompleteEnvironment(PcoSimulator pco, String mode) {
+    return pcoEnvironment(pco, "PcoCompleteFunction", mode);
+  }
+
+  /** A function's environment in a token mode, with Planning Center's simulator as PCO. */
+  static Map<String, String> pcoEnvironment(PcoSimulator pco, String logicalId, String mode) {
     return stack.environmentFor(
-        "PcoCompleteFunction",
+        logicalId,
         ISSUER,
         Map.of(
             "PcoBaseUrl",

@@ -141,6 +141,7 @@ public record Config(
   public static final String REVOCATION_CHECK = "REVOCATION_CHECK";
   public static final String ALLOWED_ORIGINS = "ALLOWED_ORIGINS";
   public static final String EVENT_BUS_NAME = "EVENT_BUS_NAME";
+  public static final String PCO_KEEPALIVE_DAYS = "PCO_KEEPALIVE_DAYS";
   public static final String AWS_REGION = "AWS_REGION";
   public static final String AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL";
 
@@ -396,6 +397,20 @@ public record Config(
    */
   public String eventBusName() {
     return get(raw, EVENT_BUS_NAME, "default");
+  }
+
+  /**
+   * How long a stored PCO connection may go without a refresh before keep-alive refreshes it
+   * ({@code PCO_KEEPALIVE_DAYS}, 30 by default, 1 to 80: well inside PCO's ~90-day idle limit).
+   * Read at the init of the keep-alive function.
+   */
+  public Duration pcoKeepAliveIdle() {
+    List<String> problems = new ArrayList<>();
+    long days = number(raw, PCO_KEEPALIVE_DAYS, 30, 1, 80, problems);
+    if (!problems.isEmpty()) {
+      throw new ConfigException(String.join("; ", problems));
+    }
+    return Duration.ofDays(days);
   }
 
   /** The exact redirect URIs PCO may send at {@code /oauth/authorize}. */

@@ -33,7 +33,17 @@ public final class Metrics {
     /** A call to Planning Center failed (error answer, malformed answer, timeout). */
     PcoError,
     /** A client failed authentication at the token or revocation endpoint. */
-    ClientAuthFailed
+    ClientAuthFailed,
+    /** Step 2 stored a Planning Center connection for a person who had none. */
+    PcoConnectionCreated,
+    /** Step 2 stored a connection that needed reauthorization: it works again. */
+    PcoConnectionHealed,
+    /** A connection was found dead (invalid_grant, or a 401 after a refresh) and flagged. */
+    PcoConnectionLost,
+    /** A connection was disconnected (revoked at Planning Center where it could be, deleted). */
+    PcoConnectionDisconnected,
+    /** Keep-alive refreshed an idle connection. */
+    PcoKeepAliveRefreshed
   }
 
   private static final String FUNCTION = functionName(System.getenv("AWS_LAMBDA_FUNCTION_NAME"));

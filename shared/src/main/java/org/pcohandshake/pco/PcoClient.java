@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.pcohandshake.aws.AwsClients;
 import org.pcohandshake.config.Config;
@@ -179,7 +180,12 @@ public final class PcoClient {
   private PcoTokens tokenCall(String operation, Map<String, String> form) {
     Instant requestedAt = clock.instant();
     Response response = send(operation, "POST", TOKEN_PATH, null, withClient(form));
-    return parseTokens(operation, response.status(), response.body(), requestedAt);
+    try {
+      return parseTokens(operation, response.status(), response.body(), requestedAt);
+    } catch (PcoException e) {
+      // PCO's rate limit (429) and outages say when to come back: the caller passes it on
+      throw response.retryAfter().map(e::withRetryAfter).orElse(e);
+    }
   }
 
   private String withClient(Map<String, String> form) {
@@ -382,7 +388,23 @@ public final class PcoClient {
 
   // ---- HTTP ------------------------------------------------------------------------------
 
-  private record Response(int status, String body) {}
+  private record Response(int status, String body, Optional<Duration> retryAfter) {
+    Response(int status, String body) {
+      this(status, body, Optional.empty());
+    }
+  }
+
+  /** The longest {@code Retry-After} passed on; a longer one is capped to this. */
+  static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
+
+  /** {@code Retry-After} in seconds (the HTTP-date form is not used by PCO), bounded. */
+  static Optional<Duration> retryAfter(String header) {
+    if (header == null || !header.strip().matches("[0-9]{1,9}")) {
+      return Optional.empty();
+    }
+    Duration wait = Duration.ofSeconds(Long.parseLong(header.strip()));
+    return Optional.of(wait.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : wait);
+  }
 
   private Response send(
       String operation, String method, String path, String bearer, String formBody) {
@@ -414,7 +436,7 @@ public final class PcoClient {
       int status = connection.getResponseCode();
       InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
       String body = in == null ? "" : read(in, deadline);
-      return new Response(status, body);
+      return new Response(status, body, retryAfter(connection.getHeaderField("Retry-After")));
     } catch (HttpRetryException e) {
       // a 401 to a streamed POST surfaces this way: the status is all there is
       connection.disconnect();

@@ -94,11 +94,11 @@ public final class PcoComplete implements HttpService {
           case PcoTokenMode.Skip skip -> new Mode.Skip();
           case PcoTokenMode.Identify(String clientId, String clientSecretId) ->
               new Mode.Identify(PcoClient.from(config.pco(), clientId, clientSecretId, aws, clock));
-          case PcoTokenMode.Store(String clientId, String clientSecretId, String tokenKeyId) -> {
-            PcoClient pco = PcoClient.from(config.pco(), clientId, clientSecretId, aws, clock);
+          case PcoTokenMode.Store store -> {
+            PcoClient pco =
+                PcoClient.from(config.pco(), store.clientId(), store.clientSecretId(), aws, clock);
             yield new Mode.Store(
-                pco,
-                new PcoTokenVault(dynamo, aws.kms(), config.tableName(), tokenKeyId, pco, clock));
+                pco, PcoTokenVault.publishing(config, store, aws, dynamo, pco, clock));
           }
         };
     return new PcoComplete(

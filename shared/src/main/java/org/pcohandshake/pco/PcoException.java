@@ -1,6 +1,8 @@
 package org.pcohandshake.pco;
 
+import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A call to Planning Center that did not succeed. The message names the operation, the kind and the
@@ -23,6 +25,7 @@ public final class PcoException extends RuntimeException {
   private final Kind kind;
   private final String operation;
   private final int status;
+  private final Duration retryAfter;
 
   /**
    * @param kind what went wrong
@@ -44,6 +47,25 @@ public final class PcoException extends RuntimeException {
     this.kind = Objects.requireNonNull(kind, "kind");
     this.operation = Objects.requireNonNull(operation, "operation");
     this.status = status;
+    this.retryAfter = null;
+  }
+
+  private PcoException(PcoException e, Duration retryAfter) {
+    super(e.getMessage(), e.getCause());
+    this.kind = e.kind;
+    this.operation = e.operation;
+    this.status = e.status;
+    this.retryAfter = retryAfter;
+  }
+
+  /** The same failure, with the wait PCO asked for ({@code Retry-After} of a 429 or 503). */
+  public PcoException withRetryAfter(Duration wait) {
+    return new PcoException(this, Objects.requireNonNull(wait, "wait"));
+  }
+
+  /** How long PCO asked us to wait before trying again, when it said. */
+  public Optional<Duration> retryAfter() {
+    return Optional.ofNullable(retryAfter);
   }
 
   public Kind kind() {

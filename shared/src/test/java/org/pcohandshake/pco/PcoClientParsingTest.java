@@ -173,4 +173,14 @@ class PcoClientParsingTest {
         Kind.UNAVAILABLE,
         assertThrows(PcoException.class, () -> PcoClient.checkRevoke(500)).kind());
   }
+
+  @Test
+  void retryAfter_isWholeSeconds_cappedAtAnHour_elseAbsent() {
+    assertEquals(
+        java.util.Optional.of(java.time.Duration.ofSeconds(7)), PcoClient.retryAfter(" 7"));
+    assertEquals(java.util.Optional.of(PcoClient.MAX_RETRY_AFTER), PcoClient.retryAfter("999999"));
+    for (String header : new String[] {null, "", "-1", "1.5", "Wed, 21 Oct 2026 07:28:00 GMT"}) {
+      assertEquals(java.util.Optional.empty(), PcoClient.retryAfter(header), header);
+    }
+  }
 }

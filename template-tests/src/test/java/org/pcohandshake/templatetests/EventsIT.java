@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -90,5 +91,35 @@ class EventsIT {
       }
     }
     assertEquals(new TreeMap<>(EXPECTED), actual);
+  }
+
+  /** The functions no route reaches, by the prefix of their example commands in events/invoke. */
+  static final Map<String, String> INVOKED =
+      Map.of("pco-broker-", "PcoBrokerFunction", "pco-keepalive-", "PcoKeepAliveFunction");
+
+  @Test
+  void everyCommandFile_isAnsweredWithoutAnError() throws Exception {
+    List<String> answered = new java.util.ArrayList<>();
+    try (Stream<Path> files = Files.list(Tools.root().resolve("events").resolve("invoke"))) {
+      for (Path file : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
+        String name = file.getFileName().toString();
+        String functionId =
+            INVOKED.entrySet().stream()
+                .filter(e -> name.startsWith(e.getKey()))
+                .map(Map.Entry::getValue)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(name + " names no invoke-style function"));
+        LocalFunction function =
+            new LocalFunction(
+                deployment.template, functionId, () -> deployment.environment(functionId));
+        String answer =
+            new String(
+                function.invokePayload(Files.readAllBytes(file), function.newContext()),
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertFalse(answer.contains("\"error\""), name + ": " + answer);
+        answered.add(name);
+      }
+    }
+    assertEquals(List.of("pco-broker-connections.json", "pco-keepalive-dry-run.json"), answered);
   }
 }

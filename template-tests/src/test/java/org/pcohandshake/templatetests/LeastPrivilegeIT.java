@@ -57,7 +57,14 @@ class LeastPrivilegeIT {
   static Set<String> exercisedIn(LocalDeployment deployment) {
     Set<String> served = new TreeSet<>();
     for (SamFunction function : deployment.template.functions().values()) {
-      if (deployment.api.function(function.logicalId()).isInitialized()) {
+      // routed functions, and those only Lambda Invoke reaches (the broker, keep-alive)
+      boolean routed =
+          deployment.template.routes().stream()
+              .anyMatch(route -> route.functionLogicalId().equals(function.logicalId()));
+      if ((routed
+              ? deployment.api.function(function.logicalId())
+              : deployment.api.invokable(function.logicalId()))
+          .isInitialized()) {
         served.add(function.logicalId());
       }
     }
@@ -193,6 +200,84 @@ class LeastPrivilegeIT {
                   HttpResponse.BodyHandlers.ofString());
       assertEquals(200, revoke.statusCode(), revoke.body());
     }
+    runConnectionFlows();
+  }
+
+  /**
+   * The stored PCO connection of the handshake, through the broker and keep-alive (Lambda Invoke on
+   * the local stack): listed, a token fresh and refreshed, kept alive, found dead, disconnected.
+   */
+  @SuppressWarnings("unchecked")
+  static void runConnectionFlows() throws Exception {
+    Map<String, Object> listed =
+        (Map<String, Object>)
+            ((List<Object>)
+                    invoke("PcoBrokerFunction", "{\"operation\":\"connections\"}")
+                        .get("connections"))
+                .get(0);
+    String organization = (String) listed.get("organization_id");
+    String person = (String) listed.get("person_id");
+    String ids = "\"organization_id\":\"" + organization + "\",\"person_id\":\"" + person + "\"";
+    assertTrue(
+        invoke("PcoBrokerFunction", "{\"operation\":\"access_token\"," + ids + "}")
+            .containsKey("access_token"));
+    // the stored access token near its end: the broker refreshes it (for the organization alone)
+    deployment.stack.scanTable("Table").stream()
+        .filter(item -> item.get("pk").s().startsWith("PCOCONN#"))
+        .forEach(
+            item ->
+                org.pcohandshake.testkit.aws.Emulator.shared()
+                    .dynamoDb()
+                    .updateItem(
+                        r ->
+                            r.tableName(deployment.stack.physicalId("Table"))
+                                .key(Map.of("pk", item.get("pk"), "sk", item.get("sk")))
+                                .updateExpression("SET accessExp = :zero")
+                                .expressionAttributeValues(
+                                    Map.of(
+                                        ":zero",
+                                        software.amazon.awssdk.services.dynamodb.model
+                                            .AttributeValue.fromN("0")))));
+    assertTrue(
+        invoke(
+                "PcoBrokerFunction",
+                "{\"operation\":\"access_token\",\"organization_id\":\"" + organization + "\"}")
+            .containsKey("access_token"));
+    Thread.sleep(1_100);
+    String keepAlive = "{\"operation\":\"keep_alive\",\"idle_days\":0}";
+    assertEquals(
+        1.0, ((Number) invoke("PcoKeepAliveFunction", keepAlive).get("refreshed")).doubleValue());
+    // PCO forgets every token: keep-alive finds the connection dead (and publishes that)
+    deployment.pco.revokeAllTokens();
+    Thread.sleep(1_100);
+    assertEquals(
+        1.0,
+        ((Number) invoke("PcoKeepAliveFunction", keepAlive).get("reauthorization_required"))
+            .doubleValue());
+    assertEquals(
+        true,
+        invoke("PcoBrokerFunction", "{\"operation\":\"disconnect\"," + ids + "}")
+            .get("disconnected"));
+  }
+
+  /** A Lambda Invoke of a template function on the local stack; its answer, not an error. */
+  static Map<String, Object> invoke(String function, String payload) throws Exception {
+    HttpResponse<String> response =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(
+                            deployment.api.baseUrl()
+                                + "/2015-03-31/functions/"
+                                + function
+                                + "/invocations"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(payload))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, response.statusCode(), response.body());
+    Map<String, Object> answer = org.pcohandshake.testkit.json.TestJson.object(response.body());
+    assertTrue(!answer.containsKey("error"), function + ": " + response.body());
+    return answer;
   }
 
   private static String enc(String value) {

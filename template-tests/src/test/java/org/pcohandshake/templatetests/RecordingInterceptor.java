@@ -123,6 +123,7 @@ public final class RecordingInterceptor implements ExecutionInterceptor {
       case "DynamoDB", "DynamoDb" -> "dynamodb";
       case "KMS", "Kms" -> "kms";
       case "Secrets Manager", "SecretsManager" -> "secretsmanager";
+      case "EventBridge" -> "events";
       default -> service.toLowerCase(java.util.Locale.ROOT);
     };
   }

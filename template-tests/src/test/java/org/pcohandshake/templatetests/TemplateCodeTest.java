@@ -40,9 +40,13 @@ class TemplateCodeTest {
       Class<?> type = Class.forName(handler[0]);
       type.getConstructor(Map.class, Clock.class);
       type.getConstructor();
-      assertEquals(
-          "handleRequest",
-          type.getMethod(handler[1], APIGatewayV2HTTPEvent.class, Context.class).getName());
+      // HTTP functions take API Gateway's event; invoke-style ones (InvokeFunction) the raw payload
+      java.lang.reflect.Method method =
+          org.pcohandshake.invoke.InvokeFunction.class.isAssignableFrom(type)
+              ? type.getMethod(
+                  handler[1], java.io.InputStream.class, java.io.OutputStream.class, Context.class)
+              : type.getMethod(handler[1], APIGatewayV2HTTPEvent.class, Context.class);
+      assertEquals("handleRequest", method.getName());
     }
   }
 

@@ -94,7 +94,7 @@ public final class LocalInvoke {
     try {
       SamTemplate template = arguments.template();
       SamFunction function = template.function(arguments.functionId());
-      APIGatewayV2HTTPEvent event = HttpApiEventJson.parseEvent(readEvent(arguments.event()));
+      String eventText = readEvent(arguments.event());
       err.println("[local-invoke] AWS endpoint " + emulator.endpointUrl());
       ProvisionedStack stack = new Provisioner(template, emulator).provision(arguments.secrets());
       err.println(
@@ -112,6 +112,23 @@ public final class LocalInvoke {
               + function.handler()
               + ") with "
               + arguments.event());
+      if (isCommand(eventText)) {
+        // an invoke-style function's command ({"operation": ...}): its answer as Lambda gives it
+        byte[] answer;
+        try {
+          answer =
+              local.invokePayload(
+                  eventText.getBytes(java.nio.charset.StandardCharsets.UTF_8), local.newContext());
+        } catch (Exception e) {
+          err.println("[local-invoke] " + function.logicalId() + " threw:");
+          e.printStackTrace(err);
+          return 1;
+        }
+        out.println(new String(answer, java.nio.charset.StandardCharsets.UTF_8));
+        out.flush();
+        return 0;
+      }
+      APIGatewayV2HTTPEvent event = HttpApiEventJson.parseEvent(eventText);
       APIGatewayV2HTTPResponse response;
       try {
         response = local.invoke(event, local.newContext());
@@ -127,6 +144,15 @@ public final class LocalInvoke {
     } catch (RuntimeException e) {
       err.println("[local-invoke] failed: " + e.getMessage());
       return 1;
+    }
+  }
+
+  /** A command of the invoke-style functions (an {@code operation} member), not an HTTP event. */
+  static boolean isCommand(String text) {
+    try {
+      return com.google.gson.JsonParser.parseString(text).getAsJsonObject().has("operation");
+    } catch (RuntimeException e) {
+      return false;
     }
   }
 

@@ -16,7 +16,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveSpecification;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -37,10 +39,11 @@ public final class Provisioner {
   public static final String TABLE_TYPE = "AWS::DynamoDB::Table";
   public static final String KEY_TYPE = "AWS::KMS::Key";
   public static final String SECRET_TYPE = "AWS::SecretsManager::Secret";
+  public static final String MANAGED_POLICY_TYPE = "AWS::IAM::ManagedPolicy";
 
   /** Table properties template.yaml does not use, refused rather than left out. */
   private static final List<String> UNSUPPORTED_TABLE_PROPERTIES =
-      List.of("GlobalSecondaryIndexes", "LocalSecondaryIndexes", "StreamSpecification");
+      List.of("LocalSecondaryIndexes", "StreamSpecification");
 
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final String SUFFIX_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789";
@@ -144,6 +147,14 @@ public final class Provisioner {
                             + ":function:"
                             + name));
               });
+      // nothing checks IAM locally: a managed policy is only named (its Ref is its ARN)
+      template
+          .resourcesOfType(MANAGED_POLICY_TYPE)
+          .keySet()
+          .forEach(
+              id ->
+                  physicalIds.put(
+                      id, "arn:aws:iam::" + AwsClients.ACCOUNT_ID + ":policy/" + physicalName(id)));
       try (DynamoDbClient dynamoDb = AwsClients.dynamoDb(endpoint)) {
         template.resourcesOfType(TABLE_TYPE).values().forEach(r -> createTable(dynamoDb, r));
       }
@@ -180,6 +191,12 @@ public final class Provisioner {
                                   .build())
                       .toList())
               .keySchema(keySchema(maps(table, "KeySchema"), table));
+      if (table.properties().containsKey("GlobalSecondaryIndexes")) {
+        request.globalSecondaryIndexes(
+            maps(table, "GlobalSecondaryIndexes").stream()
+                .map(index -> globalSecondaryIndex(index, table))
+                .toList());
+      }
       for (String unsupported : UNSUPPORTED_TABLE_PROPERTIES) {
         if (table.properties().containsKey(unsupported)) {
           throw new IllegalStateException(
@@ -341,6 +358,23 @@ public final class Provisioner {
               + " in "
               + TemplateExpressions.render(map)
               + ".");
+    }
+
+    /** An index as the template declares it: name, key schema, projection. */
+    private GlobalSecondaryIndex globalSecondaryIndex(
+        Map<String, Object> index, SamResource table) {
+      Map<String, Object> projection = map(index.get("Projection"), table);
+      Projection.Builder p =
+          Projection.builder().projectionType(text(projection, "ProjectionType", table));
+      if (projection.containsKey("NonKeyAttributes")) {
+        p.nonKeyAttributes(
+            list(projection.get("NonKeyAttributes"), table).stream().map(String::valueOf).toList());
+      }
+      return GlobalSecondaryIndex.builder()
+          .indexName(text(index, "IndexName", table))
+          .keySchema(keySchema(list(index.get("KeySchema"), table), table))
+          .projection(p.build())
+          .build();
     }
 
     private List<KeySchemaElement> keySchema(List<?> elements, SamResource table) {

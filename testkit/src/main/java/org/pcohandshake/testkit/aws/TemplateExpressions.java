@@ -191,7 +191,8 @@ final class TemplateExpressions {
               + " ("
               + template.resources().get(name).type()
               + ") is not created by the local stack, which provisions DynamoDB tables, KMS keys"
-              + " and aliases, Secrets Manager secrets, functions and HTTP APIs");
+              + " and aliases, Secrets Manager secrets, functions and HTTP APIs (and names"
+              + " managed policies)");
     }
     throw new Unresolvable(
         "'"

@@ -177,7 +177,23 @@ class PcoCompleteHandlerIT {
     assertEquals("PCOCONN#2002#1001", connection.get("pk").s());
     assertEquals("PCOCONN", connection.get("sk").s());
     assertTrue(
-        Set.of("pk", "sk", "tokens", "accessExp", "version", "reauth", "exp", "ttl")
+        Set.of(
+                "pk",
+                "sk",
+                "tokens",
+                "accessExp",
+                "version",
+                "reauth",
+                "exp",
+                "ttl",
+                // what a listing shows, and the listing indexes' keys: ids, times, scopes
+                "organizationId",
+                "personId",
+                "connectedAt",
+                "refreshedAt",
+                "scopes",
+                "connOrg",
+                "connStatus")
             .containsAll(connection.keySet()),
         connection.keySet().toString());
     assertFalse(connection.get("reauth").bool());

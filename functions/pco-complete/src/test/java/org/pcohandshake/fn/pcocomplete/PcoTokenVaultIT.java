@@ -117,8 +117,26 @@ class PcoTokenVaultIT {
 
     Map<String, AttributeValue> item = item(who);
     assertEquals(
-        Set.of("pk", "sk", "tokens", "accessExp", "version", "reauth", "exp", "ttl"),
+        Set.of(
+            "pk",
+            "sk",
+            "tokens",
+            "accessExp",
+            "version",
+            "reauth",
+            "exp",
+            "ttl",
+            // what a listing shows, and the listing indexes' keys: ids, times, scopes
+            "organizationId",
+            "personId",
+            "connectedAt",
+            "refreshedAt",
+            "scopes",
+            "connOrg",
+            "connStatus"),
         item.keySet());
+    assertEquals("people", item.get("scopes").s());
+    assertEquals("PCOCONN#healthy", item.get("connStatus").s());
     assertTrue(item.get("tokens").b().asByteArray().length > 64);
     assertEquals("1", item.get("version").n());
     for (Map<String, AttributeValue> row : fixture.scan()) {
