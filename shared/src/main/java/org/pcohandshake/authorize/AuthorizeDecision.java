@@ -125,7 +125,8 @@ public final class AuthorizeDecision implements HttpService {
             consent.get().subject(),
             request.scope(),
             link.link(),
-            now.plus(config.tokens().refreshTtl()));
+            now.plus(config.tokens().refreshTtl()),
+            session.get().claims());
     AuthorizationCode record =
         new AuthorizationCode(
             grant,

@@ -14,6 +14,7 @@ import org.pcohandshake.config.LoginKeySource;
 import org.pcohandshake.config.PcoTokenMode;
 import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.error.ErrorCatalog;
+import org.pcohandshake.grant.CustomClaims;
 import org.pcohandshake.grant.Scope;
 import org.pcohandshake.http.BadRequestException;
 import org.pcohandshake.http.Cookies;
@@ -210,6 +211,16 @@ public final class AuthorizePrompt implements HttpService {
       Log.warn(http.requestId(), "login_not_bound", java.util.Map.of("claim", true));
       return loginNotBound(request);
     }
+    CustomClaims claims;
+    switch (CustomClaims.select(config.login().claims(), identity.get().claims())) {
+      case CustomClaims.Selection.Refused refused -> {
+        // the integrator's login sends claims this server does not take: no session, no grant
+        Log.warn(
+            http.requestId(), "login_claims_refused", java.util.Map.of("reason", refused.reason()));
+        return ErrorCatalog.Page.LOGIN_CLAIMS_REFUSED.page();
+      }
+      case CustomClaims.Selection.Selected selected -> claims = selected.claims();
+    }
     if (current.isPresent()
         && !current.get().subject().equals(identity.get().subject())
         && !switchConfirmed) {
@@ -233,7 +244,7 @@ public final class AuthorizePrompt implements HttpService {
           continueUrl,
           authorizeUrl + "&" + LOGIN_SWITCH + "=cancel");
     }
-    Optional<String> cookie = sessions.open(identity.get(), config.login().issuer());
+    Optional<String> cookie = sessions.open(identity.get(), claims, config.login().issuer());
     if (cookie.isEmpty()) {
       Log.warn(http.requestId(), "login_token_rejected", java.util.Map.of());
       return ErrorCatalog.Page.LOGIN_FAILED.page();

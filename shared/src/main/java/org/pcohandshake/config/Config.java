@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.pcohandshake.grant.CustomClaims;
 import org.pcohandshake.log.Log;
 
 /**
@@ -45,8 +46,16 @@ public record Config(
   /**
    * The login bridge: where the browser signs in, and who issues its login tokens. The key that
    * verifies them is {@link Config#loginKeySource()}.
+   *
+   * @param claims the login's claims copied into the grant and its access tokens ({@code
+   *     LOGIN_CLAIMS}, checked by {@link CustomClaims#problems})
    */
-  public record Login(String url, String issuer, String jwksUrl, Duration sessionTtl) {}
+  public record Login(
+      String url, String issuer, String jwksUrl, Duration sessionTtl, List<String> claims) {
+    public Login {
+      claims = List.copyOf(claims);
+    }
+  }
 
   /** The KMS keys and the one algorithm of this deployment's access tokens. */
   public record Signing(String keyId, List<String> previousKeyIds, AccessTokenAlgorithm algorithm) {
@@ -110,6 +119,7 @@ public record Config(
   public static final String LOGIN_ISSUER = "LOGIN_ISSUER";
   public static final String LOGIN_JWKS_URL = "LOGIN_JWKS_URL";
   public static final String LOGIN_BRIDGE_KEY_SECRET_ID = "LOGIN_BRIDGE_KEY_SECRET_ID";
+  public static final String LOGIN_CLAIMS = "LOGIN_CLAIMS";
   public static final String SIGNING_KEY_ID = "SIGNING_KEY_ID";
   public static final String ACCESS_TOKEN_ALGORITHM = "ACCESS_TOKEN_ALGORITHM";
   public static final String PCO_CLIENT_ID = "PCO_CLIENT_ID";
@@ -207,7 +217,8 @@ public record Config(
                 get(env, LOGIN_URL, ""),
                 get(env, LOGIN_ISSUER, ""),
                 get(env, LOGIN_JWKS_URL, ""),
-                seconds(env, SESSION_TTL_SECONDS, 3_600, 300, 86_400, problems)),
+                seconds(env, SESSION_TTL_SECONDS, 3_600, 300, 86_400, problems),
+                words(get(env, LOGIN_CLAIMS, ""))),
             new Signing(
                 get(env, SIGNING_KEY_ID, ""),
                 words(get(env, PREVIOUS_SIGNING_KEY_IDS, "")),
@@ -253,6 +264,7 @@ public record Config(
                 + " or https://*.example.com");
       }
     }
+    CustomClaims.problems(config.login.claims()).forEach(p -> problems.add(LOGIN_CLAIMS + " " + p));
     problems.addAll(ConfigUrls.problems(config));
     if (!problems.isEmpty()) {
       throw new ConfigException(String.join("; ", problems));

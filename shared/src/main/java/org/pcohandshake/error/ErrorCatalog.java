@@ -186,6 +186,12 @@ public final class ErrorCatalog {
             + " minutes, or a newer one replaced it, so we did not sign you in. If someone sent you"
             + " this link, do not continue.",
         "Go back to Planning Center and click Authorize again."),
+    LOGIN_CLAIMS_REFUSED(
+        400,
+        "We could not sign you in",
+        "Your sign-in carried account details this service cannot accept (too large, or of a kind"
+            + " it does not take), so we did not sign you in. Nothing was connected.",
+        "Close this window and tell the administrator of the account you signed in to."),
     CONSENT_EXPIRED(
         400,
         "This approval form has expired",

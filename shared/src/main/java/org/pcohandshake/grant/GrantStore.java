@@ -41,6 +41,12 @@ public final class GrantStore {
   /** Attempts of a revocation that meets a transaction in flight on the grant. */
   static final int REVOKE_ATTEMPTS = 4;
 
+  /**
+   * On a code, a grant and each refresh token: the grant's custom claims as their JSON text, copied
+   * from item to item unchanged.
+   */
+  static final String CLAIMS = "claims";
+
   /** On a rotated refresh token: the hash of its successor. */
   static final String SUCCESSOR = "successor";
 
@@ -408,6 +414,9 @@ public final class GrantStore {
     record.put("pcoPerson", s(grant.link().personId()));
     record.put("pcoName", s(grant.link().personName()));
     record.put("grantExp", n(grant.expiresAt().getEpochSecond()));
+    if (!grant.claims().isEmpty()) {
+      record.put(CLAIMS, s(grant.claims().serialize()));
+    }
   }
 
   private static Grant readGrant(Map<String, AttributeValue> record) {
@@ -417,6 +426,7 @@ public final class GrantStore {
         str(record, "sub"),
         Scope.ofStored(str(record, "scope")),
         new PcoLink(str(record, "pcoOrg"), str(record, "pcoPerson"), str(record, "pcoName")),
-        Instant.ofEpochSecond(num(record, "grantExp").orElse(0L)));
+        Instant.ofEpochSecond(num(record, "grantExp").orElse(0L)),
+        CustomClaims.ofStored(str(record, CLAIMS)));
   }
 }

@@ -169,9 +169,7 @@ public final class TokenEndpoint implements HttpService {
       scope = asked.get();
     }
     Instant graceStart = now.minus(refreshGrace);
-    Grant narrowed =
-        new Grant(
-            grant.id(), grant.clientId(), grant.subject(), scope, grant.link(), grant.expiresAt());
+    Grant narrowed = grant.withScope(scope);
     AccessTokens.Issued accessToken = null;
     for (int attempt = 1; attempt <= RENEW_ATTEMPTS; attempt++) {
       if (old.rotatedAt().isPresent() && old.rotatedAt().get().isBefore(graceStart)) {

@@ -1,5 +1,6 @@
 package org.pcohandshake.config;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -59,5 +60,18 @@ class LoginClaimsConfigTest {
         IntStream.rangeClosed(1, 11).mapToObj(i -> "claim" + i).collect(Collectors.joining(" "));
     assertThrows(ConfigException.class, () -> TestConfigs.with(LOGIN_CLAIMS, eleven));
     assertThrows(ConfigException.class, () -> TestConfigs.with(LOGIN_CLAIMS, "a".repeat(65)));
+  }
+
+  @org.junit.jupiter.api.Test
+  void tenNamesOfUpTo64Characters_includingUris_areAccepted_inTheirOrder() {
+    String ten =
+        IntStream.rangeClosed(1, 10).mapToObj(i -> "claim" + i).collect(Collectors.joining(" "));
+    assertEquals(10, TestConfigs.with(Config.LOGIN_CLAIMS, ten).login().claims().size());
+    assertEquals(
+        java.util.List.of("a".repeat(64), "https://example.com/tenant", "roles"),
+        TestConfigs.with(Config.LOGIN_CLAIMS, "a".repeat(64) + " https://example.com/tenant roles")
+            .login()
+            .claims());
+    assertEquals(java.util.List.of(), TestConfigs.config().login().claims());
   }
 }
