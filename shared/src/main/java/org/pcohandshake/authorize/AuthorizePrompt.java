@@ -44,6 +44,9 @@ public final class AuthorizePrompt implements HttpService {
 
   static final String LOGIN_TOKEN = "login_token";
 
+  /** The text of a page's link that restarts the handshake at Planning Center. */
+  static final String BACK_TO_PCO = "Back to Planning Center";
+
   /** Set on the account-switch page's "continue" link: the person chose the new user. */
   static final String LOGIN_SWITCH = "login_switch";
 
@@ -149,7 +152,7 @@ public final class AuthorizePrompt implements HttpService {
       // no identity from step 2: not reached through Planning Center's popup, or too late
       Log.warn(http.requestId(), "pco_link_missing", java.util.Map.of());
       return ErrorCatalog.Page.PCO_LINK_MISSING.page(
-          restartAtPco(request, ErrorCatalog.Redirect.PCO_LINK_MISSING), "Back to Planning Center");
+          restartAtPco(request, ErrorCatalog.Redirect.PCO_LINK_MISSING), BACK_TO_PCO);
     }
     String formToken =
         consents.put(new Consent(session.get().idHash(), session.get().subject(), request, link));
@@ -323,8 +326,7 @@ public final class AuthorizePrompt implements HttpService {
   /** A sign-in that did not start here, or took too long: the page, and the way back to PCO. */
   private static HttpResponse loginNotBound(AuthorizationRequest request) {
     return ErrorCatalog.Page.LOGIN_NOT_BOUND.page(
-        restartAtPco(request, ErrorCatalog.Redirect.LOGIN_NOT_COMPLETED),
-        "Back to Planning Center");
+        restartAtPco(request, ErrorCatalog.Redirect.LOGIN_NOT_COMPLETED), BACK_TO_PCO);
   }
 
   /**
@@ -332,7 +334,7 @@ public final class AuthorizePrompt implements HttpService {
    * {@code state}: Planning Center ends its popup there, and the person starts again with
    * Authorize.
    */
-  private static String restartAtPco(AuthorizationRequest request, ErrorCatalog.Redirect error) {
+  static String restartAtPco(AuthorizationRequest request, ErrorCatalog.Redirect error) {
     return RequestValidator.redirectTo(
         request.redirectUri(),
         "error",

@@ -136,7 +136,8 @@ public final class ErrorCatalog {
         "The authorization did not come from the add-on's Planning Center sign-in, or took too long."),
     LOGIN_NOT_COMPLETED(
         "access_denied",
-        "The sign-in did not complete in the browser that started it, or took too long.");
+        "The sign-in did not complete in the browser that started it, or took too long."),
+    CONSENT_TIMED_OUT("access_denied", "The approval form expired before it was submitted.");
 
     private final String code;
     private final String description;
@@ -192,6 +193,12 @@ public final class ErrorCatalog {
         "Your sign-in carried account details this service cannot accept (too large, or of a kind"
             + " it does not take), so we did not sign you in. Nothing was connected.",
         "Close this window and tell the administrator of the account you signed in to."),
+    CONSENT_TIMED_OUT(
+        400,
+        "This approval form has expired",
+        "The form was open longer than it stays valid, so nothing was connected and no access was"
+            + " granted.",
+        "Go back to Planning Center and click Authorize again."),
     CONSENT_EXPIRED(
         400,
         "This approval form has expired",
