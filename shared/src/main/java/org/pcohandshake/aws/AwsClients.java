@@ -10,6 +10,7 @@ import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
@@ -79,6 +80,16 @@ public final class AwsClients {
 
   public SecretsManagerClient secretsManager() {
     return configure(SecretsManagerClient.builder()).httpClient(http).build();
+  }
+
+  /**
+   * Any other service's client builder configured the same way (region, credentials, retries,
+   * timeouts, endpoint, HTTP client): for the services only some functions call, whose client
+   * classes only those functions carry (EventBridge: {@code
+   * aws.configured(EventBridgeClient.builder()).build()}).
+   */
+  public <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configured(B builder) {
+    return configure(builder).httpClient(http);
   }
 
   /**

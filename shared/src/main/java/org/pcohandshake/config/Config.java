@@ -142,6 +142,7 @@ public record Config(
   public static final String CLOCK_SKEW_SECONDS = "CLOCK_SKEW_SECONDS";
   public static final String REVOCATION_CHECK = "REVOCATION_CHECK";
   public static final String ALLOWED_ORIGINS = "ALLOWED_ORIGINS";
+  public static final String EVENT_BUS_NAME = "EVENT_BUS_NAME";
   public static final String AWS_REGION = "AWS_REGION";
   public static final String AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL";
 
@@ -354,6 +355,14 @@ public record Config(
                   + " your API knows to allow only those"));
     }
     return this;
+  }
+
+  /**
+   * The EventBridge bus the stack's events go to ({@code EVENT_BUS_NAME}): the account's default
+   * bus unless it names another (by name or ARN).
+   */
+  public String eventBusName() {
+    return get(raw, EVENT_BUS_NAME, "default");
   }
 
   /** The exact redirect URIs PCO may send at {@code /oauth/authorize}. */

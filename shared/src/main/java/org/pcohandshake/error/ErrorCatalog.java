@@ -9,12 +9,13 @@ import org.pcohandshake.http.HttpResponse;
 import org.pcohandshake.json.Json;
 
 /**
- * Every error this project answers, in one place, as three types by how it is answered: {@link
+ * Every error this project answers, in one place, as four types by how it is answered: {@link
  * OAuth} errors a machine reads (the token and revocation endpoints' JSON, RFC 6749 section 5.2,
  * and the resource servers' Bearer challenge, RFC 6750 section 3), each with its HTTP status;
  * {@link Redirect} errors the authorization endpoint sends back to the client in the redirect's
  * query (RFC 6749 section 4.1.2.1), which have no status of their own (the redirect's is the
- * caller's); and {@link Page}s for a person. Descriptions are printable ASCII and never carry
+ * caller's); and {@link Page}s for a person; and the {@link Invocation} errors of the functions the
+ * integrator's systems invoke through the AWS SDK. Descriptions are printable ASCII and never carry
  * input, exception text or stack traces.
  */
 public final class ErrorCatalog {
@@ -22,7 +23,7 @@ public final class ErrorCatalog {
   private ErrorCatalog() {}
 
   /** What every entry has: its name and fixed description. */
-  public sealed interface Entry permits OAuth, Redirect, Page {
+  public sealed interface Entry permits OAuth, Redirect, Page, Invocation {
     String name();
 
     String description();
@@ -34,6 +35,7 @@ public final class ErrorCatalog {
     entries.addAll(List.of(OAuth.values()));
     entries.addAll(List.of(Redirect.values()));
     entries.addAll(List.of(Page.values()));
+    entries.addAll(List.of(Invocation.values()));
     return List.copyOf(entries);
   }
 
@@ -287,6 +289,43 @@ public final class ErrorCatalog {
     public HttpResponse page(String href, String linkText) {
       return HttpResponse.html(
           status, Html.message(title, description, nextStep, href, linkText), "");
+    }
+  }
+
+  /**
+   * An error of an invoke-style function ({@link org.pcohandshake.invoke.InvokeFunction}): a code
+   * the caller's code branches on and a fixed description; the reply adds typed details.
+   */
+  public enum Invocation implements Entry {
+    INVALID_REQUEST("invalid_request", "The command is missing an argument or one is malformed."),
+    UNKNOWN_OPERATION("unknown_operation", "The function has no such operation."),
+    NOT_FOUND("not_found", "There is nothing with that id."),
+    NOT_CONNECTED(
+        "not_connected", "There is no Planning Center connection for that organization or person."),
+    REAUTHORIZATION_REQUIRED(
+        "reauthorization_required",
+        "The Planning Center connection no longer works; the person must connect again."),
+    PCO_UNAVAILABLE(
+        "pco_unavailable", "Planning Center could not be reached or failed; try again later."),
+    UNAVAILABLE("unavailable", "A dependency is unavailable or throttled; try again later."),
+    INTERNAL_ERROR("internal_error", "The function failed; the detail is in its log.");
+
+    private final String code;
+    private final String description;
+
+    Invocation(String code, String description) {
+      this.code = code;
+      this.description = description;
+    }
+
+    /** The {@code error} member of the reply. */
+    public String code() {
+      return code;
+    }
+
+    @Override
+    public String description() {
+      return description;
     }
   }
 }

@@ -142,7 +142,7 @@ public final class Endpoint {
   }
 
   /** Throttling, timeouts and 5xx of a dependency: worth retrying later. */
-  static boolean isTransient(Throwable e) {
+  public static boolean isTransient(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SdkServiceException service
           && (service.isThrottlingException() || service.statusCode() >= 500)) {

@@ -19,11 +19,12 @@ class ErrorCatalogTest {
   }
 
   @Test
-  void everyEntryOfTheThreeTypes_isChecked() {
+  void everyEntryOfTheFourTypes_isChecked() {
     assertEquals(
         ErrorCatalog.OAuth.values().length
             + ErrorCatalog.Redirect.values().length
-            + ErrorCatalog.Page.values().length,
+            + ErrorCatalog.Page.values().length
+            + ErrorCatalog.Invocation.values().length,
         ErrorCatalog.entries().size());
   }
 

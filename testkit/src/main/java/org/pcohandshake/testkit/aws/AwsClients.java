@@ -64,7 +64,8 @@ public final class AwsClients {
         .build();
   }
 
-  private static StaticCredentialsProvider credentials() {
+  /** The static credentials every local client sends. */
+  public static StaticCredentialsProvider credentials() {
     return StaticCredentialsProvider.create(
         AwsBasicCredentials.create(ACCESS_KEY_ID, SECRET_ACCESS_KEY));
   }

@@ -59,6 +59,16 @@ public final class LocalApi implements AutoCloseable {
   private final ExecutorService executor;
   private final RouteTable routes;
   private final Map<String, LocalFunction> functions;
+
+  /**
+   * The functions no route reaches: invoked through the Lambda Invoke API ({@link #INVOKE_PATH}).
+   */
+  private final Map<String, LocalFunction> invokable;
+
+  /** The Lambda Invoke API's path: {@code POST /2015-03-31/functions/{name}/invocations}. */
+  public static final java.util.regex.Pattern INVOKE_PATH =
+      java.util.regex.Pattern.compile("/2015-03-31/functions/([^/]+)/invocations");
+
   private final String baseUrl;
 
   private LocalApi(
@@ -87,6 +97,16 @@ public final class LocalApi implements AutoCloseable {
                   template, key, () -> environment.environmentFor(key, baseUrl), classLoader));
     }
     functions = Map.copyOf(byId);
+    Map<String, LocalFunction> unrouted = new LinkedHashMap<>();
+    for (String id : template.functions().keySet()) {
+      if (!byId.containsKey(id)) {
+        unrouted.put(
+            id,
+            new LocalFunction(
+                template, id, () -> environment.environmentFor(id, baseUrl), classLoader));
+      }
+    }
+    invokable = Map.copyOf(unrouted);
     AtomicInteger threadNumber = new AtomicInteger();
     executor =
         Executors.newCachedThreadPool(
@@ -127,6 +147,14 @@ public final class LocalApi implements AutoCloseable {
     stack.parameterValues(overrides); // fail now, not on the first request
     return start(
         stack.template(), port, (id, baseUrl) -> stack.environmentFor(id, baseUrl, overrides));
+  }
+
+  /**
+   * The Lambda Invoke API's endpoint for the SDKs ({@code endpoint} / {@code --endpoint-url}): the
+   * same loopback origin as the HTTP API.
+   */
+  public String lambdaEndpoint() {
+    return baseUrl;
   }
 
   /** The URL the API listens on, e.g. {@code http://127.0.0.1:49152}, without a trailing slash. */
@@ -182,7 +210,11 @@ public final class LocalApi implements AutoCloseable {
     int status;
     try {
       Optional<RouteTable.Match> match = routes.match(method, rawPath);
-      if (declaredLength(exchange) > MAX_BODY_BYTES) {
+      java.util.regex.Matcher invocation = INVOKE_PATH.matcher(rawPath);
+      if (match.isEmpty() && "POST".equals(method) && invocation.matches()) {
+        label = "lambda-invoke";
+        status = invokeFunction(exchange, invocation.group(1));
+      } else if (declaredLength(exchange) > MAX_BODY_BYTES) {
         status = sendJson(exchange, 413, TOO_LARGE);
       } else if (match.isEmpty()) {
         status = sendJson(exchange, 404, NOT_FOUND);
@@ -201,6 +233,95 @@ public final class LocalApi implements AutoCloseable {
     System.err.printf(
         "[local-api] %s %s -> %d %s %d ms%n",
         method, rawPath, status, label, (System.nanoTime() - started) / 1_000_000);
+  }
+
+  /**
+   * The Lambda Invoke API for the functions no route reaches, as the AWS SDKs call it ({@code aws
+   * lambda invoke --endpoint-url}, {@code new LambdaClient({endpoint})}): the function named by its
+   * logical id, or by an ARN or deployed name that ends in it ({@code ...:function:Id}, {@code
+   * stack-Id-ABC123}); {@code RequestResponse} (the default) answers the handler's output; {@code
+   * Event} answers 202 and runs it in the background; a handler that throws answers 200 with {@code
+   * X-Amz-Function-Error: Unhandled}, as Lambda does. Requests are not signature-checked: this is a
+   * loopback development server.
+   */
+  private int invokeFunction(HttpExchange exchange, String rawName) throws IOException {
+    String name = java.net.URLDecoder.decode(rawName, StandardCharsets.UTF_8);
+    Optional<LocalFunction> found = invokableFunction(name);
+    if (found.isEmpty()) {
+      exchange.getResponseHeaders().set("x-amzn-ErrorType", "ResourceNotFoundException");
+      return sendJson(
+          exchange,
+          404,
+          "{\"Type\":\"User\",\"message\":\"Function not found; invokable here: "
+              + String.join(", ", invokable.keySet())
+              + "\"}");
+    }
+    byte[] payload = in6Mb(exchange.getRequestBody());
+    if (payload == null) {
+      exchange.getResponseHeaders().set("x-amzn-ErrorType", "RequestTooLargeException");
+      return sendJson(exchange, 413, "{\"Type\":\"User\",\"message\":\"Request too large\"}");
+    }
+    LocalFunction function = found.get();
+    LocalContext context = function.newContext();
+    String type = exchange.getRequestHeaders().getFirst("X-Amz-Invocation-Type");
+    exchange.getResponseHeaders().set("x-amzn-RequestId", context.getAwsRequestId());
+    exchange.getResponseHeaders().set("X-Amz-Executed-Version", "$LATEST");
+    if ("DryRun".equals(type)) {
+      return send(exchange, 204, new byte[0]);
+    }
+    if ("Event".equals(type)) {
+      executor.execute(
+          () -> {
+            try {
+              function.invokePayload(payload, context);
+            } catch (Throwable e) {
+              logFailure(context, "failed", e);
+            }
+          });
+      return send(exchange, 202, new byte[0]);
+    }
+    try {
+      byte[] output = function.invokePayload(payload, context);
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      return send(exchange, 200, output);
+    } catch (Throwable e) {
+      logFailure(context, "failed", e);
+      exchange.getResponseHeaders().set("X-Amz-Function-Error", "Unhandled");
+      return sendJson(
+          exchange,
+          200,
+          "{\"errorType\":\""
+              + e.getClass().getSimpleName()
+              + "\",\"errorMessage\":\"the handler failed; see the local stack's log\"}");
+    }
+  }
+
+  private Optional<LocalFunction> invokableFunction(String name) {
+    for (Map.Entry<String, LocalFunction> entry : invokable.entrySet()) {
+      String id = entry.getKey();
+      if (name.equals(id)
+          || name.endsWith(":function:" + id)
+          || name.matches(".*-" + java.util.regex.Pattern.quote(id) + "-[A-Za-z0-9]+")) {
+        return Optional.of(entry.getValue());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The payload, or null above Lambda's 6 MB synchronous limit. */
+  private static byte[] in6Mb(InputStream in) throws IOException {
+    byte[] body = in.readNBytes(6 * 1024 * 1024 + 1);
+    return body.length > 6 * 1024 * 1024 ? null : body;
+  }
+
+  /** A function no route reaches, for {@code Lambda Invoke}-style tests and tools. */
+  public LocalFunction invokable(String logicalId) {
+    LocalFunction function = invokable.get(logicalId);
+    if (function == null) {
+      throw new IllegalArgumentException(
+          "No function '" + logicalId + "' without a route; those are: " + invokable.keySet());
+    }
+    return function;
   }
 
   private int invoke(

@@ -122,6 +122,9 @@ public final class LocalFunction {
       if (handler == null) {
         initialize();
       }
+      if (method == null) {
+        method = httpMethod(handler.getClass());
+      }
       instance = handler;
       handleRequest = method;
     }
@@ -148,6 +151,40 @@ public final class LocalFunction {
     return (APIGatewayV2HTTPResponse) result;
   }
 
+  /**
+   * Invokes a stream handler (an invoke-style function, as {@code Lambda Invoke} reaches it) with a
+   * payload (instantiating it first if needed).
+   *
+   * @return the bytes the handler wrote
+   * @throws IllegalStateException when the handler is not a stream handler
+   * @throws Exception whatever the handler throws
+   */
+  public byte[] invokePayload(byte[] payload, Context context) throws Exception {
+    Object instance;
+    synchronized (this) {
+      if (handler == null) {
+        initialize();
+      }
+      instance = handler;
+    }
+    if (!(instance instanceof com.amazonaws.services.lambda.runtime.RequestStreamHandler stream)) {
+      throw new IllegalStateException(
+          "Handler "
+              + function.handler()
+              + " of "
+              + function.logicalId()
+              + " is not a RequestStreamHandler: it cannot take a raw payload.");
+    }
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    RUNNING.set(function.handlerClass());
+    try {
+      stream.handleRequest(new java.io.ByteArrayInputStream(payload), out, context);
+    } finally {
+      RUNNING.remove();
+    }
+    return out.toByteArray();
+  }
+
   private void initialize() throws Exception {
     Class<?> type = loadClass();
     Constructor<?> constructor;
@@ -164,6 +201,25 @@ public final class LocalFunction {
               + " next to the no-argument constructor Lambda uses.",
           e);
     }
+    Map<String, String> env = Map.copyOf(environment.get());
+    Object instance;
+    try {
+      instance = constructor.newInstance(env, Clock.systemUTC());
+    } catch (InvocationTargetException e) {
+      Throwable cause = e.getCause();
+      throw new IllegalStateException(
+          "Handler "
+              + type.getName()
+              + " of function "
+              + function.logicalId()
+              + " failed to initialize: "
+              + cause,
+          cause);
+    }
+    handler = instance;
+  }
+
+  private Method httpMethod(Class<?> type) {
     Method handleRequest;
     try {
       handleRequest =
@@ -191,23 +247,7 @@ public final class LocalFunction {
               + handleRequest.getReturnType().getName()
               + ", not APIGatewayV2HTTPResponse.");
     }
-    Map<String, String> env = Map.copyOf(environment.get());
-    Object instance;
-    try {
-      instance = constructor.newInstance(env, Clock.systemUTC());
-    } catch (InvocationTargetException e) {
-      Throwable cause = e.getCause();
-      throw new IllegalStateException(
-          "Handler "
-              + type.getName()
-              + " of function "
-              + function.logicalId()
-              + " failed to initialize: "
-              + cause,
-          cause);
-    }
-    handler = instance;
-    method = handleRequest;
+    return handleRequest;
   }
 
   private Class<?> loadClass() {
