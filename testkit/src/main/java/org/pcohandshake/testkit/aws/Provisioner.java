@@ -16,7 +16,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveSpecification;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -40,7 +42,7 @@ public final class Provisioner {
 
   /** Table properties template.yaml does not use, refused rather than left out. */
   private static final List<String> UNSUPPORTED_TABLE_PROPERTIES =
-      List.of("GlobalSecondaryIndexes", "LocalSecondaryIndexes", "StreamSpecification");
+      List.of("LocalSecondaryIndexes", "StreamSpecification");
 
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final String SUFFIX_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789";
@@ -180,6 +182,12 @@ public final class Provisioner {
                                   .build())
                       .toList())
               .keySchema(keySchema(maps(table, "KeySchema"), table));
+      if (table.properties().containsKey("GlobalSecondaryIndexes")) {
+        request.globalSecondaryIndexes(
+            maps(table, "GlobalSecondaryIndexes").stream()
+                .map(index -> globalSecondaryIndex(map(index, table), table))
+                .toList());
+      }
       for (String unsupported : UNSUPPORTED_TABLE_PROPERTIES) {
         if (table.properties().containsKey(unsupported)) {
           throw new IllegalStateException(
@@ -341,6 +349,26 @@ public final class Provisioner {
               + " in "
               + TemplateExpressions.render(map)
               + ".");
+    }
+
+    /** An index as template.yaml declares it: name, key schema, projection (on-demand table). */
+    private GlobalSecondaryIndex globalSecondaryIndex(
+        Map<String, Object> index, SamResource table) {
+      Map<String, Object> projection = map(index.get("Projection"), table);
+      Projection.Builder built =
+          Projection.builder().projectionType(text(projection, "ProjectionType", table));
+      if (projection.get("NonKeyAttributes") instanceof List<?> attributes) {
+        built.nonKeyAttributes(attributes.stream().map(String::valueOf).toList());
+      }
+      Object schema = index.get("KeySchema");
+      if (!(schema instanceof List<?> elements)) {
+        throw malformed(table, "a KeySchema list in each of GlobalSecondaryIndexes", schema);
+      }
+      return GlobalSecondaryIndex.builder()
+          .indexName(text(index, "IndexName", table))
+          .keySchema(keySchema(elements, table))
+          .projection(built.build())
+          .build();
     }
 
     private List<KeySchemaElement> keySchema(List<?> elements, SamResource table) {

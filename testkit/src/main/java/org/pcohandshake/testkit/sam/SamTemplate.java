@@ -70,6 +70,7 @@ public final class SamTemplate {
           "AWS::ApiGatewayV2::DomainName",
           "AWS::ApiGatewayV2::ApiMapping",
           "AWS::IAM::Role",
+          "AWS::IAM::ManagedPolicy",
           "AWS::Lambda::Permission",
           "AWS::Logs::LogGroup",
           "AWS::CloudWatch::Alarm",
