@@ -146,6 +146,14 @@ public final class Provisioner {
                             + ":function:"
                             + name));
               });
+      // a managed policy is not created locally; its Ref (the policy's ARN) is named for outputs
+      template
+          .resourcesOfType("AWS::IAM::ManagedPolicy")
+          .keySet()
+          .forEach(
+              id ->
+                  physicalIds.put(
+                      id, "arn:aws:iam::" + AwsClients.ACCOUNT_ID + ":policy/" + physicalName(id)));
       try (DynamoDbClient dynamoDb = AwsClients.dynamoDb(endpoint)) {
         template.resourcesOfType(TABLE_TYPE).values().forEach(r -> createTable(dynamoDb, r));
       }
