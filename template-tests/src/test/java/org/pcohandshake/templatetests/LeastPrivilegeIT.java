@@ -157,49 +157,33 @@ class LeastPrivilegeIT {
     String code =
         org.pcohandshake.grant.TestGrants.seedCode(
             dynamo, grants, replayed, redirect, Clock.systemUTC());
+    var client =
+        org.pcohandshake.testkit.http.IntegratorClient.of(deployment.api, deployment.stack);
     for (int status : new int[] {200, 400}) {
       HttpResponse<String> exchanged =
-          post(
-              base + "/oauth/token",
-              "grant_type=authorization_code&code="
-                  + enc(code)
-                  + "&redirect_uri="
-                  + enc(redirect)
-                  + "&client_id="
-                  + enc(clientId)
-                  + "&client_secret="
-                  + enc(secret));
+          client.post(
+              "/oauth/token",
+              "grant_type",
+              "authorization_code",
+              "code",
+              code,
+              "redirect_uri",
+              redirect);
       assertEquals(status, exchanged.statusCode(), exchanged.body());
     }
     // a refresh repeated inside the grace window (a second handle on the same successor)
     org.pcohandshake.grant.Grant repeated =
         org.pcohandshake.grant.TestGrants.grant(clientId).subject("user-44").build();
-    HttpResponse<String> issued =
-        post(
-            base + "/oauth/token",
-            "grant_type=authorization_code&code="
-                + enc(
-                    org.pcohandshake.grant.TestGrants.seedCode(
-                        dynamo, grants, repeated, redirect, Clock.systemUTC()))
-                + "&redirect_uri="
-                + enc(redirect)
-                + "&client_id="
-                + enc(clientId)
-                + "&client_secret="
-                + enc(secret));
-    assertEquals(200, issued.statusCode(), issued.body());
     String refreshToken =
-        (String) org.pcohandshake.testkit.json.TestJson.object(issued.body()).get("refresh_token");
+        (String)
+            client
+                .exchange(
+                    org.pcohandshake.grant.TestGrants.seedCode(
+                        dynamo, grants, repeated, redirect, Clock.systemUTC()),
+                    redirect)
+                .get("refresh_token");
     for (int i = 0; i < 2; i++) {
-      HttpResponse<String> refreshedAgain =
-          post(
-              base + "/oauth/token",
-              "grant_type=refresh_token&refresh_token="
-                  + enc(refreshToken)
-                  + "&client_id="
-                  + enc(clientId)
-                  + "&client_secret="
-                  + enc(secret));
+      HttpResponse<String> refreshedAgain = client.refresh(refreshToken);
       assertEquals(200, refreshedAgain.statusCode(), refreshedAgain.body());
     }
     // the admin function, through the local Lambda Invoke API: a listing, a status, a revocation
@@ -210,19 +194,21 @@ class LeastPrivilegeIT {
             "{\"operation\":\"grant_status\",\"grant_id\":\"" + replayed.id() + "\"}",
             "{\"operation\":\"revoke_grant\",\"grant_id\":\"" + repeated.id() + "\"}",
             "{\"operation\":\"revoke_user_grants\",\"user_id\":\"user-42\"}")) {
-      HttpResponse<String> answer =
-          post(base + "/2015-03-31/functions/GrantAdminFunction/invocations", command);
+      HttpResponse<String> answer = invoke(base, "GrantAdminFunction", command);
       assertEquals(200, answer.statusCode(), answer.body());
       assertTrue(!answer.body().contains("\"error\""), answer.body());
     }
   }
 
-  private static HttpResponse<String> post(String url, String body) throws Exception {
+  /** A command to a function no route reaches, through the local Lambda Invoke API. */
+  private static HttpResponse<String> invoke(String base, String function, String command)
+      throws Exception {
     return java.net.http.HttpClient.newHttpClient()
         .send(
-            java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
-                .header("content-type", "application/x-www-form-urlencoded")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(
+                        base + "/2015-03-31/functions/" + function + "/invocations"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(command))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
   }
