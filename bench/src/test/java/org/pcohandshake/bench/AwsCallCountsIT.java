@@ -27,6 +27,7 @@ import org.pcohandshake.fn.authorizeprompt.AuthorizePromptHandler;
 import org.pcohandshake.fn.discovery.DiscoveryHandler;
 import org.pcohandshake.fn.exampleapi.ExampleApiHandler;
 import org.pcohandshake.fn.grantadmin.GrantAdminHandler;
+import org.pcohandshake.fn.logincallback.LoginCallbackHandler;
 import org.pcohandshake.fn.pcocomplete.PcoCompleteHandler;
 import org.pcohandshake.fn.revoke.RevokeHandler;
 import org.pcohandshake.fn.token.TokenHandler;
@@ -38,6 +39,7 @@ import org.pcohandshake.testkit.events.TestEvent;
 import org.pcohandshake.testkit.json.TestJson;
 import org.pcohandshake.testkit.junit.Provisioned;
 import org.pcohandshake.testkit.login.LoginTokens;
+import org.pcohandshake.testkit.oidc.TestProvider;
 import org.pcohandshake.testkit.pco.PcoSimulator;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -688,6 +690,68 @@ class AwsCallCountsIT {
         .basic(tokenEnv.get("CLIENT_ID"), stack.secretValue("IntegratorClientSecret"))
         .form("grant_type", "refresh_token", "refresh_token", refreshToken)
         .build();
+  }
+
+  /**
+   * The oidc login mode at a real OpenID Provider: the redirect stores the login request; the
+   * callback consumes it, reads the provider's client secret once per instance, and opens the
+   * session in one transaction (the discovery document, the JWKS and the code exchange are calls to
+   * the provider, not to AWS).
+   */
+  @Test
+  void oidcSignIn_coldThenWarm_isOneWriteAtTheRedirect_oneDeleteAndOneTransactionAtTheCallback()
+      throws Exception {
+    try (TestProvider provider = TestProvider.start()) {
+      Map<String, String> parameters =
+          Map.of(
+              "LoginMode", "oidc",
+              "OidcIssuer", provider.issuer(),
+              "OidcClientId", "pco-handshake-bench",
+              "PcoTokenMode", "skip");
+      AuthorizePromptHandler prompt =
+          new AuthorizePromptHandler(
+              stack.environmentFor("AuthorizePromptFunction", ISSUER, parameters),
+              Clock.systemUTC());
+      LoginCallbackHandler callback =
+          new LoginCallbackHandler(
+              stack.environmentFor("LoginCallbackFunction", ISSUER, parameters), Clock.systemUTC());
+      java.net.http.HttpClient http =
+          java.net.http.HttpClient.newBuilder()
+              .followRedirects(java.net.http.HttpClient.Redirect.NEVER)
+              .build();
+      for (boolean cold : new boolean[] {true, false}) {
+        APIGatewayV2HTTPResponse[] toProvider = new APIGatewayV2HTTPResponse[1];
+        assertEquals(
+            expected("DynamoDb.PutItem", 1),
+            calls(() -> toProvider[0] = prompt.handleRequest(authorize().build(), null)));
+        assertEquals(302, toProvider[0].getStatusCode(), toProvider[0].getBody());
+        provider.nextUser("user-7", "pco-handshake-bench", Map.of("name", "Ada"));
+        String back =
+            http.send(
+                    java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(toProvider[0].getHeaders().get("location")))
+                        .build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding())
+                .headers()
+                .firstValue("location")
+                .orElseThrow();
+        String loginCookie =
+            toProvider[0].getCookies().get(0).replaceAll("^[^=]+=([^;]*);.*$", "$1");
+        APIGatewayV2HTTPEvent event =
+            TestEvent.get("/oauth/login/callback")
+                .rawQuery(java.net.URI.create(back).getRawQuery())
+                .cookie(Cookies.LOGIN, loginCookie)
+                .build();
+        Map<String, Long> expected =
+            cold
+                ? expected(
+                    "DynamoDb.DeleteItem", 1,
+                    "SecretsManager.GetSecretValue", 1,
+                    "DynamoDb.TransactWriteItems", 1)
+                : expected("DynamoDb.DeleteItem", 1, "DynamoDb.TransactWriteItems", 1);
+        assertEquals(expected, calls(callback, event, 303), cold ? "cold" : "warm");
+      }
+    }
   }
 
   @Test

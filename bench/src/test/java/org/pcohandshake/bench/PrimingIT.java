@@ -21,6 +21,7 @@ import org.pcohandshake.fn.authorizeprompt.AuthorizePromptHandler;
 import org.pcohandshake.fn.discovery.DiscoveryHandler;
 import org.pcohandshake.fn.exampleapi.ExampleApiHandler;
 import org.pcohandshake.fn.grantadmin.GrantAdminHandler;
+import org.pcohandshake.fn.logincallback.LoginCallbackHandler;
 import org.pcohandshake.fn.pcocomplete.PcoCompleteHandler;
 import org.pcohandshake.fn.revoke.RevokeHandler;
 import org.pcohandshake.fn.token.TokenHandler;
@@ -90,6 +91,38 @@ class PrimingIT {
         new AuthorizePromptHandler(
             stack.environmentFor("AuthorizePromptFunction", ISSUER), Clock.systemUTC());
     assertEquals(expected("DynamoDb.GetItem", 1, "DynamoDb.UpdateItem", 1), prime(handler));
+  }
+
+  /** The oidc mode's settings; priming never fetches the provider's documents. */
+  static final Map<String, String> OIDC =
+      Map.of(
+          "LoginMode", "oidc",
+          "OidcIssuer", "https://login.example.test",
+          "OidcClientId", "pco-handshake");
+
+  @Test
+  void authorizePromptPriming_inOidcMode_buildsTheProvidersRedirectWithoutStoringIt()
+      throws Exception {
+    var handler =
+        new AuthorizePromptHandler(
+            stack.environmentFor("AuthorizePromptFunction", ISSUER, OIDC), Clock.systemUTC());
+    assertEquals(expected("DynamoDb.GetItem", 1, "DynamoDb.UpdateItem", 1), prime(handler));
+  }
+
+  @Test
+  void loginCallbackPriming_triesToConsumeALoginRequestThatWasNeverIssued() throws Exception {
+    var handler =
+        new LoginCallbackHandler(
+            stack.environmentFor("LoginCallbackFunction", ISSUER, OIDC), Clock.systemUTC());
+    assertEquals(expected("DynamoDb.DeleteItem", 1), prime(handler));
+  }
+
+  @Test
+  void loginCallbackPriming_inBridgeMode_makesNoCall() throws Exception {
+    var handler =
+        new LoginCallbackHandler(
+            stack.environmentFor("LoginCallbackFunction", ISSUER), Clock.systemUTC());
+    assertEquals(expected(), prime(handler));
   }
 
   @Test

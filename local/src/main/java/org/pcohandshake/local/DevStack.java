@@ -24,6 +24,7 @@ import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
 import org.pcohandshake.testkit.aws.Provisioner;
 import org.pcohandshake.testkit.http.LocalApi;
+import org.pcohandshake.testkit.oidc.TestProvider;
 import org.pcohandshake.testkit.pco.PcoSimulator;
 import org.pcohandshake.testkit.sam.SamFunction;
 import org.pcohandshake.testkit.sam.SamRoute;
@@ -53,6 +54,12 @@ public final class DevStack implements AutoCloseable {
   static final String PARAM_INTEGRATOR_CLIENT_ID = "IntegratorClientId";
   static final String PARAM_LOGIN_URL = "LoginUrl";
   static final String PARAM_LOGIN_ISSUER = "LoginIssuer";
+  static final String PARAM_LOGIN_MODE = "LoginMode";
+  static final String PARAM_OIDC_ISSUER = "OidcIssuer";
+  static final String PARAM_OIDC_CLIENT_ID = "OidcClientId";
+
+  /** The client id of the local stack at the embedded OpenID Provider. */
+  static final String DEV_OIDC_CLIENT_ID = "pco-handshake-local";
 
   /** The example API's CORS origins, when the template has that parameter. */
   static final String PARAM_ALLOWED_ORIGINS = "AllowedOrigins";
@@ -76,6 +83,7 @@ public final class DevStack implements AutoCloseable {
   private final String baseUrl;
   private final PcoSimulator simulator;
   private final DevLoginApp loginApp;
+  private final TestProvider oidcProvider;
   private final Map<String, String> parameters;
   private final String integratorClientId;
   private final String integratorClientSecret;
@@ -91,6 +99,7 @@ public final class DevStack implements AutoCloseable {
       String baseUrl,
       PcoSimulator simulator,
       DevLoginApp loginApp,
+      TestProvider oidcProvider,
       Map<String, String> parameters,
       String integratorClientId,
       String integratorClientSecret,
@@ -104,6 +113,7 @@ public final class DevStack implements AutoCloseable {
     this.baseUrl = baseUrl;
     this.simulator = simulator;
     this.loginApp = loginApp;
+    this.oidcProvider = oidcProvider;
     this.parameters = Map.copyOf(parameters);
     this.integratorClientId = integratorClientId;
     this.integratorClientSecret = integratorClientSecret;
@@ -165,6 +175,15 @@ public final class DevStack implements AutoCloseable {
 
   void printReady(PrintStream out, String elapsed) {
     banner().print(out, elapsed);
+    oidcProvider()
+        .ifPresent(
+            provider ->
+                out.println(
+                    "LOGIN_MODE=oidc: you sign in at the embedded OpenID Provider "
+                        + provider.issuer()
+                        + " (type any user name; it becomes the sub, the user is "
+                        + provider.issuer()
+                        + "#<name>)"));
   }
 
   /** The READY block: a supplied secret is named there, never printed. */
@@ -216,6 +235,11 @@ public final class DevStack implements AutoCloseable {
   /** The running PCO simulator; empty with an external Planning Center. */
   public Optional<PcoSimulator> simulator() {
     return Optional.ofNullable(simulator);
+  }
+
+  /** The embedded OpenID Provider of the oidc login mode; empty in bridge mode. */
+  public Optional<TestProvider> oidcProvider() {
+    return Optional.ofNullable(oidcProvider);
   }
 
   /** The running development login app; empty with an external one. */
@@ -399,6 +423,8 @@ public final class DevStack implements AutoCloseable {
                       integratorClientId,
                       integratorClientSecret));
       DevLoginApp loginApp = progress.step("login app", () -> startLoginApp(baseUrl, stack));
+      TestProvider oidcProvider =
+          "oidc".equals(settings.parameters().get(PARAM_LOGIN_MODE)) ? startOidcProvider() : null;
 
       Map<String, String> values = new LinkedHashMap<>(settings.parameters());
       values.put(
@@ -413,6 +439,10 @@ public final class DevStack implements AutoCloseable {
       values.put(
           PARAM_LOGIN_ISSUER,
           loginApp != null ? loginApp.issuer() : options.loginIssuer().orElseThrow());
+      if (oidcProvider != null) {
+        values.put(PARAM_OIDC_ISSUER, oidcProvider.issuer());
+        values.put(PARAM_OIDC_CLIENT_ID, DEV_OIDC_CLIENT_ID);
+      }
       if (simulator != null && template.parameters().containsKey(PARAM_ALLOWED_ORIGINS)) {
         // the simulated add-on calls the example API from the simulator's origin
         values.put(
@@ -466,6 +496,7 @@ public final class DevStack implements AutoCloseable {
           baseUrl,
           simulator,
           loginApp,
+          oidcProvider,
           values,
           integratorClientId,
           integratorClientSecret,
@@ -653,6 +684,22 @@ public final class DevStack implements AutoCloseable {
       }
       resources.add(app);
       return new Progress.Result<>(app, app.loginUrl());
+    }
+
+    /**
+     * The oidc login mode's identity provider: a real OpenID Provider on PORT+3 (a free port in
+     * tests). For a person ({@code make run}, a fixed port) its sign-in page asks for a user name;
+     * on free ports (tests) it signs in whoever the test enqueued, without a page.
+     */
+    private TestProvider startOidcProvider() {
+      int port = options.port() == 0 ? 0 : options.port() + 3;
+      TestProvider provider;
+      try {
+        provider = TestProvider.start(port, options.port() != 0);
+      } catch (java.io.UncheckedIOException e) {
+        throw portTaken(port, "the OpenID Provider", "PORT+3", e);
+      }
+      return resources.add(provider);
     }
 
     private static String shortType(String type) {

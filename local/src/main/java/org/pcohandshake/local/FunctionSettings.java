@@ -41,7 +41,8 @@ record FunctionSettings(
 
   /**
    * Set by the local stack itself: the emulator's resources and endpoint, the local API's URL, and
-   * what {@link DevStackOptions} reads under the same names (PCO and the login app).
+   * what {@link DevStackOptions} reads under the same names (PCO and the login app), and the
+   * embedded OpenID Provider of {@code LOGIN_MODE=oidc}.
    */
   static final Set<String> SET_BY_THE_LOCAL_STACK =
       Set.of(
@@ -60,7 +61,10 @@ record FunctionSettings(
           Config.PCO_OAUTH_APPLICATION_ID,
           Config.PCO_CLIENT_ID,
           Config.LOGIN_URL,
-          Config.LOGIN_ISSUER);
+          Config.LOGIN_ISSUER,
+          Config.OIDC_ISSUER,
+          Config.OIDC_CLIENT_ID,
+          Config.OIDC_CLIENT_SECRET_ID);
 
   FunctionSettings {
     given = Map.copyOf(given);

@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 import org.pcohandshake.aws.AwsClients;
 import org.pcohandshake.config.Config;
 import org.pcohandshake.config.LoginKeySource;
+import org.pcohandshake.config.LoginMode;
 import org.pcohandshake.config.PcoTokenMode;
 import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.error.ErrorCatalog;
@@ -26,6 +27,10 @@ import org.pcohandshake.link.LinkStore;
 import org.pcohandshake.link.PcoLink;
 import org.pcohandshake.link.PendingLink;
 import org.pcohandshake.log.Log;
+import org.pcohandshake.oidc.LoginRequestStore;
+import org.pcohandshake.oidc.OidcException;
+import org.pcohandshake.oidc.OidcLogin;
+import org.pcohandshake.oidc.OidcProvider;
 import org.pcohandshake.secrets.SecretCache;
 import org.pcohandshake.session.LoginBinding;
 import org.pcohandshake.session.LoginIdentity;
@@ -37,8 +42,9 @@ import org.pcohandshake.snapstart.PrimingRequest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * {@code GET /oauth/authorize} (step 4): validate, make sure the user is logged in through the
- * login bridge, then show the consent page with a one-time form token.
+ * {@code GET /oauth/authorize} (step 4): validate, make sure the user is logged in (through the
+ * login bridge, or at the identity provider in oidc mode), then show the consent page with a
+ * one-time form token.
  */
 public final class AuthorizePrompt implements HttpService {
 
@@ -55,7 +61,8 @@ public final class AuthorizePrompt implements HttpService {
 
   private final Config config;
   private final RequestValidator validator;
-  private final LoginTokenVerifier loginTokens;
+  private final Optional<LoginTokenVerifier> loginTokens;
+  private final Optional<OidcLogin> oidc;
   private final SessionStore sessions;
   private final ConsentStore consents;
   private final LinkStore links;
@@ -68,33 +75,67 @@ public final class AuthorizePrompt implements HttpService {
     config.warnIfAnyScopeAllowed();
     AwsClients aws = new AwsClients(config);
     DynamoDbClient dynamo = aws.dynamoDb();
-    LoginTokenVerifier verifier =
-        switch (config.loginKeySource()) {
-          case LoginKeySource.Jwks(String url) ->
-              LoginTokenVerifier.jwks(url, config.login().issuer(), config.issuer(), clock);
-          case LoginKeySource.HmacSecret(String secretId) -> {
-            SecretCache key = new SecretCache(aws.secretsManager(), secretId, clock);
-            yield LoginTokenVerifier.hmac(
-                key::current, config.login().issuer(), config.issuer(), clock);
-          }
-        };
-    return new AuthorizePrompt(
-        config,
-        verifier,
-        new SessionStore(dynamo, config.tableName(), config.login().sessionTtl(), clock),
-        new ConsentStore(dynamo, config.tableName(), config.consent().ttl(), clock),
-        new LinkStore(dynamo, config.tableName(), config.pco().linkTtl(), clock));
+    SessionStore sessions =
+        new SessionStore(dynamo, config.tableName(), config.login().sessionTtl(), clock);
+    ConsentStore consents =
+        new ConsentStore(dynamo, config.tableName(), config.consent().ttl(), clock);
+    LinkStore links = new LinkStore(dynamo, config.tableName(), config.pco().linkTtl(), clock);
+    return switch (config.loginMode()) {
+      case LoginMode.Bridge bridge ->
+          new AuthorizePrompt(
+              config,
+              Optional.of(bridgeVerifier(config, aws, clock)),
+              Optional.empty(),
+              sessions,
+              consents,
+              links);
+      case LoginMode.Oidc oidc -> {
+        // the client secret is not read here: only the callback exchanges codes
+        OidcProvider provider = new OidcProvider(oidc, () -> "", clock);
+        LoginRequestStore requests =
+            new LoginRequestStore(dynamo, config.tableName(), LoginBinding.LIFETIME, clock);
+        yield new AuthorizePrompt(
+            config,
+            Optional.empty(),
+            Optional.of(new OidcLogin(provider, requests, config.loginCallbackUrl())),
+            sessions,
+            consents,
+            links);
+      }
+    };
   }
 
+  /**
+   * The login bridge's verifier: the integrator's JWKS, or HS256 with the key from Secrets Manager.
+   */
+  private static LoginTokenVerifier bridgeVerifier(Config config, AwsClients aws, Clock clock) {
+    return switch (config.loginKeySource()) {
+      case LoginKeySource.Jwks(String url) ->
+          LoginTokenVerifier.jwks(url, config.login().issuer(), config.issuer(), clock);
+      case LoginKeySource.HmacSecret(String secretId) -> {
+        SecretCache key = new SecretCache(aws.secretsManager(), secretId, clock);
+        yield LoginTokenVerifier.hmac(
+            key::current, config.login().issuer(), config.issuer(), clock);
+      }
+    };
+  }
+
+  /**
+   * @param loginTokens the login bridge's verifier (bridge mode), else empty: a {@code login_token}
+   *     is then refused
+   * @param oidc the start of an OpenID Connect sign-in (oidc mode), else empty
+   */
   public AuthorizePrompt(
       Config config,
-      LoginTokenVerifier loginTokens,
+      Optional<LoginTokenVerifier> loginTokens,
+      Optional<OidcLogin> oidc,
       SessionStore sessions,
       ConsentStore consents,
       LinkStore links) {
     this.config = config;
     this.validator = new RequestValidator(config);
     this.loginTokens = loginTokens;
+    this.oidc = oidc;
     this.sessions = sessions;
     this.consents = consents;
     this.links = links;
@@ -142,6 +183,14 @@ public final class AuthorizePrompt implements HttpService {
     if (session.isEmpty()) {
       // the link reached step 4 in time: held for the sign-in and the consent page
       http.cookie(Cookies.PCO_LINK).ifPresent(cookie -> links.claim(cookie, linkHold()));
+      if (oidc.isPresent()) {
+        try {
+          return oidc.get().begin(authorizeUrl);
+        } catch (OidcException unavailable) {
+          Log.warn(http.requestId(), "oidc_discovery_failed", java.util.Map.of());
+          return ErrorCatalog.Page.OIDC_UNAVAILABLE.page();
+        }
+      }
       return loginRedirect(authorizeUrl, LoginBinding.begin());
     }
     PendingLink link =
@@ -203,7 +252,8 @@ public final class AuthorizePrompt implements HttpService {
       Log.warn(http.requestId(), "login_not_bound", java.util.Map.of());
       return loginNotBound(request);
     }
-    Optional<LoginIdentity> identity = loginTokens.verify(loginToken);
+    // in oidc mode no login token is accepted: only the callback opens sessions
+    Optional<LoginIdentity> identity = loginTokens.flatMap(verifier -> verifier.verify(loginToken));
     if (identity.isEmpty()) {
       Log.warn(http.requestId(), "login_token_rejected", java.util.Map.of());
       return ErrorCatalog.Page.LOGIN_FAILED.page();
@@ -294,8 +344,12 @@ public final class AuthorizePrompt implements HttpService {
   @Override
   public void prime() {
     String redirectUri = config.allowedRedirectUris().get(0);
-    loginRedirect(
-        config.issuer() + "/oauth/authorize?" + primingQuery(config), Priming.NEVER_ISSUED);
+    if (config.loginMode() instanceof LoginMode.Oidc settings) {
+      OidcLogin.prime(settings, config.loginCallbackUrl(), Priming.NEVER_ISSUED);
+    } else {
+      loginRedirect(
+          config.issuer() + "/oauth/authorize?" + primingQuery(config), Priming.NEVER_ISSUED);
+    }
     links.claim(Priming.NEVER_ISSUED, java.time.Duration.ZERO);
     ConsentPage.render(
         config.issuer() + "/oauth/authorize",

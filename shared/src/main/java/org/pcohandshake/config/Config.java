@@ -44,14 +44,20 @@ public record Config(
   }
 
   /**
-   * The login bridge: where the browser signs in, and who issues its login tokens. The key that
-   * verifies them is {@link Config#loginKeySource()}.
+   * How the integrator's users sign in ({@code mode}: the login bridge or OpenID Connect, whose
+   * settings are {@link Config#loginMode()}), the login bridge's URL and token issuer (the key that
+   * verifies its tokens is {@link Config#loginKeySource()}), and the session's lifetime.
    *
    * @param claims the login's claims copied into the grant and its access tokens ({@code
-   *     LOGIN_CLAIMS}, checked by {@link CustomClaims#problems})
+   *     LOGIN_CLAIMS}, checked by {@link CustomClaims#problems}), whichever mode verified them
    */
   public record Login(
-      String url, String issuer, String jwksUrl, Duration sessionTtl, List<String> claims) {
+      LoginMode.Kind mode,
+      String url,
+      String issuer,
+      String jwksUrl,
+      Duration sessionTtl,
+      List<String> claims) {
     public Login {
       claims = List.copyOf(claims);
     }
@@ -120,6 +126,12 @@ public record Config(
   public static final String LOGIN_JWKS_URL = "LOGIN_JWKS_URL";
   public static final String LOGIN_BRIDGE_KEY_SECRET_ID = "LOGIN_BRIDGE_KEY_SECRET_ID";
   public static final String LOGIN_CLAIMS = "LOGIN_CLAIMS";
+  public static final String LOGIN_MODE = "LOGIN_MODE";
+  public static final String OIDC_ISSUER = "OIDC_ISSUER";
+  public static final String OIDC_CLIENT_ID = "OIDC_CLIENT_ID";
+  public static final String OIDC_CLIENT_SECRET_ID = "OIDC_CLIENT_SECRET_ID";
+  public static final String OIDC_SCOPES = "OIDC_SCOPES";
+  public static final String OIDC_USER_CLAIM = "OIDC_USER_CLAIM";
   public static final String SIGNING_KEY_ID = "SIGNING_KEY_ID";
   public static final String ACCESS_TOKEN_ALGORITHM = "ACCESS_TOKEN_ALGORITHM";
   public static final String PCO_CLIENT_ID = "PCO_CLIENT_ID";
@@ -147,6 +159,12 @@ public record Config(
   public static final String AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL";
 
   public static final String DEFAULT_PCO_BASE_URL = "https://api.planningcenteronline.com";
+
+  /** The scopes asked of the identity provider when {@code OIDC_SCOPES} is not set. */
+  public static final String DEFAULT_OIDC_SCOPES = "openid profile email";
+
+  /** Where the identity provider sends the browser back, relative to the issuer. */
+  public static final String LOGIN_CALLBACK_PATH = "/oauth/login/callback";
 
   /** Where the JWKS is served, relative to the issuer. */
   public static final String JWKS_PATH = "/.well-known/jwks.json";
@@ -215,6 +233,7 @@ public record Config(
                 seconds(env, PREVIOUS_SECRET_OVERLAP_SECONDS, 86_400, 0, 7 * 86_400, problems),
                 words(get(env, EXTRA_REDIRECT_URIS, ""))),
             new Login(
+                loginMode(get(env, LOGIN_MODE, "bridge"), problems),
                 get(env, LOGIN_URL, ""),
                 get(env, LOGIN_ISSUER, ""),
                 get(env, LOGIN_JWKS_URL, ""),
@@ -301,6 +320,36 @@ public record Config(
               get(raw, PCO_CLIENT_SECRET_ID, ""),
               get(raw, PCO_TOKEN_KEY_ID, ""));
     };
+  }
+
+  /**
+   * How users sign in ({@code LOGIN_MODE}), with the settings that mode needs: the login bridge
+   * ({@code LOGIN_URL}, {@code LOGIN_ISSUER}) or OpenID Connect ({@code OIDC_ISSUER}, {@code
+   * OIDC_CLIENT_ID}, {@code OIDC_CLIENT_SECRET_ID}, {@code OIDC_SCOPES}, {@code OIDC_USER_CLAIM}).
+   * Call at the init of the function that serves the mode: fails fast, naming every variable the
+   * mode needs that is not set.
+   */
+  public LoginMode loginMode() {
+    return switch (login.mode()) {
+      case BRIDGE -> new LoginMode.Bridge(login.url(), login.issuer());
+      case OIDC ->
+          new LoginMode.Oidc(
+              // exactly as configured: an issuer is compared byte for byte (Auth0's ends in /)
+              env(OIDC_ISSUER),
+              env(OIDC_CLIENT_ID),
+              env(OIDC_CLIENT_SECRET_ID),
+              words(get(raw, OIDC_SCOPES, DEFAULT_OIDC_SCOPES)),
+              get(raw, OIDC_USER_CLAIM, "sub"));
+    };
+  }
+
+  /** The OpenID Connect redirect URI: where the identity provider returns the browser. */
+  public String loginCallbackUrl() {
+    return issuer + LOGIN_CALLBACK_PATH;
+  }
+
+  private String env(String name) {
+    return get(raw, name, "");
   }
 
   /**
@@ -391,6 +440,15 @@ public record Config(
 
   private static List<String> words(String value) {
     return value.isBlank() ? List.of() : List.of(value.trim().split("[\\s,]+"));
+  }
+
+  private static LoginMode.Kind loginMode(String value, List<String> problems) {
+    try {
+      return LoginMode.Kind.valueOf(value.toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      problems.add(LOGIN_MODE + " must be one of bridge, oidc");
+      return LoginMode.Kind.BRIDGE;
+    }
   }
 
   private static PcoTokenMode.Kind mode(String value, List<String> problems) {

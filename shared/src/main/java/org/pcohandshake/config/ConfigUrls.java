@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  *
  * <p>Messages name the variable and the reason, never the value.
  */
-final class ConfigUrls {
+public final class ConfigUrls {
 
   private static final Pattern IPV4_LOOPBACK =
       Pattern.compile("127\\.([0-9]{1,3})\\.([0-9]{1,3})\\.([0-9]{1,3})");
@@ -63,6 +63,12 @@ final class ConfigUrls {
         config.login().jwksUrl(),
         true,
         "the keys that verify login tokens come from it",
+        problems);
+    check(
+        Config.OIDC_ISSUER,
+        config.raw().getOrDefault(Config.OIDC_ISSUER, "").trim(),
+        false,
+        "the identity provider's discovery document, keys and ID tokens come from it",
         problems);
     for (String uri : config.client().extraRedirectUris()) {
       check(Config.EXTRA_REDIRECT_URIS, uri, true, "authorization codes are sent to it", problems);
@@ -114,6 +120,16 @@ final class ConfigUrls {
    * are not resolved: {@code localhost.example} or a name that resolves to 127.0.0.1 is not
    * loopback here.
    */
+  /**
+   * Whether a URL another party hands us (an identity provider's endpoints) may carry codes, tokens
+   * and secrets: absolute https (http only to a loopback host), no user info, no fragment.
+   */
+  public static boolean secure(String value) {
+    List<String> problems = new ArrayList<>();
+    check("url", value, true, "", problems);
+    return !value.isEmpty() && problems.isEmpty();
+  }
+
   static boolean isLoopback(String host) {
     String h = host.toLowerCase(Locale.ROOT);
     if (h.equals("localhost")) {

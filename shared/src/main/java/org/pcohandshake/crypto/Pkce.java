@@ -22,10 +22,13 @@ public final class Pkce {
     if (!VERIFIER.matcher(verifier).matches()) {
       return false;
     }
-    String computed =
-        Base64.getUrlEncoder()
-            .withoutPadding()
-            .encodeToString(Tokens.sha256(verifier.getBytes(StandardCharsets.US_ASCII)));
-    return Tokens.constantTimeEquals(computed, challenge);
+    return Tokens.constantTimeEquals(challenge(verifier), challenge);
+  }
+
+  /** The S256 challenge of a verifier: base64url of its SHA-256, without padding. */
+  public static String challenge(String verifier) {
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(Tokens.sha256(verifier.getBytes(StandardCharsets.US_ASCII)));
   }
 }

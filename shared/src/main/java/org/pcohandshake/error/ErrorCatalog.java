@@ -216,6 +216,41 @@ public final class ErrorCatalog {
         "Temporarily unavailable",
         "A service we depend on is not answering right now. Nothing was connected.",
         "Please try again in a minute."),
+    OIDC_CANCELLED(
+        400,
+        "Sign-in was cancelled",
+        "The sign-in service says the sign-in was cancelled or access was not allowed, so you are"
+            + " not signed in. Nothing was connected.",
+        "To connect, go back to Planning Center and click Authorize again."),
+    OIDC_SIGN_IN_NEEDED(
+        400,
+        "The sign-in service needs you to sign in",
+        "The sign-in service could not complete the sign-in without you: it needs you to sign in,"
+            + " choose an account or agree to something first. Nothing was connected.",
+        "Go back to Planning Center and click Authorize again, then sign in."),
+    OIDC_PROVIDER_FAILED(
+        502,
+        "The sign-in service reported a problem",
+        "The sign-in service could not complete the sign-in because of a problem on its side."
+            + " Nothing was connected.",
+        "Wait a minute, then go back to Planning Center and click Authorize again."),
+    OIDC_MISCONFIGURED(
+        502,
+        "The sign-in service refused this application",
+        "The sign-in service did not accept this application's sign-in request, so you could not"
+            + " be signed in. Nothing was connected.",
+        "Please contact the add-on's support: trying again will not help until its setup is fixed."),
+    OIDC_UNAVAILABLE(
+        502,
+        "The sign-in service is not answering",
+        "The sign-in service did not answer in time or answered something we could not use."
+            + " Nothing was connected.",
+        "Wait a minute, then go back to Planning Center and click Authorize again."),
+    OIDC_NOT_CONFIGURED(
+        404,
+        "Nothing here",
+        "This service does not sign people in through an identity provider.",
+        "Close this window and start the connection again from Planning Center."),
     PCO_LINK_MISSING(
         400,
         "Start again from Planning Center",

@@ -40,7 +40,9 @@ class EventsIT {
           Map.entry("discovery-jwks.json", 200),
           Map.entry("discovery-authorization-server.json", 200),
           Map.entry("example-api-me.json", 401), // placeholder bearer token
-          Map.entry("example-api-preflight.json", 204));
+          Map.entry("example-api-preflight.json", 204),
+          // the default login mode is the bridge: the provider's callback is not in use
+          Map.entry("login-callback.json", 404));
 
   static LocalDeployment deployment;
 

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.pcohandshake.testkit.events.TestEvent;
 import org.pcohandshake.testkit.lambda.LocalFunction;
 import org.pcohandshake.testkit.login.LoginTokens;
+import org.pcohandshake.testkit.oidc.TestProvider;
 import org.pcohandshake.testkit.pco.AddonResult;
 import org.pcohandshake.testkit.pco.IntegratorResponse;
 import org.pcohandshake.testkit.sam.SamFunction;
@@ -26,10 +27,11 @@ import org.pcohandshake.testkit.sam.SamResource;
 
 /**
  * Runs every function's real request path through the local deployment (the whole two-leg handshake
- * with Planning Center's simulator, a refresh, the API call, discovery, revocation) and every
- * function's priming hook while recording the AWS calls each function makes, then checks each
- * function's IAM role in template.yaml grants exactly the actions those calls need: nothing
- * missing, nothing extra.
+ * with Planning Center's simulator, a refresh, the API call, discovery, revocation; then the oidc
+ * login mode's sign-in at a real OpenID Provider, in a deployment of its own) and every function's
+ * priming hook while recording the AWS calls each function makes, then checks each function's IAM
+ * role in template.yaml grants exactly the actions those calls need: nothing missing, nothing
+ * extra.
  */
 class LeastPrivilegeIT {
 
@@ -39,7 +41,62 @@ class LeastPrivilegeIT {
   static void deploy() throws Exception {
     deployment = new LocalDeployment();
     runEveryFlow();
-    primeEveryFunction();
+    primeEveryFunction(deployment);
+    try (TestProvider provider = TestProvider.start();
+        LocalDeployment oidc = new LocalDeployment(provider)) {
+      signInAtTheIdentityProvider(oidc, provider);
+      primeEveryFunction(oidc);
+      exercised.addAll(exercisedIn(oidc));
+    }
+    exercised.addAll(exercisedIn(deployment));
+  }
+
+  /** The functions that served a request in either deployment. */
+  static final Set<String> exercised = new TreeSet<>();
+
+  static Set<String> exercisedIn(LocalDeployment deployment) {
+    Set<String> served = new TreeSet<>();
+    for (SamFunction function : deployment.template.functions().values()) {
+      boolean routed =
+          deployment.template.routes().stream()
+              .anyMatch(r -> r.functionLogicalId().equals(function.logicalId()));
+      var local =
+          routed
+              ? deployment.api.function(function.logicalId())
+              : deployment.api.invokable(function.logicalId());
+      if (local.isInitialized()) {
+        served.add(function.logicalId());
+      }
+    }
+    return served;
+  }
+
+  /**
+   * The oidc login mode's sign-in: GET /oauth/authorize to the provider, its return to GET
+   * /oauth/login/callback (the consumed login request, the code exchange with the client secret,
+   * the session), then the authorization request again with the session.
+   */
+  static void signInAtTheIdentityProvider(LocalDeployment oidc, TestProvider provider)
+      throws Exception {
+    String base = oidc.api.baseUrl();
+    Map<String, String> env = oidc.environment("AuthorizePromptFunction");
+    Browser browser = new Browser();
+    String authorize =
+        base
+            + "/oauth/authorize?response_type=code&client_id="
+            + enc(env.get("CLIENT_ID"))
+            + "&redirect_uri="
+            + enc(
+                oidc.pco.baseUrl()
+                    + "/addons/authorizations/"
+                    + env.get("PCO_OAUTH_APPLICATION_ID"))
+            + "&state=s2";
+    String atProvider = Browser.location(browser.get(authorize));
+    provider.nextUser("user-43", LocalDeployment.OIDC_CLIENT_ID, Map.of("name", "Grace"));
+    String callback = Browser.location(browser.get(atProvider));
+    HttpResponse<String> signedIn = browser.get(callback);
+    assertEquals(303, signedIn.statusCode(), signedIn.body());
+    browser.get(Browser.location(signedIn));
   }
 
   /**
@@ -47,7 +104,7 @@ class LeastPrivilegeIT {
    * a hook calling an action its role lacks (where the hook would fail quietly and the snapshot be
    * left cold) shows up as a mismatch too.
    */
-  static void primeEveryFunction() throws Exception {
+  static void primeEveryFunction(LocalDeployment deployment) throws Exception {
     for (SamFunction function : deployment.template.functions().values()) {
       Object handler =
           Class.forName(function.handlerClass())
@@ -234,19 +291,6 @@ class LeastPrivilegeIT {
 
   @Test
   void everyFunctionWasExercised() {
-    Set<String> exercised = new TreeSet<>();
-    for (SamFunction function : deployment.template.functions().values()) {
-      boolean routed =
-          deployment.template.routes().stream()
-              .anyMatch(r -> r.functionLogicalId().equals(function.logicalId()));
-      var local =
-          routed
-              ? deployment.api.function(function.logicalId())
-              : deployment.api.invokable(function.logicalId());
-      if (local.isInitialized()) {
-        exercised.add(function.logicalId());
-      }
-    }
     assertEquals(deployment.template.functions().keySet(), exercised);
   }
 

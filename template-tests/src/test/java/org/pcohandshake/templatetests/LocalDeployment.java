@@ -7,6 +7,7 @@ import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
 import org.pcohandshake.testkit.aws.Provisioner;
 import org.pcohandshake.testkit.http.LocalApi;
+import org.pcohandshake.testkit.oidc.TestProvider;
 import org.pcohandshake.testkit.pco.PcoSimulator;
 import org.pcohandshake.testkit.sam.SamTemplate;
 
@@ -18,6 +19,7 @@ final class LocalDeployment implements AutoCloseable {
 
   static final String PCO_CLIENT_ID = "pco-client";
   static final String PCO_CLIENT_SECRET = "pco-client-secret-for-tests";
+  static final String OIDC_CLIENT_ID = "pco-handshake-oidc-client";
 
   final SamTemplate template = SamTemplate.fromProjectRoot();
   final ProvisionedStack stack;
@@ -26,6 +28,18 @@ final class LocalDeployment implements AutoCloseable {
   final Map<String, String> parameters = new HashMap<>();
 
   LocalDeployment() throws IOException {
+    this(null);
+  }
+
+  /**
+   * @param provider the identity provider of the {@code oidc} login mode; null for the login bridge
+   */
+  LocalDeployment(TestProvider provider) throws IOException {
+    if (provider != null) {
+      parameters.put("LoginMode", "oidc");
+      parameters.put("OidcIssuer", provider.issuer());
+      parameters.put("OidcClientId", OIDC_CLIENT_ID);
+    }
     stack =
         new Provisioner(template, Emulator.shared())
             .provision(Map.of("PcoClientSecret", PCO_CLIENT_SECRET));

@@ -27,9 +27,7 @@ public final class AuthorizePromptHandler extends HttpFunction {
                 Config.ISSUER,
                 Config.TABLE_NAME,
                 Config.CLIENT_ID,
-                Config.PCO_OAUTH_APPLICATION_ID,
-                Config.LOGIN_URL,
-                Config.LOGIN_ISSUER),
+                Config.PCO_OAUTH_APPLICATION_ID),
         config -> AuthorizePrompt.from(config, clock),
         config -> List.of(AuthorizePrompt.primingRequest(config)));
   }

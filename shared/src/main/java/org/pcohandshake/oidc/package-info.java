@@ -1,0 +1,2 @@
+/** OpenID Connect login: this stack as a relying party of the integrator's identity provider. */
+package org.pcohandshake.oidc;

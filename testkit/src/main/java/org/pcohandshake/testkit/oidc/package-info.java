@@ -1,0 +1,2 @@
+/** A real OpenID Provider over HTTP, with a way to substitute forged ID tokens. */
+package org.pcohandshake.testkit.oidc;
