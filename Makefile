@@ -19,7 +19,7 @@ ENSURE_EMULATOR = case "$$(echo "$${PCO_EMULATOR:-auto}" | tr '[:upper:]' '[:low
 	     || echo "moto is not installed; LocalStack is used if Docker answers, else you are told what to install." >&2 ;; \
 	esac
 
-.PHONY: test test-localstack load build run invoke format clean lambda-artifact bench rotate-signing-key
+.PHONY: test test-localstack load build run invoke admin format clean lambda-artifact bench rotate-signing-key
 
 ## test: every test — unit, integration against the AWS emulator, template checks, the browser test.
 ## The emulator: AWS_ENDPOINT_URL when set, else moto (installed into .venv here when missing),
@@ -56,6 +56,17 @@ invoke: $(RUN_CLASSPATH)
 	  echo "  e.g. make invoke FN=TokenFunction EVENT=events/token-invalid-client.json" >&2; exit 2; fi
 	@$(ENSURE_EMULATOR)
 	@$(RUN_JAVA) org.pcohandshake.testkit.LocalInvoke "$(FN)" "$(EVENT)"
+
+## admin: one command to the admin function of a running `make run` (its Lambda Invoke API), e.g.
+## make admin OP=list_grants ARGS='"user_id":"dev-user"'   (PORT as for make run; README, "Administering grants")
+admin:
+	@if [ -z "$(OP)" ]; then \
+	  echo "usage: make admin OP=<list_grants|grant_status|revoke_grant|revoke_user_grants|revoke_organization_grants> ARGS='\"name\":\"value\",...'" >&2; exit 2; fi
+	@curl -sS --fail-with-body -X POST -H 'content-type: application/json' \
+	  --data '{"operation":"$(OP)"$(if $(ARGS),$(comma)$(ARGS))}' \
+	  "http://127.0.0.1:$${PORT:-3000}/2015-03-31/functions/GrantAdminFunction/invocations"; echo
+
+comma := ,
 
 $(RUN_CLASSPATH): $(RUN_SOURCES)
 	@scripts/build-for-run.sh

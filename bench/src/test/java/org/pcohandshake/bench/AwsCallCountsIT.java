@@ -9,6 +9,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -25,6 +26,7 @@ import org.pcohandshake.fn.authorizedecision.AuthorizeDecisionHandler;
 import org.pcohandshake.fn.authorizeprompt.AuthorizePromptHandler;
 import org.pcohandshake.fn.discovery.DiscoveryHandler;
 import org.pcohandshake.fn.exampleapi.ExampleApiHandler;
+import org.pcohandshake.fn.grantadmin.GrantAdminHandler;
 import org.pcohandshake.fn.logincallback.LoginCallbackHandler;
 import org.pcohandshake.fn.pcocomplete.PcoCompleteHandler;
 import org.pcohandshake.fn.revoke.RevokeHandler;
@@ -512,6 +514,106 @@ class AwsCallCountsIT {
                     "{\"operation\":\"disconnect\",\"organization_id\":\""
                         + org
                         + "\",\"person_id\":\"1\"}")));
+
+  /** A code for a new grant of {@code user}, stored as POST /oauth/authorize stores one. */
+  private static String seededCode(org.pcohandshake.grant.Grant grant) {
+    String code = org.pcohandshake.crypto.Tokens.random();
+    var grants =
+        new org.pcohandshake.grant.GrantStore(dynamo, stack.physicalId("Table"), Clock.systemUTC());
+    dynamo.transactWriteItems(
+        r ->
+            r.transactItems(
+                grants.putCode(
+                    org.pcohandshake.crypto.Tokens.hash(code),
+                    new org.pcohandshake.grant.AuthorizationCode(
+                        grant, redirect, "", java.time.Instant.now().plusSeconds(300), false))));
+    return code;
+  }
+
+  private static org.pcohandshake.grant.Grant newGrant(String user) {
+    return new org.pcohandshake.grant.Grant(
+        org.pcohandshake.crypto.Tokens.id(),
+        tokenEnv.get("CLIENT_ID"),
+        user,
+        org.pcohandshake.grant.Scope.EMPTY,
+        new org.pcohandshake.link.PcoLink("org-" + user, "person-" + user, "Pat"),
+        java.time.Instant.now().plus(java.time.Duration.ofDays(90)));
+  }
+
+  private static APIGatewayV2HTTPEvent exchangeEvent(String code) {
+    return TestEvent.post("/oauth/token")
+        .basic(tokenEnv.get("CLIENT_ID"), stack.secretValue("IntegratorClientSecret"))
+        .form("grant_type", "authorization_code", "code", code, "redirect_uri", redirect)
+        .build();
+  }
+
+  /** A grant of {@code user} as step 6 leaves it, through the token function: its id. */
+  private static String grantOf(TokenHandler token, String user) {
+    org.pcohandshake.grant.Grant grant = newGrant(user);
+    var r = token.handleRequest(exchangeEvent(seededCode(grant)), null);
+    assertEquals(200, r.getStatusCode(), r.getBody());
+    return grant.id();
+  }
+
+  /** One command through the admin function's stream entry; it must not be refused. */
+  private static void command(GrantAdminHandler admin, String json) {
+    try {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      admin.handleRequest(
+          new java.io.ByteArrayInputStream(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+          out,
+          null);
+      String answer = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+      assertTrue(!answer.contains("\"error\""), answer);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void theAdminOperations_coldAndWarm_makeExactlyThePinnedCalls() {
+    TokenHandler token = new TokenHandler(tokenEnv, Clock.systemUTC());
+    String user = "admin-" + java.util.UUID.randomUUID();
+    List<String> ids = List.of(grantOf(token, user), grantOf(token, user), grantOf(token, user));
+    GrantAdminHandler admin =
+        new GrantAdminHandler(scenarios.environmentFor("GrantAdminFunction"), Clock.systemUTC());
+    String status = "{\"operation\":\"grant_status\",\"grant_id\":\"" + ids.get(0) + "\"}";
+    // no secret, no key: the grant, by primary key, consistently
+    assertEquals(expected("DynamoDb.GetItem", 1), calls(() -> command(admin, status)));
+    assertEquals(expected("DynamoDb.GetItem", 1), calls(() -> command(admin, status)));
+    // a page: the ids from the index, the grants in one consistent batch
+    assertEquals(
+        expected("DynamoDb.Query", 1, "DynamoDb.BatchGetItem", 1),
+        calls(
+            () -> command(admin, "{\"operation\":\"list_grants\",\"user_id\":\"" + user + "\"}")));
+    // one grant: its conditional update, its event, its state after
+    assertEquals(
+        expected("DynamoDb.UpdateItem", 1, "EventBridge.PutEvents", 1, "DynamoDb.GetItem", 1),
+        calls(
+            () ->
+                command(
+                    admin,
+                    "{\"operation\":\"revoke_grant\",\"grant_id\":\"" + ids.get(0) + "\"}")));
+    // every grant of the user: one page of ids, an update per grant, an event per grant revoked
+    assertEquals(
+        expected("DynamoDb.Query", 1, "DynamoDb.UpdateItem", 3, "EventBridge.PutEvents", 2),
+        calls(
+            () ->
+                command(
+                    admin, "{\"operation\":\"revoke_user_grants\",\"user_id\":\"" + user + "\"}")));
+  }
+
+  @Test
+  void aReplayedCode_revokesAndAnnouncesTheGrant_once() {
+    TokenHandler token = new TokenHandler(tokenEnv, Clock.systemUTC());
+    APIGatewayV2HTTPEvent exchange = exchangeEvent(seededCode(newGrant("replayed")));
+    calls(token, exchange, 200);
+    // the code read, the grant revoked (one update), the event; nothing signed
+    assertEquals(
+        expected("DynamoDb.GetItem", 1, "DynamoDb.UpdateItem", 1, "EventBridge.PutEvents", 1),
+        calls(token, exchange, 400));
+    assertEquals(
+        expected("DynamoDb.GetItem", 1, "DynamoDb.UpdateItem", 1), calls(token, exchange, 400));
   }
 
   @Test

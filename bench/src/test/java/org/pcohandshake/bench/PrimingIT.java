@@ -20,6 +20,7 @@ import org.pcohandshake.fn.authorizedecision.AuthorizeDecisionHandler;
 import org.pcohandshake.fn.authorizeprompt.AuthorizePromptHandler;
 import org.pcohandshake.fn.discovery.DiscoveryHandler;
 import org.pcohandshake.fn.exampleapi.ExampleApiHandler;
+import org.pcohandshake.fn.grantadmin.GrantAdminHandler;
 import org.pcohandshake.fn.logincallback.LoginCallbackHandler;
 import org.pcohandshake.fn.pcocomplete.PcoCompleteHandler;
 import org.pcohandshake.fn.revoke.RevokeHandler;
@@ -193,6 +194,18 @@ class PrimingIT {
     var handler =
         new RevokeHandler(stack.environmentFor("RevokeFunction", ISSUER), Clock.systemUTC());
     assertEquals(expected("DynamoDb.GetItem", 1, "DynamoDb.UpdateItem", 1), prime(handler));
+  }
+
+  @Test
+  void grantAdminPriming_readsAndListsGrantsNeverIssued_andTriesARevocationThatIsRefused()
+      throws Exception {
+    var handler =
+        new GrantAdminHandler(
+            stack.environmentFor("GrantAdminFunction", ISSUER), Clock.systemUTC());
+    // no event: nothing was revoked
+    assertEquals(
+        expected("DynamoDb.GetItem", 1, "DynamoDb.Query", 1, "DynamoDb.UpdateItem", 1),
+        prime(handler));
   }
 
   @Test

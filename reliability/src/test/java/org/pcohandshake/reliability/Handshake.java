@@ -27,6 +27,7 @@ import org.pcohandshake.config.Config;
 import org.pcohandshake.config.PcoTokenMode;
 import org.pcohandshake.fn.authorizedecision.AuthorizeDecisionHandler;
 import org.pcohandshake.fn.authorizeprompt.AuthorizePromptHandler;
+import org.pcohandshake.fn.grantadmin.GrantAdminHandler;
 import org.pcohandshake.fn.pcocomplete.PcoCompleteHandler;
 import org.pcohandshake.fn.token.TokenHandler;
 import org.pcohandshake.http.Cookies;
@@ -79,6 +80,7 @@ final class Handshake implements AutoCloseable {
   AuthorizePromptHandler prompt;
   AuthorizeDecisionHandler decision;
   TokenHandler token;
+  GrantAdminHandler admin;
 
   Handshake() {
     stack =
@@ -132,6 +134,7 @@ final class Handshake implements AutoCloseable {
     prompt = new AuthorizePromptHandler(environment("AuthorizePromptFunction"), clock);
     decision = new AuthorizeDecisionHandler(environment("AuthorizeDecisionFunction"), clock);
     token = new TokenHandler(environment("TokenFunction"), clock);
+    admin = new GrantAdminHandler(environment("GrantAdminFunction"), clock);
   }
 
   /** A client of the simulated PCO, as the integrator's functions build one. */
@@ -296,6 +299,23 @@ final class Handshake implements AutoCloseable {
 
   APIGatewayV2HTTPResponse refresh(String refreshToken) {
     return token.handleRequest(refreshEvent(refreshToken).build(), invocation("TokenFunction"));
+  }
+
+  // ---- the admin function (Lambda Invoke)
+  // --------------------------------------------------------
+
+  /** One command through the admin function's stream entry: its JSON answer. */
+  Map<String, Object> admin(String command) {
+    try {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      admin.handleRequest(
+          new java.io.ByteArrayInputStream(command.getBytes(StandardCharsets.UTF_8)),
+          out,
+          invocation("GrantAdminFunction"));
+      return TestJson.object(out.toString(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   // ---- whole flows ------------------------------------------------------------------------------

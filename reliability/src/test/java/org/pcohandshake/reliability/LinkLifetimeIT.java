@@ -88,6 +88,49 @@ class LinkLifetimeIT {
     Handshake.code(hs.decide(session, Handshake.formToken(page), "approve"));
   }
 
+  @Test
+  void signInTaking20Minutes_thenAConsentPageLeftOpenPastItsLifetime_restartsAtPlanningCenter() {
+    String link = hs.freshLink();
+    String roundTrip = Handshake.cookie(toLogin(link), Cookies.LOGIN);
+    hs.clock.advance(Duration.ofMinutes(20));
+    String session = loginReturns(roundTrip, link);
+    APIGatewayV2HTTPResponse page = hs.consentPage(session, link);
+    assertEquals(200, page.getStatusCode(), page.getBody());
+    hs.clock.advance(Duration.ofMinutes(16)); // CONSENT_TTL_SECONDS is 15 minutes
+    APIGatewayV2HTTPResponse expired = hs.decide(session, Handshake.formToken(page), "approve");
+    assertEquals(400, expired.getStatusCode(), expired.getBody());
+    assertRestartsAtPlanningCenter(expired);
+  }
+
+  @Test
+  void signInTakingOver30Minutes_theBrowserDroppedTheRoundTrip_restartsAtPlanningCenter() {
+    String link = hs.freshLink();
+    toLogin(link);
+    hs.clock.advance(Duration.ofMinutes(31)); // the pre-login cookie's Max-Age has passed
+    APIGatewayV2HTTPResponse late =
+        hs.prompt.handleRequest(
+            hs.authorizeEvent()
+                .query("login_state", LoginTokens.stateOf(LoginTokens.roundTrip()))
+                .query("login_token", hs.loginToken())
+                .cookie(Cookies.PCO_LINK, link)
+                .build(),
+            Handshake.invocation("AuthorizePromptFunction"));
+    assertEquals(400, late.getStatusCode(), late.getBody());
+    assertTrue(late.getBody().contains("longer than 30"), late.getBody());
+    assertRestartsAtPlanningCenter(late);
+  }
+
+  /** The page's one link: the client's redirect URI with access_denied and the request's state. */
+  static void assertRestartsAtPlanningCenter(APIGatewayV2HTTPResponse page) {
+    java.util.regex.Matcher href =
+        java.util.regex.Pattern.compile("href=\"([^\"]+)\"").matcher(page.getBody());
+    assertTrue(href.find(), "a way back to Planning Center: " + page.getBody());
+    String restart = href.group(1).replace("&amp;", "&");
+    assertTrue(restart.startsWith(hs.redirectUri + "?"), restart);
+    assertEquals("access_denied", Handshake.queryOf(restart).get("error"));
+    assertEquals(Handshake.STATE, Handshake.queryOf(restart).get("state"));
+  }
+
   /** Step 4 without a session, with the step-2 link: off to the login app (302). */
   static APIGatewayV2HTTPResponse toLogin(String link) {
     APIGatewayV2HTTPResponse response =

@@ -87,10 +87,22 @@ public final class AuthorizeDecision implements HttpService {
       return ErrorCatalog.Page.BAD_REQUEST.page();
     }
     Optional<Session> session = http.cookie(Cookies.SESSION).flatMap(sessions::find);
-    Optional<Consent> consent = session.flatMap(s -> consents.find(formToken, s.idHash()));
-    if (consent.isEmpty()) {
-      Log.warn(http.requestId(), "consent_rejected", Map.of("session", session.isPresent()));
-      return ErrorCatalog.Page.CONSENT_EXPIRED.page();
+    ConsentStore.Lookup lookup =
+        session.isEmpty()
+            ? new ConsentStore.Lookup.Missing()
+            : consents.lookup(formToken, session.get().idHash());
+    Optional<Consent> consent;
+    switch (lookup) {
+      case ConsentStore.Lookup.Live live -> consent = Optional.of(live.consent());
+      case ConsentStore.Lookup.Expired expired -> {
+        // open too long (a slow sign-in, then a slow read): explain, and start over at PCO
+        Log.warn(http.requestId(), "consent_expired", Map.of());
+        return timedOut(expired.request());
+      }
+      case ConsentStore.Lookup.Missing missing -> {
+        Log.warn(http.requestId(), "consent_rejected", Map.of("session", session.isPresent()));
+        return ErrorCatalog.Page.CONSENT_EXPIRED.page();
+      }
     }
     AuthorizationRequest request = consent.get().request();
     if (!config.allowedRedirectUris().contains(request.redirectUri())
@@ -125,7 +137,8 @@ public final class AuthorizeDecision implements HttpService {
             consent.get().subject(),
             request.scope(),
             link.link(),
-            now.plus(config.tokens().refreshTtl()));
+            now.plus(config.tokens().refreshTtl()),
+            session.get().claims());
     AuthorizationCode record =
         new AuthorizationCode(
             grant,
@@ -152,6 +165,21 @@ public final class AuthorizeDecision implements HttpService {
             RequestValidator.redirectTo(
                 request.redirectUri(), "code", code, "state", request.state())),
         link);
+  }
+
+  /**
+   * The page for a form that expired while open, with the way back to Planning Center: the client's
+   * redirect URI with {@code access_denied} and the request's {@code state}, when that URI is still
+   * on this deployment's allow-list (else no link at all).
+   */
+  private HttpResponse timedOut(AuthorizationRequest request) {
+    if (!config.allowedRedirectUris().contains(request.redirectUri())
+        || !config.client().id().equals(request.clientId())) {
+      return ErrorCatalog.Page.CONSENT_TIMED_OUT.page();
+    }
+    return ErrorCatalog.Page.CONSENT_TIMED_OUT.page(
+        AuthorizePrompt.restartAtPco(request, ErrorCatalog.Redirect.CONSENT_TIMED_OUT),
+        AuthorizePrompt.BACK_TO_PCO);
   }
 
   /** The redirect with the link cookie cleared, when the consent had a link: it is used up. */

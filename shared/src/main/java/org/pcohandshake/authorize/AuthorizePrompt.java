@@ -15,6 +15,7 @@ import org.pcohandshake.config.LoginMode;
 import org.pcohandshake.config.PcoTokenMode;
 import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.error.ErrorCatalog;
+import org.pcohandshake.grant.CustomClaims;
 import org.pcohandshake.grant.Scope;
 import org.pcohandshake.http.BadRequestException;
 import org.pcohandshake.http.Cookies;
@@ -48,6 +49,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 public final class AuthorizePrompt implements HttpService {
 
   static final String LOGIN_TOKEN = "login_token";
+
+  /** The text of a page's link that restarts the handshake at Planning Center. */
+  static final String BACK_TO_PCO = "Back to Planning Center";
 
   /** Set on the account-switch page's "continue" link: the person chose the new user. */
   static final String LOGIN_SWITCH = "login_switch";
@@ -197,7 +201,7 @@ public final class AuthorizePrompt implements HttpService {
       // no identity from step 2: not reached through Planning Center's popup, or too late
       Log.warn(http.requestId(), "pco_link_missing", java.util.Map.of());
       return ErrorCatalog.Page.PCO_LINK_MISSING.page(
-          restartAtPco(request, ErrorCatalog.Redirect.PCO_LINK_MISSING), "Back to Planning Center");
+          restartAtPco(request, ErrorCatalog.Redirect.PCO_LINK_MISSING), BACK_TO_PCO);
     }
     String formToken =
         consents.put(new Consent(session.get().idHash(), session.get().subject(), request, link));
@@ -260,6 +264,16 @@ public final class AuthorizePrompt implements HttpService {
       Log.warn(http.requestId(), "login_not_bound", java.util.Map.of("claim", true));
       return loginNotBound(request);
     }
+    CustomClaims claims;
+    switch (CustomClaims.select(config.login().claims(), identity.get().claims())) {
+      case CustomClaims.Selection.Refused refused -> {
+        // the integrator's login sends claims this server does not take: no session, no grant
+        Log.warn(
+            http.requestId(), "login_claims_refused", java.util.Map.of("reason", refused.reason()));
+        return ErrorCatalog.Page.LOGIN_CLAIMS_REFUSED.page();
+      }
+      case CustomClaims.Selection.Selected selected -> claims = selected.claims();
+    }
     if (current.isPresent()
         && !current.get().subject().equals(identity.get().subject())
         && !switchConfirmed) {
@@ -283,7 +297,7 @@ public final class AuthorizePrompt implements HttpService {
           continueUrl,
           authorizeUrl + "&" + LOGIN_SWITCH + "=cancel");
     }
-    Optional<String> cookie = sessions.open(identity.get(), config.login().issuer());
+    Optional<String> cookie = sessions.open(identity.get(), claims, config.login().issuer());
     if (cookie.isEmpty()) {
       Log.warn(http.requestId(), "login_token_rejected", java.util.Map.of());
       return ErrorCatalog.Page.LOGIN_FAILED.page();
@@ -366,8 +380,7 @@ public final class AuthorizePrompt implements HttpService {
   /** A sign-in that did not start here, or took too long: the page, and the way back to PCO. */
   private static HttpResponse loginNotBound(AuthorizationRequest request) {
     return ErrorCatalog.Page.LOGIN_NOT_BOUND.page(
-        restartAtPco(request, ErrorCatalog.Redirect.LOGIN_NOT_COMPLETED),
-        "Back to Planning Center");
+        restartAtPco(request, ErrorCatalog.Redirect.LOGIN_NOT_COMPLETED), BACK_TO_PCO);
   }
 
   /**
@@ -375,7 +388,7 @@ public final class AuthorizePrompt implements HttpService {
    * {@code state}: Planning Center ends its popup there, and the person starts again with
    * Authorize.
    */
-  private static String restartAtPco(AuthorizationRequest request, ErrorCatalog.Redirect error) {
+  static String restartAtPco(AuthorizationRequest request, ErrorCatalog.Redirect error) {
     return RequestValidator.redirectTo(
         request.redirectUri(),
         "error",

@@ -67,10 +67,32 @@ public final class ConsentStore {
     return formToken;
   }
 
+  /** What a form token refers to, for the session that posts it. */
+  public sealed interface Lookup {
+    /** A live consent of this session. */
+    record Live(Consent consent) implements Lookup {}
+
+    /**
+     * A consent of this session whose form outlived {@code CONSENT_TTL_SECONDS} (the item is still
+     * there: TTL deletion lags): its request, for the way back to the client.
+     */
+    record Expired(AuthorizationRequest request) implements Lookup {}
+
+    /** Nothing of this session's: used, never issued, another session's, or deleted. */
+    record Missing() implements Lookup {}
+  }
+
   /** The live consent a form token refers to, if it belongs to this session. */
   public Optional<Consent> find(String formToken, TokenHash sessionHash) {
+    return lookup(formToken, sessionHash) instanceof Lookup.Live live
+        ? Optional.of(live.consent())
+        : Optional.empty();
+  }
+
+  /** The consent a form token refers to, if it belongs to this session, live or expired. */
+  public Lookup lookup(String formToken, TokenHash sessionHash) {
     if (!Tokens.wellFormed(formToken)) {
-      return Optional.empty();
+      return new Lookup.Missing();
     }
     Map<String, AttributeValue> found =
         dynamo
@@ -80,20 +102,26 @@ public final class ConsentStore {
                         .key(key(PREFIX, Tokens.hash(formToken).value()))
                         .consistentRead(true))
             .item();
-    if (!Items.live(found, clock.instant())
+    if (found == null
+        || found.isEmpty()
         || !Tokens.constantTimeEquals(str(found, "session"), sessionHash.value())) {
-      return Optional.empty();
+      return new Lookup.Missing();
     }
-    return Optional.of(
+    AuthorizationRequest request =
+        new AuthorizationRequest(
+            str(found, "clientId"),
+            str(found, "redirectUri"),
+            str(found, "state"),
+            Scope.ofStored(str(found, "scope")),
+            str(found, "challenge"));
+    if (!Items.live(found, clock.instant())) {
+      return new Lookup.Expired(request);
+    }
+    return new Lookup.Live(
         new Consent(
             sessionHash,
             str(found, "sub"),
-            new AuthorizationRequest(
-                str(found, "clientId"),
-                str(found, "redirectUri"),
-                str(found, "state"),
-                Scope.ofStored(str(found, "scope")),
-                str(found, "challenge")),
+            request,
             new PendingLink(
                 str(found, "pcoLink").isEmpty()
                     ? Optional.empty()

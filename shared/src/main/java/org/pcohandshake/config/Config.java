@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.pcohandshake.grant.CustomClaims;
 import org.pcohandshake.log.Log;
 
 /**
@@ -46,9 +47,21 @@ public record Config(
    * How the integrator's users sign in ({@code mode}: the login bridge or OpenID Connect, whose
    * settings are {@link Config#loginMode()}), the login bridge's URL and token issuer (the key that
    * verifies its tokens is {@link Config#loginKeySource()}), and the session's lifetime.
+   *
+   * @param claims the login's claims copied into the grant and its access tokens ({@code
+   *     LOGIN_CLAIMS}, checked by {@link CustomClaims#problems}), whichever mode verified them
    */
   public record Login(
-      LoginMode.Kind mode, String url, String issuer, String jwksUrl, Duration sessionTtl) {}
+      LoginMode.Kind mode,
+      String url,
+      String issuer,
+      String jwksUrl,
+      Duration sessionTtl,
+      List<String> claims) {
+    public Login {
+      claims = List.copyOf(claims);
+    }
+  }
 
   /** The KMS keys and the one algorithm of this deployment's access tokens. */
   public record Signing(String keyId, List<String> previousKeyIds, AccessTokenAlgorithm algorithm) {
@@ -112,6 +125,7 @@ public record Config(
   public static final String LOGIN_ISSUER = "LOGIN_ISSUER";
   public static final String LOGIN_JWKS_URL = "LOGIN_JWKS_URL";
   public static final String LOGIN_BRIDGE_KEY_SECRET_ID = "LOGIN_BRIDGE_KEY_SECRET_ID";
+  public static final String LOGIN_CLAIMS = "LOGIN_CLAIMS";
   public static final String LOGIN_MODE = "LOGIN_MODE";
   public static final String OIDC_ISSUER = "OIDC_ISSUER";
   public static final String OIDC_CLIENT_ID = "OIDC_CLIENT_ID";
@@ -224,7 +238,8 @@ public record Config(
                 get(env, LOGIN_URL, ""),
                 get(env, LOGIN_ISSUER, ""),
                 get(env, LOGIN_JWKS_URL, ""),
-                seconds(env, SESSION_TTL_SECONDS, 3_600, 300, 86_400, problems)),
+                seconds(env, SESSION_TTL_SECONDS, 3_600, 300, 86_400, problems),
+                words(get(env, LOGIN_CLAIMS, ""))),
             new Signing(
                 get(env, SIGNING_KEY_ID, ""),
                 words(get(env, PREVIOUS_SIGNING_KEY_IDS, "")),
@@ -270,6 +285,7 @@ public record Config(
                 + " or https://*.example.com");
       }
     }
+    CustomClaims.problems(config.login.claims()).forEach(p -> problems.add(LOGIN_CLAIMS + " " + p));
     problems.addAll(ConfigUrls.problems(config));
     if (!problems.isEmpty()) {
       throw new ConfigException(String.join("; ", problems));

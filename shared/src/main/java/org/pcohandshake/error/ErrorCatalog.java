@@ -138,7 +138,8 @@ public final class ErrorCatalog {
         "The authorization did not come from the add-on's Planning Center sign-in, or took too long."),
     LOGIN_NOT_COMPLETED(
         "access_denied",
-        "The sign-in did not complete in the browser that started it, or took too long.");
+        "The sign-in did not complete in the browser that started it, or took too long."),
+    CONSENT_TIMED_OUT("access_denied", "The approval form expired before it was submitted.");
 
     private final String code;
     private final String description;
@@ -187,6 +188,18 @@ public final class ErrorCatalog {
         "The sign-in that brought you here was not started in this browser, took longer than 30"
             + " minutes, or a newer one replaced it, so we did not sign you in. If someone sent you"
             + " this link, do not continue.",
+        "Go back to Planning Center and click Authorize again."),
+    LOGIN_CLAIMS_REFUSED(
+        400,
+        "We could not sign you in",
+        "Your sign-in carried account details this service cannot accept (too large, or of a kind"
+            + " it does not take), so we did not sign you in. Nothing was connected.",
+        "Close this window and tell the administrator of the account you signed in to."),
+    CONSENT_TIMED_OUT(
+        400,
+        "This approval form has expired",
+        "The form was open longer than it stays valid, so nothing was connected and no access was"
+            + " granted.",
         "Go back to Planning Center and click Authorize again."),
     CONSENT_EXPIRED(
         400,

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.pcohandshake.aws.AwsClients;
 import org.pcohandshake.config.Config;
 import org.pcohandshake.json.Json;
@@ -37,7 +38,7 @@ public final class EventPublisher {
   /** EventBridge's own limit for one entry is 256 KB; the stack's details are far smaller. */
   static final int MAX_DETAIL_BYTES = 8 * 1024;
 
-  private final EventBridgeClient events;
+  private final Supplier<EventBridgeClient> events;
   private final String busName;
   private final String issuer;
   private final Clock clock;
@@ -47,10 +48,49 @@ public final class EventPublisher {
    * @param issuer this deployment's issuer, in every detail so that one bus can carry several
    */
   public EventPublisher(EventBridgeClient events, String busName, String issuer, Clock clock) {
-    this.events = Objects.requireNonNull(events, "events");
+    this(supplying(Objects.requireNonNull(events, "events")), busName, issuer, clock);
+  }
+
+  private EventPublisher(
+      Supplier<EventBridgeClient> events, String busName, String issuer, Clock clock) {
+    this.events = events;
     this.busName = Objects.requireNonNull(busName, "busName");
     this.issuer = Objects.requireNonNull(issuer, "issuer");
     this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /**
+   * The publisher of a function's configuration whose client is built at its first event, not at
+   * init: for a function on the hot path that publishes rarely (the token function, on a replay or
+   * a reuse), so its cold start does not pay for a client it seldom uses.
+   */
+  public static EventPublisher lazy(Config config, AwsClients aws, Clock clock) {
+    return new EventPublisher(
+        new Supplier<>() {
+          private volatile EventBridgeClient client;
+
+          @Override
+          public EventBridgeClient get() {
+            EventBridgeClient c = client;
+            if (c == null) {
+              synchronized (this) {
+                c = client;
+                if (c == null) {
+                  c = aws.configured(EventBridgeClient.builder()).build();
+                  client = c;
+                }
+              }
+            }
+            return c;
+          }
+        },
+        config.eventBusName(),
+        config.issuer(),
+        clock);
+  }
+
+  private static Supplier<EventBridgeClient> supplying(EventBridgeClient client) {
+    return () -> client;
   }
 
   /** The publisher of a function's configuration ({@code EVENT_BUS_NAME}, {@code ISSUER}). */
@@ -72,14 +112,16 @@ public final class EventPublisher {
     String detail = detail(type, fields);
     try {
       PutEventsResponse response =
-          events.putEvents(
-              r ->
-                  r.entries(
-                      e ->
-                          e.eventBusName(busName)
-                              .source(SOURCE)
-                              .detailType(type.detailType())
-                              .detail(detail)));
+          events
+              .get()
+              .putEvents(
+                  r ->
+                      r.entries(
+                          e ->
+                              e.eventBusName(busName)
+                                  .source(SOURCE)
+                                  .detailType(type.detailType())
+                                  .detail(detail)));
       Integer failed = response.failedEntryCount();
       if (failed != null && failed > 0) {
         String code = response.hasEntries() ? response.entries().get(0).errorCode() : null;

@@ -12,6 +12,25 @@ import org.pcohandshake.link.PcoLink;
  * @param scope granted scope (may be empty)
  * @param link the Planning Center person and organization it serves
  * @param expiresAt the absolute end of the family; rotation never extends it
+ * @param claims the login's allow-listed claims, copied into every access token of the family
  */
 public record Grant(
-    String id, String clientId, String subject, Scope scope, PcoLink link, Instant expiresAt) {}
+    String id,
+    String clientId,
+    String subject,
+    Scope scope,
+    PcoLink link,
+    Instant expiresAt,
+    CustomClaims claims) {
+
+  /** A grant without custom claims. */
+  public Grant(
+      String id, String clientId, String subject, Scope scope, PcoLink link, Instant expiresAt) {
+    this(id, clientId, subject, scope, link, expiresAt, CustomClaims.NONE);
+  }
+
+  /** The same family with another scope (a refresh that asks for less): all else unchanged. */
+  public Grant withScope(Scope narrower) {
+    return new Grant(id, clientId, subject, narrower, link, expiresAt, claims);
+  }
+}

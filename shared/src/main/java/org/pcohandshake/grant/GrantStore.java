@@ -22,6 +22,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.TransactionConflictException;
@@ -40,6 +41,23 @@ public final class GrantStore {
 
   /** Attempts of a revocation that meets a transaction in flight on the grant. */
   static final int REVOKE_ATTEMPTS = 4;
+
+  /**
+   * On a code, a grant and each refresh token: the grant's custom claims as their JSON text, copied
+   * from item to item unchanged.
+   */
+  static final String CLAIMS = "claims";
+
+  /** On a grant: when the code was redeemed (epoch seconds). */
+  static final String CREATED_AT = "createdAt";
+
+  /** On a grant: when one of its refresh tokens was last exchanged (epoch seconds). */
+  static final String LAST_REFRESHED_AT = "lastRefreshedAt";
+
+  /** On a revoked grant: when, and why ({@value #REVOKED_FOR}). */
+  static final String REVOKED_AT = "revokedAt";
+
+  static final String REVOKED_FOR = "revokedFor";
 
   /** On a rotated refresh token: the hash of its successor. */
   static final String SUCCESSOR = "successor";
@@ -125,7 +143,8 @@ public final class GrantStore {
     Instant now = clock.instant();
     Map<String, AttributeValue> grantItem = item(GRANT, grant.id(), grant.expiresAt());
     writeGrantFields(grantItem, grant);
-    grantItem.put("createdAt", n(now.getEpochSecond()));
+    grantItem.put(CREATED_AT, n(now.getEpochSecond()));
+    GrantIndex.keysFor(grant).forEach(grantItem::put);
     Map<String, AttributeValue> values = new HashMap<>();
     values.put(":now", n(now.getEpochSecond()));
     try {
@@ -280,14 +299,20 @@ public final class GrantStore {
     }
   }
 
+  /**
+   * The rotation's check that the grant is alive, which also records the refresh on the grant
+   * ({@value #LAST_REFRESHED_AT}, for the admin's listing): an update on the condition a check
+   * would have, so one transaction still decides both.
+   */
   private TransactWriteItem grantAlive(Grant grant) {
     Map<String, AttributeValue> values = new HashMap<>();
     values.put(":now", n(clock.instant().getEpochSecond()));
     return TransactWriteItem.builder()
-        .conditionCheck(
-            ConditionCheck.builder()
+        .update(
+            Update.builder()
                 .tableName(table)
                 .key(key(GRANT, grant.id()))
+                .updateExpression("SET " + LAST_REFRESHED_AT + " = :now")
                 .conditionExpression(
                     "attribute_exists(pk) AND attribute_not_exists(revokedAt) AND exp > :now")
                 .expressionAttributeValues(values)
@@ -311,13 +336,24 @@ public final class GrantStore {
    * @return whether this call revoked it (false when already revoked or absent)
    */
   public boolean revokeGrant(String grantId, String reason) {
+    return revokeGrantReturning(grantId, reason).isPresent();
+  }
+
+  /**
+   * {@link #revokeGrant}, answering the grant this call revoked (its stored fields after the
+   * update, from the same write): for an event that names whose grant it was.
+   *
+   * @return the grant, or empty when it was already revoked or does not exist
+   */
+  public Optional<Grant> revokeGrantReturning(String grantId, String reason) {
     return revoke(
-        grantId,
-        reason,
-        "SET revokedAt = :now, revokedFor = :reason",
-        "attribute_exists(pk) AND attribute_not_exists(revokedAt)",
-        Map.of(),
-        Map.of());
+            grantId,
+            reason,
+            "SET revokedAt = :now, revokedFor = :reason",
+            "attribute_exists(pk) AND attribute_not_exists(revokedAt)",
+            Map.of(),
+            Map.of())
+        .map(GrantStore::readGrant);
   }
 
   /**
@@ -330,6 +366,11 @@ public final class GrantStore {
    */
   public boolean revokeCodeGrant(Grant grant, String reason) {
     Map<String, AttributeValue> expiry = item(GRANT, grant.id(), grant.expiresAt());
+    return revokeCodeGrantItem(grant, reason, expiry).isPresent();
+  }
+
+  private Optional<Map<String, AttributeValue>> revokeCodeGrantItem(
+      Grant grant, String reason, Map<String, AttributeValue> expiry) {
     return revoke(
         grant.id(),
         reason,
@@ -340,7 +381,8 @@ public final class GrantStore {
         Map.of(":exp", expiry.get(Items.EXPIRES_AT), ":ttl", expiry.get(Items.TTL)));
   }
 
-  private boolean revoke(
+  /** The grant's item after this call revoked it; empty when already revoked or absent. */
+  private Optional<Map<String, AttributeValue>> revoke(
       String grantId,
       String reason,
       String update,
@@ -352,17 +394,20 @@ public final class GrantStore {
     values.put(":reason", s(reason));
     for (int attempt = 1; ; attempt++) {
       try {
-        dynamo.updateItem(
-            r ->
-                r.tableName(table)
-                    .key(key(GRANT, grantId))
-                    .updateExpression(update)
-                    .conditionExpression(condition)
-                    .expressionAttributeNames(names.isEmpty() ? null : names)
-                    .expressionAttributeValues(values));
-        return true;
+        return Optional.of(
+            dynamo
+                .updateItem(
+                    r ->
+                        r.tableName(table)
+                            .key(key(GRANT, grantId))
+                            .updateExpression(update)
+                            .conditionExpression(condition)
+                            .expressionAttributeNames(names.isEmpty() ? null : names)
+                            .expressionAttributeValues(values)
+                            .returnValues(ReturnValue.ALL_NEW))
+                .attributes());
       } catch (ConditionalCheckFailedException alreadyRevokedOrAbsent) {
-        return false;
+        return Optional.empty();
       } catch (TransactionConflictException inFlight) {
         // a transaction is writing the grant (an overlapping code exchange, a rotation checking
         // it): it takes milliseconds, and the SDK does not retry this error itself
@@ -408,15 +453,19 @@ public final class GrantStore {
     record.put("pcoPerson", s(grant.link().personId()));
     record.put("pcoName", s(grant.link().personName()));
     record.put("grantExp", n(grant.expiresAt().getEpochSecond()));
+    if (!grant.claims().isEmpty()) {
+      record.put(CLAIMS, s(grant.claims().serialize()));
+    }
   }
 
-  private static Grant readGrant(Map<String, AttributeValue> record) {
+  static Grant readGrant(Map<String, AttributeValue> record) {
     return new Grant(
         str(record, "grantId"),
         str(record, "clientId"),
         str(record, "sub"),
         Scope.ofStored(str(record, "scope")),
         new PcoLink(str(record, "pcoOrg"), str(record, "pcoPerson"), str(record, "pcoName")),
-        Instant.ofEpochSecond(num(record, "grantExp").orElse(0L)));
+        Instant.ofEpochSecond(num(record, "grantExp").orElse(0L)),
+        CustomClaims.ofStored(str(record, CLAIMS)));
   }
 }

@@ -1,6 +1,7 @@
 package org.pcohandshake.oidc;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.pcohandshake.aws.AwsClients;
@@ -8,6 +9,7 @@ import org.pcohandshake.config.Config;
 import org.pcohandshake.config.LoginMode;
 import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.error.ErrorCatalog;
+import org.pcohandshake.grant.CustomClaims;
 import org.pcohandshake.http.BadRequestException;
 import org.pcohandshake.http.Cookies;
 import org.pcohandshake.http.HttpRequest;
@@ -38,6 +40,7 @@ public final class LoginCallback implements HttpService {
   private final IdTokenVerifier idTokens;
   private final LoginRequestStore requests;
   private final SessionStore sessions;
+  private final List<String> claimAllowList;
 
   /**
    * The real dependencies; in {@code bridge} mode a service that answers every request with a page
@@ -57,7 +60,8 @@ public final class LoginCallback implements HttpService {
         provider,
         new IdTokenVerifier(provider, clock),
         new LoginRequestStore(dynamo, config.tableName(), LoginBinding.LIFETIME, clock),
-        new SessionStore(dynamo, config.tableName(), config.login().sessionTtl(), clock));
+        new SessionStore(dynamo, config.tableName(), config.login().sessionTtl(), clock),
+        config.login().claims());
   }
 
   public LoginCallback(
@@ -65,13 +69,15 @@ public final class LoginCallback implements HttpService {
       OidcProvider provider,
       IdTokenVerifier idTokens,
       LoginRequestStore requests,
-      SessionStore sessions) {
+      SessionStore sessions,
+      List<String> claimAllowList) {
     this.callbackUrl = callbackUrl;
     this.issuer = provider.settings().issuer();
     this.provider = provider;
     this.idTokens = idTokens;
     this.requests = requests;
     this.sessions = sessions;
+    this.claimAllowList = List.copyOf(claimAllowList);
   }
 
   @Override
@@ -123,11 +129,29 @@ public final class LoginCallback implements HttpService {
           Map.of("reason", ((IdTokenCheck.Invalid) check).reason()));
       return ErrorCatalog.Page.LOGIN_FAILED.page().withCookie(Cookies.clear(Cookies.LOGIN));
     }
-    // the claims an allow-list would copy into grants are valid.claims()
     LoginIdentity identity =
         new LoginIdentity(
-            valid.subject(), valid.name(), request.get().stateHash().value(), valid.expiresAt());
-    Optional<String> session = sessions.open(identity, issuer);
+            valid.subject(),
+            valid.name(),
+            request.get().stateHash().value(),
+            valid.expiresAt(),
+            "",
+            valid.claims());
+    // the ID token's LOGIN_CLAIMS, through the same allow-list as the login bridge's token
+    CustomClaims claims;
+    switch (CustomClaims.select(claimAllowList, identity.claims())) {
+      case CustomClaims.Selection.Refused refused -> {
+        Log.warn(
+            http.requestId(),
+            "login_claims_refused",
+            Map.of("mode", "oidc", "reason", refused.reason()));
+        return ErrorCatalog.Page.LOGIN_CLAIMS_REFUSED
+            .page()
+            .withCookie(Cookies.clear(Cookies.LOGIN));
+      }
+      case CustomClaims.Selection.Selected selected -> claims = selected.claims();
+    }
+    Optional<String> session = sessions.open(identity, claims, issuer);
     if (session.isEmpty()) {
       Log.warn(http.requestId(), "login_token_rejected", Map.of("mode", "oidc"));
       return ErrorCatalog.Page.LOGIN_FAILED.page().withCookie(Cookies.clear(Cookies.LOGIN));

@@ -83,10 +83,10 @@ public final class PcoTokenVault {
   static final String BY_STATUS_KEY = "connStatus";
 
   /** The index listing an organization's connections, most recently refreshed first. */
-  public static final String BY_ORGANIZATION = "ByOrganization";
+  public static final String BY_ORGANIZATION = "ConnectionsByOrganization";
 
   /** The index listing connections by status, least recently refreshed first. */
-  public static final String BY_STATUS = "ByStatus";
+  public static final String BY_STATUS = "ConnectionsByStatus";
 
   /** The stored reason of a connection whose refresh PCO answered {@code invalid_grant}. */
   public static final String REASON_INVALID_GRANT = "invalid_grant";

@@ -160,7 +160,12 @@ public final class LoginTokenVerifier {
     }
     return Optional.of(
         new LoginIdentity(
-            claims.getSubject(), name, claims.getJWTID(), exp.toInstant(), loginState));
+            claims.getSubject(),
+            name,
+            claims.getJWTID(),
+            exp.toInstant(),
+            loginState,
+            claims.toJSONObject()));
   }
 
   /** The processor for the key as it is now, built when first needed and when the key changed. */

@@ -1,6 +1,7 @@
 package org.pcohandshake.session;
 
 import org.pcohandshake.crypto.TokenHash;
+import org.pcohandshake.grant.CustomClaims;
 
 /**
  * An integrator user's browser session with this server.
@@ -8,5 +9,13 @@ import org.pcohandshake.crypto.TokenHash;
  * @param idHash the SHA-256 of the session cookie value (the only form stored)
  * @param subject the integrator's user id
  * @param name the user's display name, may be empty
+ * @param claims the login's allow-listed claims ({@code LOGIN_CLAIMS}), for the grants this session
+ *     approves
  */
-public record Session(TokenHash idHash, String subject, String name) {}
+public record Session(TokenHash idHash, String subject, String name, CustomClaims claims) {
+
+  /** A session whose login carried no allow-listed claims. */
+  public Session(TokenHash idHash, String subject, String name) {
+    this(idHash, subject, name, CustomClaims.NONE);
+  }
+}

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.pcohandshake.crypto.TokenHash;
 import org.pcohandshake.crypto.Tokens;
+import org.pcohandshake.grant.CustomClaims;
 import org.pcohandshake.store.Items;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -24,6 +25,9 @@ public final class SessionStore {
   static final String SESSION = "SESSION";
   static final String LOGIN_JTI = "LOGINJTI";
 
+  /** The attribute of a session's allow-listed login claims, as their JSON text. */
+  static final String CLAIMS = "claims";
+
   private final DynamoDbClient dynamo;
   private final String table;
   private final Duration ttl;
@@ -36,17 +40,26 @@ public final class SessionStore {
     this.clock = clock;
   }
 
+  /** {@link #open(LoginIdentity, CustomClaims, String)} for a login without allow-listed claims. */
+  public Optional<String> open(LoginIdentity identity, String loginIssuer) {
+    return open(identity, CustomClaims.NONE, loginIssuer);
+  }
+
   /**
-   * Consumes the login token's {@code jti} and creates a session, in one transaction.
+   * Consumes the login token's {@code jti} and creates a session that holds the login's
+   * allow-listed claims, in one transaction.
    *
    * @return the new session cookie value, or empty when the {@code jti} was already used
    */
-  public Optional<String> open(LoginIdentity identity, String loginIssuer) {
+  public Optional<String> open(LoginIdentity identity, CustomClaims claims, String loginIssuer) {
     Instant now = clock.instant();
     String cookie = Tokens.random();
     Map<String, AttributeValue> session = item(SESSION, Tokens.hash(cookie).value(), now.plus(ttl));
     session.put("sub", s(identity.subject()));
     session.put("name", s(identity.name()));
+    if (!claims.isEmpty()) {
+      session.put(CLAIMS, s(claims.serialize()));
+    }
     Map<String, AttributeValue> jti =
         item(
             LOGIN_JTI,
@@ -94,7 +107,12 @@ public final class SessionStore {
     if (!Items.live(found, clock.instant())) {
       return Optional.empty();
     }
-    return Optional.of(new Session(hash, Items.str(found, "sub"), Items.str(found, "name")));
+    return Optional.of(
+        new Session(
+            hash,
+            Items.str(found, "sub"),
+            Items.str(found, "name"),
+            CustomClaims.ofStored(Items.str(found, CLAIMS))));
   }
 
   /** The session's lifetime, for its cookie's Max-Age. */

@@ -15,7 +15,8 @@ import software.amazon.awssdk.services.kms.KmsClient;
 /**
  * Access tokens as JWTs per RFC 9068, signed by the KMS key in the deployment's algorithm ({@code
  * ACCESS_TOKEN_ALGORITHM}: ES256 or RS256). Claim names for the Planning Center link are {@value
- * #PCO_ORGANIZATION} and {@value #PCO_PERSON}; the grant id is {@code sid}.
+ * #PCO_ORGANIZATION} and {@value #PCO_PERSON}; the grant id is {@code sid}; the grant's custom
+ * claims ({@code LOGIN_CLAIMS}) follow, as the login gave them.
  */
 public final class AccessTokens {
 
@@ -100,6 +101,8 @@ public final class AccessTokens {
       claims.put(PCO_ORGANIZATION, grant.link().organizationId());
       claims.put(PCO_PERSON, grant.link().personId());
     }
+    // the integrator's own (LOGIN_CLAIMS refuses the names above at init): never over ours
+    grant.claims().values().forEach(claims::putIfAbsent);
     return claims;
   }
 }

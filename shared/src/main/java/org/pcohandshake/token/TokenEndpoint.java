@@ -12,10 +12,13 @@ import org.pcohandshake.crypto.Pkce;
 import org.pcohandshake.crypto.TokenHash;
 import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.error.ErrorCatalog;
+import org.pcohandshake.events.EventPublisher;
+import org.pcohandshake.events.EventType;
 import org.pcohandshake.grant.AuthorizationCode;
 import org.pcohandshake.grant.Grant;
 import org.pcohandshake.grant.GrantStore;
 import org.pcohandshake.grant.RefreshToken;
+import org.pcohandshake.grant.RevocationReason;
 import org.pcohandshake.grant.Scope;
 import org.pcohandshake.http.HttpRequest;
 import org.pcohandshake.http.HttpResponse;
@@ -40,6 +43,7 @@ public final class TokenEndpoint implements HttpService {
   private final GrantStore grants;
   private final AccessTokens accessTokens;
   private final java.time.Duration refreshGrace;
+  private final EventPublisher events;
   private final Clock clock;
 
   /** The real dependencies: AWS clients, the client secret, the table, the signing key. */
@@ -50,6 +54,7 @@ public final class TokenEndpoint implements HttpService {
         new GrantStore(aws.dynamoDb(), config.tableName(), clock),
         AccessTokens.from(config, aws.kms(), clock),
         config.tokens().refreshGrace(),
+        EventPublisher.lazy(config, aws, clock),
         clock);
   }
 
@@ -58,11 +63,13 @@ public final class TokenEndpoint implements HttpService {
       GrantStore grants,
       AccessTokens accessTokens,
       java.time.Duration refreshGrace,
+      EventPublisher events,
       Clock clock) {
     this.clients = clients;
     this.grants = grants;
     this.accessTokens = accessTokens;
     this.refreshGrace = refreshGrace;
+    this.events = events;
     this.clock = clock;
   }
 
@@ -126,10 +133,13 @@ public final class TokenEndpoint implements HttpService {
 
   private HttpResponse replay(HttpRequest http, Grant grant) {
     // also when the grant is not written yet: an exchange still in flight then fails
-    boolean revoked = grants.revokeCodeGrant(grant, "code_replay");
+    boolean revoked = grants.revokeCodeGrant(grant, RevocationReason.CODE_REPLAY.stored());
     Log.warn(
         http.requestId(), "code_replay_detected", Map.of("grant", grant.id(), "revoked", revoked));
     Metrics.count(Metrics.Event.ReplayDetected);
+    if (revoked) {
+      events.publish(EventType.GRANT_REVOKED, RevocationReason.CODE_REPLAY.eventDetail(grant));
+    }
     return ErrorCatalog.OAuth.INVALID_GRANT.json();
   }
 
@@ -169,9 +179,7 @@ public final class TokenEndpoint implements HttpService {
       scope = asked.get();
     }
     Instant graceStart = now.minus(refreshGrace);
-    Grant narrowed =
-        new Grant(
-            grant.id(), grant.clientId(), grant.subject(), scope, grant.link(), grant.expiresAt());
+    Grant narrowed = grant.withScope(scope);
     AccessTokens.Issued accessToken = null;
     for (int attempt = 1; attempt <= RENEW_ATTEMPTS; attempt++) {
       if (old.rotatedAt().isPresent() && old.rotatedAt().get().isBefore(graceStart)) {
@@ -212,12 +220,15 @@ public final class TokenEndpoint implements HttpService {
   }
 
   private HttpResponse reuse(HttpRequest http, Grant grant) {
-    boolean revoked = grants.revokeGrant(grant.id(), "refresh_reuse");
+    boolean revoked = grants.revokeGrant(grant.id(), RevocationReason.REFRESH_REUSE.stored());
     Log.warn(
         http.requestId(),
         "refresh_reuse_detected",
         Map.of("grant", grant.id(), "revoked", revoked));
     Metrics.count(Metrics.Event.ReplayDetected);
+    if (revoked) {
+      events.publish(EventType.GRANT_REVOKED, RevocationReason.REFRESH_REUSE.eventDetail(grant));
+    }
     return ErrorCatalog.OAuth.INVALID_GRANT.json();
   }
 

@@ -57,6 +57,32 @@ class LoginTokenVerifierTest {
   }
 
   @Test
+  void theTokensClaims_comeAsPlainValues_forTheAllowList() throws Exception {
+    LoginIdentity identity =
+        verifier
+            .verify(
+                token(
+                    b ->
+                        b.claim("tenant", "acme")
+                            .claim("seats", 12)
+                            .claim("beta", true)
+                            .claim("roles", java.util.List.of("leader")),
+                    KEY))
+            .orElseThrow();
+    assertEquals("acme", identity.claims().get("tenant"));
+    assertEquals(12L, identity.claims().get("seats"));
+    assertEquals(true, identity.claims().get("beta"));
+    assertEquals(java.util.List.of("leader"), identity.claims().get("roles"));
+    assertEquals(
+        "{\"tenant\":\"acme\",\"roles\":[\"leader\"],\"seats\":12,\"beta\":true}",
+        ((org.pcohandshake.grant.CustomClaims.Selection.Selected)
+                org.pcohandshake.grant.CustomClaims.select(
+                    java.util.List.of("tenant", "roles", "seats", "beta"), identity.claims()))
+            .claims()
+            .serialize());
+  }
+
+  @Test
   void wrongKeyIssuerAudienceOrExpired_isRefused() throws Exception {
     assertTrue(verifier.verify(token(b -> b, "x".repeat(48))).isEmpty());
     assertTrue(verifier.verify(token(b -> b.issuer("https://evil.example"), KEY)).isEmpty());

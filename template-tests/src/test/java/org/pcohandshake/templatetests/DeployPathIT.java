@@ -34,7 +34,13 @@ class DeployPathIT {
 
   /** Values with spaces, cut at the first one unless quoted in --parameter-overrides. */
   static final List<String> SPACED =
-      List.of("Scopes", "ExtraRedirectUris", "AllowedOrigins", "PreviousSigningKeyIds", "AppName");
+      List.of(
+          "Scopes",
+          "ExtraRedirectUris",
+          "AllowedOrigins",
+          "PreviousSigningKeyIds",
+          "AppName",
+          "LoginClaims");
 
   final Path root = ProjectRoot.find();
   final SamTemplate raw = SamTemplate.load(root.resolve(ProjectRoot.TEMPLATE_FILE));

@@ -11,6 +11,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
@@ -88,6 +89,8 @@ public final class RecordingInterceptor implements ExecutionInterceptor {
       case PutItemRequest r -> List.of(r.item());
       case UpdateItemRequest r -> List.of(r.key());
       case DeleteItemRequest r -> List.of(r.key());
+      case BatchGetItemRequest r ->
+          r.requestItems().values().stream().flatMap(k -> k.keys().stream()).toList();
       case TransactWriteItemsRequest r ->
           r.transactItems().stream().map(RecordingInterceptor::itemKey).toList();
       default -> List.of();

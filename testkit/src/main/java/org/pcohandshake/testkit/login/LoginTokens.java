@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
+import java.util.Map;
 import java.util.UUID;
 import org.pcohandshake.testkit.events.TestEvent;
 
@@ -54,10 +55,32 @@ public final class LoginTokens {
     return sign(subject, name, Instant.now(), Duration.ofMinutes(2), loginState);
   }
 
+  /**
+   * A valid token that also carries the integrator's own claims (a tenant, roles), as a login app
+   * that feeds {@code LOGIN_CLAIMS} signs them; values are plain JSON values (strings, numbers,
+   * booleans, lists, maps).
+   */
+  public String signWith(
+      String subject, String name, Instant issuedAt, Map<String, Object> extraClaims) {
+    return sign(subject, name, issuedAt, Duration.ofMinutes(2), null, extraClaims);
+  }
+
   private String sign(
       String subject, String name, Instant issuedAt, Duration lifetime, String loginState) {
+    return sign(subject, name, issuedAt, lifetime, loginState, Map.of());
+  }
+
+  private String sign(
+      String subject,
+      String name,
+      Instant issuedAt,
+      Duration lifetime,
+      String loginState,
+      Map<String, Object> extraClaims) {
+    JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder();
+    extraClaims.forEach(builder::claim);
     JWTClaimsSet claims =
-        new JWTClaimsSet.Builder()
+        builder
             .issuer(loginIssuer)
             .audience(audience)
             .subject(subject)

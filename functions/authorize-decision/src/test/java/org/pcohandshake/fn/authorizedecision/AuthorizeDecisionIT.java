@@ -232,6 +232,36 @@ class AuthorizeDecisionIT {
   }
 
   @Test
+  void expiredConsent_explains_andLinksBackToPlanningCenterWithTheState_neverADeadEnd() {
+    Pending p = pending("st-slow", "");
+    clock.advance(Duration.ofMinutes(16));
+    List<String> before = items();
+    APIGatewayV2HTTPResponse page = decide(p.session(), p.formToken(), "approve");
+    assertRejectedPage(page);
+    assertTrue(page.getBody().contains("This approval form has expired"), page.getBody());
+    java.util.regex.Matcher link =
+        java.util.regex.Pattern.compile("href=\"([^\"]+)\"").matcher(page.getBody());
+    assertTrue(link.find(), "a way back to Planning Center: " + page.getBody());
+    String restart = link.group(1).replace("&amp;", "&");
+    assertTrue(restart.startsWith(redirect + "?"), restart);
+    Map<String, String> query = TestEvent.queryOf(restart);
+    assertEquals("access_denied", query.get("error"));
+    assertEquals("st-slow", query.get("state"));
+    assertEquals(before, items(), "no code, nothing consumed");
+  }
+
+  @Test
+  void aConsentOfAnotherSession_expiredOrNot_neverLinksAnywhere() {
+    Pending mine = pending("st-mine", "");
+    Pending other = pending("st-other", "");
+    clock.advance(Duration.ofMinutes(16));
+    APIGatewayV2HTTPResponse page = decide(other.session(), mine.formToken(), "approve");
+    assertRejectedPage(page);
+    assertFalse(page.getBody().contains("st-mine"), page.getBody());
+    assertFalse(page.getBody().contains("href="), page.getBody());
+  }
+
+  @Test
   void pkceChallenge_isCarriedIntoTheCode() {
     String challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
     Pending p = pending("s", challenge);
