@@ -88,6 +88,9 @@ lambda-artifact:
 	fi
 	mkdir -p "$(ARTIFACTS_DIR)/lib"
 	cp $(MODULE)/target/*-lambda.jar "$(ARTIFACTS_DIR)/lib/"
+	# the trust store the functions that call only AWS name in JAVA_TOOL_OPTIONS (a path relative
+	# to /var/task, the function's working directory); in the jar too, where the bench finds it
+	cp shared/src/main/resources/aws-trust-roots.p12 "$(ARTIFACTS_DIR)/"
 
 ## bench: the cold-start benchmark (docs/benchmarks.md): every function's artifact and two baselines, and the whole popup,
 ## each in fresh JVMs under the Lambda Runtime Interface Client; writes bench/target/results.md.

@@ -33,6 +33,16 @@ final class LambdaProcess implements AutoCloseable {
         "-XX:MaxHeapSize=" + (memoryMb * 1024L * 85 / 100) + "k");
   }
 
+  /**
+   * Flags from {@code bench.jvmFlags} (space-separated) for every JVM the harness starts, baselines
+   * included: for profiling a run (e.g. {@code -Xlog:class+load:file=...} or a flight recording),
+   * never for the numbers that are reported, which use the runtime's flags only.
+   */
+  static List<String> profilingFlags() {
+    String flags = System.getProperty("bench.jvmFlags", "").trim();
+    return flags.isEmpty() ? List.of() : List.of(flags.split("\\s+"));
+  }
+
   /** What to start. */
   record Launch(
       String functionName,
@@ -58,6 +68,7 @@ final class LambdaProcess implements AutoCloseable {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(lambdaJvmFlags(launch.memoryMb()));
     command.addAll(launch.extraJvmFlags());
+    command.addAll(profilingFlags());
     command.add("-classpath");
     command.add(String.join(":", launch.runtimeClasspath().stream().map(Path::toString).toList()));
     command.add(RIC_MAIN);

@@ -60,8 +60,17 @@ public final class AwsClients {
   private final SdkHttpClient http;
   private final AwsCredentialsProvider credentials;
 
+  /**
+   * The trust store the functions that call only AWS name in {@code JAVA_TOOL_OPTIONS}
+   * (template.yaml): the roots AWS service endpoints chain to, five certificates where the JDK's
+   * cacerts has about 140, which every cold start parses (scripts/aws-trust-roots.sh,
+   * docs/benchmarks.md).
+   */
+  public static final String AWS_TRUST_ROOTS = "aws-trust-roots.p12";
+
   public AwsClients(Config config) {
     this.config = config;
+    warnIfTrustStoreUnreadable(System.getProperty("javax.net.ssl.trustStore"));
     this.credentials = credentials(config.raw());
     this.http =
         UrlConnectionHttpClient.builder()
@@ -90,6 +99,26 @@ public final class AwsClients {
    */
   public <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configured(B builder) {
     return configure(builder).httpClient(http);
+  }
+
+  /**
+   * The JDK falls back to its own cacerts, silently, when the trust store it is given cannot be
+   * read: say so once, at init (the function still works, trusting more and starting slower).
+   *
+   * @return whether {@code path} (the {@code javax.net.ssl.trustStore} property, null when unset)
+   *     is unset or names a readable file
+   */
+  static boolean warnIfTrustStoreUnreadable(String path) {
+    if (path == null || path.isEmpty() || "NONE".equals(path)) {
+      return true;
+    }
+    java.io.File file = new java.io.File(path);
+    if (file.isFile() && file.canRead()) {
+      return true;
+    }
+    org.pcohandshake.log.Log.warn(
+        "init", "trust_store_unreadable", java.util.Map.of("trust_store", file.getName()));
+    return false;
   }
 
   /**

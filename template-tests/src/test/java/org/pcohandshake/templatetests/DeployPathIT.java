@@ -15,6 +15,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pcohandshake.aws.AwsClients;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
 import org.pcohandshake.testkit.junit.Provisioned;
 import org.pcohandshake.testkit.sam.ProjectRoot;
@@ -162,6 +163,29 @@ class DeployPathIT {
     String output = new String(make.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(make.waitFor(60, TimeUnit.SECONDS));
     assertTrue(output.contains("-Dspotless.skip=true"), output);
+  }
+
+  @Test
+  void lambdaArtifact_putsTheAwsTrustStoreWhereJavaToolOptionsNamesIt() throws Exception {
+    // the template names it relative to /var/task (the function's working directory), the root of
+    // the deployment package
+    Process make =
+        new ProcessBuilder(
+                "make", "-n", "lambda-artifact", "MODULE=functions/token", "ARTIFACTS_DIR=/tmp/x")
+            .directory(root.toFile())
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(make.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(make.waitFor(60, TimeUnit.SECONDS));
+    assertTrue(
+        output
+            .lines()
+            .anyMatch(
+                l ->
+                    l.startsWith("cp shared/src/main/resources/" + AwsClients.AWS_TRUST_ROOTS)
+                        && l.endsWith("\"/tmp/x/\"")),
+        output);
+    assertTrue(Files.isRegularFile(root.resolve("shared/src/main/resources/aws-trust-roots.p12")));
   }
 
   @Test

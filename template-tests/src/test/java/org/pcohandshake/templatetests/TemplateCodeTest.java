@@ -114,4 +114,34 @@ class TemplateCodeTest {
     }
     assertEquals(routeKeys, eventRouteKeys, "every route has at least one event file");
   }
+
+  @Test
+  void awsTrustRoots_onlyForFunctionsThatCallOnlyAws_thePromptOnlyInBridgeModeWithoutALoginJwksUrl() {
+    String trustStore = "-Djavax.net.ssl.trustStore=" + AwsClients.AWS_TRUST_ROOTS;
+    Set<String> withTrustStore = new TreeSet<>();
+    for (SamFunction function : template.functions().values()) {
+      Object options = function.environment().get("JAVA_TOOL_OPTIONS");
+      if (String.valueOf(options).contains(trustStore)) {
+        withTrustStore.add(function.logicalId());
+      }
+    }
+    // pco-complete calls Planning Center and the example API the JWKS URL: they trust the JDK's
+    // roots; the others call DynamoDB, KMS and Secrets Manager only
+    assertEquals(
+        new TreeSet<>(
+            Set.of(
+                "AuthorizeDecisionFunction",
+                "AuthorizePromptFunction",
+                "DiscoveryFunction",
+                "RevokeFunction",
+                "TokenFunction")),
+        withTrustStore);
+    Object prompt =
+        template.functions().get("AuthorizePromptFunction").environment().get("JAVA_TOOL_OPTIONS");
+    assertTrue(prompt instanceof Map<?, ?>, "the prompt's options depend on the login mode");
+    java.util.List<?> branches = (java.util.List<?>) ((Map<?, ?>) prompt).get("Fn::If");
+    assertEquals("PromptCallsBeyondAws", branches.get(0));
+    assertFalse(String.valueOf(branches.get(1)).contains(trustStore));
+    assertTrue(String.valueOf(branches.get(2)).contains(trustStore));
+  }
 }

@@ -54,4 +54,36 @@ class TemplateEnvironmentIT {
           .newInstance(env, Clock.systemUTC());
     }
   }
+
+  /**
+   * The prompt trusts only AWS's roots when it calls only AWS: in oidc mode it fetches the
+   * identity provider's discovery document, and with a LoginJwksUrl the bridge's keys, from hosts
+   * whose certificates AWS did not issue.
+   */
+  @Test
+  void thePrompt_trustsOnlyAwsRoots_onlyInBridgeModeWithoutALoginJwksUrl() {
+    String trustStore = "-Djavax.net.ssl.trustStore=";
+    Map<String, String> saved = new java.util.HashMap<>(deployment.parameters);
+    try {
+      for (String[] row :
+          new String[][] {
+            {"bridge", "", "true"},
+            {"bridge", "https://login.example.com/.well-known/jwks.json", "false"},
+            {"oidc", "", "false"}
+          }) {
+        deployment.parameters.put("LoginMode", row[0]);
+        deployment.parameters.put("LoginJwksUrl", row[1]);
+        Map<String, String> env =
+            deployment.stack.environmentFor(
+                "AuthorizePromptFunction", deployment.api.baseUrl(), deployment.parameters);
+        assertEquals(
+            Boolean.parseBoolean(row[2]),
+            env.get("JAVA_TOOL_OPTIONS").contains(trustStore),
+            String.join(" ", row));
+      }
+    } finally {
+      deployment.parameters.clear();
+      deployment.parameters.putAll(saved);
+    }
+  }
 }
