@@ -116,7 +116,8 @@ class TemplateCodeTest {
   }
 
   @Test
-  void awsTrustRoots_onlyForFunctionsThatCallOnlyAws_thePromptOnlyInBridgeModeWithoutALoginJwksUrl() {
+  void
+      awsTrustRoots_onlyForFunctionsThatCallOnlyAws_thePromptOnlyInBridgeModeWithoutALoginJwksUrl() {
     String trustStore = "-Djavax.net.ssl.trustStore=" + AwsClients.AWS_TRUST_ROOTS;
     Set<String> withTrustStore = new TreeSet<>();
     for (SamFunction function : template.functions().values()) {

@@ -56,9 +56,9 @@ class TemplateEnvironmentIT {
   }
 
   /**
-   * The prompt trusts only AWS's roots when it calls only AWS: in oidc mode it fetches the
-   * identity provider's discovery document, and with a LoginJwksUrl the bridge's keys, from hosts
-   * whose certificates AWS did not issue.
+   * The prompt trusts only AWS's roots when it calls only AWS: in oidc mode it fetches the identity
+   * provider's discovery document, and with a LoginJwksUrl the bridge's keys, from hosts whose
+   * certificates AWS did not issue.
    */
   @Test
   void thePrompt_trustsOnlyAwsRoots_onlyInBridgeModeWithoutALoginJwksUrl() {
