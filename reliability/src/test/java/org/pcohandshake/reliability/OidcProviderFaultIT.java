@@ -209,8 +209,7 @@ class OidcProviderFaultIT {
     assertProviderUnavailablePage(page);
     List<String> after = table();
     assertEquals(before.size() - 1, after.size(), "only the login request is gone: " + after);
-    assertTrue(before.containsAll(after), "nothing written");
-    assertFalse(after.stream().anyMatch(item -> item.contains("SESSION#")));
+    assertTrue(before.containsAll(after), "nothing written: no session, no spent login id");
     op.clearFaults();
     freshInstances();
     assertEquals(303, callback(signIn("rita-3")).getStatusCode());

@@ -125,7 +125,13 @@ public final class LoginCallback implements HttpService {
       Log.warn(http.requestId(), "oidc_exchange_failed", Map.of("kind", e.kind()));
       return pageFor(e).withCookie(Cookies.clear(Cookies.LOGIN));
     }
-    IdTokenCheck check = idTokens.verify(idToken, request.get().nonce());
+    IdTokenCheck check;
+    try {
+      check = idTokens.verify(idToken, request.get().nonce());
+    } catch (OidcException e) {
+      Log.warn(http.requestId(), "oidc_keys_unavailable", Map.of("kind", e.kind()));
+      return pageFor(e).withCookie(Cookies.clear(Cookies.LOGIN));
+    }
     if (!(check instanceof IdTokenCheck.Valid valid)) {
       Log.warn(
           http.requestId(),
