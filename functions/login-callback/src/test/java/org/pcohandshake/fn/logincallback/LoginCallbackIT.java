@@ -509,6 +509,24 @@ class LoginCallbackIT {
     assertTrue(opensSession(back));
   }
 
+  /**
+   * An attacker's callback URL opened in a victim's browser that has a sign-in of its own in flight
+   * must not end it: a refused callback that consumed nothing leaves the browser's pre-login cookie
+   * alone (as the bridge's refusal does), or any link could abort a person's sign-in.
+   */
+  @Test
+  void callbackOfAnotherBrowser_leavesThisBrowsersPreLoginCookie_soItsOwnSignInCompletes()
+      throws Exception {
+    SignIn attackers = signIn(null);
+    SignIn victims = signIn("victim-9");
+    APIGatewayV2HTTPResponse refused = callback(attackers.callbackUrl(), victims.loginCookie());
+    assertEquals(400, refused.getStatusCode(), refused.getBody());
+    assertFalse(
+        cookies(refused).stream().anyMatch(c -> c.startsWith(Cookies.LOGIN + "=")),
+        "the victim's pre-login cookie is not touched: " + cookies(refused));
+    assertEquals(303, callback(victims.callbackUrl(), victims.loginCookie()).getStatusCode());
+  }
+
   // ---- the provider's errors ----------------------------------------------------------------
 
   @Test
