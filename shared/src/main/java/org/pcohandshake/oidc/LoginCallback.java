@@ -102,9 +102,10 @@ public final class LoginCallback implements HttpService {
             ? Optional.empty()
             : requests.consume(state.get(), cookie.get());
     if (request.isEmpty()) {
-      // no round trip of this browser's: another browser's, replayed, expired, or never started
+      // no round trip of this browser's: another browser's, replayed, expired, or never started.
+      // Nothing was consumed, so this browser's own sign-in in flight (its cookie) is left alone
       Log.warn(http.requestId(), "login_not_bound", Map.of("mode", "oidc"));
-      return ErrorCatalog.Page.LOGIN_NOT_BOUND.page().withCookie(Cookies.clear(Cookies.LOGIN));
+      return ErrorCatalog.Page.LOGIN_NOT_BOUND.page();
     }
     if (error.isPresent()) {
       Log.warn(
@@ -170,7 +171,7 @@ public final class LoginCallback implements HttpService {
             : requests.consumeSwitch(switchToken, cookie.get());
     if (pending.isEmpty()) {
       Log.warn(http.requestId(), "login_not_bound", Map.of("mode", "oidc", "switch", true));
-      return ErrorCatalog.Page.LOGIN_NOT_BOUND.page().withCookie(Cookies.clear(Cookies.LOGIN));
+      return ErrorCatalog.Page.LOGIN_NOT_BOUND.page();
     }
     return open(http, pending.get().identity(), pending.get().returnTo());
   }
