@@ -105,18 +105,6 @@ final class Scenarios {
    * @param pco the simulated Planning Center that step 2 exchanges its codes with (see {@link
    *     #startPco})
    * @param jwksUrl where the example API reads the JWKS (see {@link JwksServer})
-   */
-  Scenarios(
-      ProvisionedStack stack,
-      DynamoDbClient dynamo,
-      KmsClient kms,
-      String issuer,
-      PcoSimulator pco,
-      URI jwksUrl) {
-    this(stack, dynamo, kms, issuer, pco, jwksUrl, Optional.empty());
-  }
-
-  /**
    * @param oidc the OpenID Provider the login callback's scenario signs in at (none: the callback
    *     has no scenario)
    */

@@ -241,21 +241,7 @@ public record DevStackOptions(
 
   /** These options with the embedded OpenID Provider's sign-in page (the oidc browser test). */
   public DevStackOptions withOidcSignInForm() {
-    return new DevStackOptions(
-        port,
-        pcoBaseUrl,
-        pcoOAuthApplicationId,
-        pcoClientId,
-        pcoClientSecret,
-        loginUrl,
-        loginBridgeKey,
-        loginIssuer,
-        integratorClientId,
-        integratorClientSecret,
-        emulator,
-        simulatorSettings,
-        functionSettings,
-        true);
+    return with(emulator, simulatorSettings, functionSettings, true);
   }
 
   /** These options with what tests change: the emulator, the simulator, function settings. */
@@ -263,6 +249,14 @@ public record DevStackOptions(
       Optional<Emulator> emulatorValue,
       UnaryOperator<PcoSimulator.Settings> simulatorValue,
       Map<String, String> settingsValue) {
+    return with(emulatorValue, simulatorValue, settingsValue, oidcSignInForm);
+  }
+
+  private DevStackOptions with(
+      Optional<Emulator> emulatorValue,
+      UnaryOperator<PcoSimulator.Settings> simulatorValue,
+      Map<String, String> settingsValue,
+      boolean signInFormValue) {
     return new DevStackOptions(
         port,
         pcoBaseUrl,
@@ -277,7 +271,7 @@ public record DevStackOptions(
         emulatorValue,
         simulatorValue,
         settingsValue,
-        oidcSignInForm);
+        signInFormValue);
   }
 
   /** The simulator's port: {@code port + 1}, or a free one when {@code port} is 0. */
