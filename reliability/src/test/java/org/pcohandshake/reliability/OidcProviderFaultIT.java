@@ -163,7 +163,8 @@ class OidcProviderFaultIT {
   }
 
   static Stream<Fault> faults() {
-    return Stream.of(Fault.status(503), Fault.garbage(), Fault.slow(SLOW));
+    return Stream.of(
+        Fault.status(503), Fault.garbage(), Fault.huge(4 * 1024 * 1024), Fault.slow(SLOW));
   }
 
   /** Times a call; fails when it took longer than {@link #BOUND}. */

@@ -74,6 +74,9 @@ public final class TestProvider implements AutoCloseable {
     /** Answers 200 with a body that is not the JSON asked for. */
     record Garbage() implements Fault {}
 
+    /** Answers 200 with a JSON object of about this many bytes (an oversized answer). */
+    record Huge(int bytes) implements Fault {}
+
     /** Holds the request this long before answering it normally. */
     record Slow(Duration delay) implements Fault {}
 
@@ -86,6 +89,10 @@ public final class TestProvider implements AutoCloseable {
 
     static Fault garbage() {
       return new Garbage();
+    }
+
+    static Fault huge(int bytes) {
+      return new Huge(bytes);
     }
 
     static Fault slow(Duration delay) {
@@ -211,6 +218,18 @@ public final class TestProvider implements AutoCloseable {
         exchange.getResponseHeaders().add("Content-Type", "application/json");
         exchange.sendResponseHeaders(200, text.length);
         exchange.getResponseBody().write(text);
+        return;
+      }
+      if (fault.isPresent() && fault.get() instanceof Fault.Huge huge) {
+        byte[] text =
+            ("{\"padding\":\"" + "x".repeat(huge.bytes()) + "\"}").getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, text.length);
+        try (OutputStream stream = exchange.getResponseBody()) {
+          stream.write(text);
+        } catch (IOException closedByTheClient) {
+          // the client stopped reading at its limit
+        }
         return;
       }
       if (fault.isPresent() && fault.get() instanceof Fault.Slow slow) {
