@@ -30,6 +30,7 @@ import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
 import org.pcohandshake.testkit.aws.Provisioner;
 import org.pcohandshake.testkit.lambda.HttpApiEventJson;
+import org.pcohandshake.testkit.oidc.TestProvider;
 import org.pcohandshake.testkit.pco.PcoSimulator;
 import org.pcohandshake.testkit.sam.ProjectRoot;
 import org.pcohandshake.testkit.sam.SamFunction;
@@ -158,7 +159,9 @@ public final class Bench {
     try (Emulator emulator = Emulator.start();
         DynamoDbClient dynamo = emulator.dynamoDb();
         KmsClient kms = emulator.kms();
-        PcoSimulator pco = Scenarios.startPco(ISSUER)) {
+        PcoSimulator pco = Scenarios.startPco(ISSUER);
+        // the login callback signs in at a real OpenID Provider over HTTP
+        TestProvider oidc = TestProvider.start()) {
       // stop the emulator this run started even when the run is interrupted
       Runtime.getRuntime().addShutdownHook(new Thread(emulator::close, "bench-emulator-shutdown"));
       // with the local values of the parameters a deployment must set (parameters.local.properties)
@@ -166,7 +169,7 @@ public final class Bench {
       ProvisionedStack stack = new Provisioner(template, emulator).provision(Scenarios.SECRETS);
       JwksServer jwks = new JwksServer(Scenarios.jwks(stack, kms, ISSUER));
       Runtime.getRuntime().addShutdownHook(new Thread(jwks::close, "bench-jwks-shutdown"));
-      scenarios = new Scenarios(stack, dynamo, kms, ISSUER, pco, jwks.url());
+      scenarios = new Scenarios(stack, dynamo, kms, ISSUER, pco, jwks.url(), Optional.of(oidc));
       List<Target> all = targets(template, stack, scenarios);
       List<Target> selected = new ArrayList<>();
       for (Target target : all) {

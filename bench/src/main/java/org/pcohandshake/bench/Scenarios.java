@@ -24,6 +24,7 @@ import org.pcohandshake.authorize.AuthorizationRequest;
 import org.pcohandshake.authorize.Consent;
 import org.pcohandshake.authorize.ConsentStore;
 import org.pcohandshake.config.Config;
+import org.pcohandshake.config.LoginMode;
 import org.pcohandshake.crypto.KmsJwsSigner;
 import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.discovery.KmsPublicKeys;
@@ -35,11 +36,16 @@ import org.pcohandshake.http.Cookies;
 import org.pcohandshake.link.LinkStore;
 import org.pcohandshake.link.PcoLink;
 import org.pcohandshake.link.PendingLink;
+import org.pcohandshake.oidc.LoginRequestStore;
+import org.pcohandshake.oidc.OidcLogin;
+import org.pcohandshake.oidc.OidcProvider;
+import org.pcohandshake.session.LoginBinding;
 import org.pcohandshake.session.LoginIdentity;
 import org.pcohandshake.session.SessionStore;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
 import org.pcohandshake.testkit.events.TestEvent;
 import org.pcohandshake.testkit.json.TestJson;
+import org.pcohandshake.testkit.oidc.TestProvider;
 import org.pcohandshake.testkit.pco.PcoSimulator;
 import org.pcohandshake.token.AccessTokens;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -89,6 +95,7 @@ final class Scenarios {
   private final KmsClient kms;
   private final PcoSimulator pco;
   private final URI jwksUrl;
+  private final Optional<TestProvider> oidc;
   private final String table;
   private final Clock clock = Clock.systemUTC();
   private final HttpClient http =
@@ -98,6 +105,8 @@ final class Scenarios {
    * @param pco the simulated Planning Center that step 2 exchanges its codes with (see {@link
    *     #startPco})
    * @param jwksUrl where the example API reads the JWKS (see {@link JwksServer})
+   * @param oidc the OpenID Provider the login callback's scenario signs in at (none: the callback
+   *     has no scenario)
    */
   Scenarios(
       ProvisionedStack stack,
@@ -105,8 +114,10 @@ final class Scenarios {
       KmsClient kms,
       String issuer,
       PcoSimulator pco,
-      URI jwksUrl) {
+      URI jwksUrl,
+      Optional<TestProvider> oidc) {
     this.stack = stack;
+    this.oidc = oidc;
     this.dynamo = dynamo;
     this.kms = kms;
     this.issuer = issuer;
@@ -158,6 +169,9 @@ final class Scenarios {
         env.put(Config.JWKS_URL, jwksUrl.toString());
         yield env;
       }
+      case "LoginCallbackFunction" ->
+          oidc.map(provider -> oidcEnvironment(logicalId, provider))
+              .orElseGet(() -> env(logicalId));
       default -> env(logicalId);
     };
   }
@@ -177,6 +191,18 @@ final class Scenarios {
             "PcoClientId", PCO_CLIENT_ID,
             "PcoOAuthApplicationId", PCO_APPLICATION_ID,
             "PcoTokenMode", mode));
+  }
+
+  /** The client id of the stack at the benchmark's OpenID Provider. */
+  static final String OIDC_CLIENT_ID = "pco-handshake-bench";
+
+  /** The login callback's environment: the oidc login mode at {@code provider}. */
+  private Map<String, String> oidcEnvironment(String logicalId, TestProvider provider) {
+    return stack.environmentFor(
+        logicalId,
+        issuer,
+        Map.of(
+            "LoginMode", "oidc", "OidcIssuer", provider.issuer(), "OidcClientId", OIDC_CLIENT_ID));
   }
 
   /** The template's default {@code PcoTokenMode}. */
@@ -217,6 +243,7 @@ final class Scenarios {
       case "DiscoveryFunction" -> Optional.of(jwksDocument());
       case "RevokeFunction" -> Optional.of(revokeRefreshToken());
       case "ExampleApiFunction" -> Optional.of(apiMe());
+      case "LoginCallbackFunction" -> oidc.map(this::loginCallback);
       default -> Optional.empty();
     };
   }
@@ -293,6 +320,94 @@ final class Scenarios {
         }
       }
     };
+  }
+
+  /**
+   * GET /oauth/login/callback as the OpenID Provider sends the browser back: each request its own
+   * sign-in, started before the JVM by the shared module's {@link OidcLogin} (the login request
+   * stored, the pre-login cookie drawn) and completed at the real provider over HTTP (its code and
+   * the {@code state}). The function consumes the request, fetches the provider's discovery
+   * document and JWKS (once per instance), exchanges the code, checks the ID token and opens the
+   * session: a 303 back to the authorization request, with the session cookie.
+   */
+  private Scenario loginCallback(TestProvider provider) {
+    Config config = Config.fromEnvironment(oidcEnvironment("AuthorizePromptFunction", provider));
+    LoginMode.Oidc settings = (LoginMode.Oidc) config.loginMode();
+    OidcLogin login =
+        new OidcLogin(
+            new OidcProvider(settings, () -> "", clock),
+            new LoginRequestStore(dynamo, table, LoginBinding.LIFETIME, clock),
+            config.loginCallbackUrl());
+    String returnTo =
+        issuer
+            + "/oauth/authorize?response_type=code&client_id="
+            + config.client().id()
+            + "&state=bench-state";
+    List<String[]> callbacks = new ArrayList<>();
+    return new Scenario() {
+      @Override
+      public void prepare(int invocations) {
+        callbacks.clear();
+        for (int i = 0; i < invocations; i++) {
+          provider.nextUser("bench-user-" + i, OIDC_CLIENT_ID, Map.of("name", "Bench User"));
+          org.pcohandshake.http.HttpResponse toProvider = login.begin(returnTo);
+          String cookie =
+              toProvider.cookies().get(0).replaceAll("^" + Cookies.LOGIN + "=([^;]*);.*$", "$1");
+          String back = redirectOf(toProvider.headers().get("location"));
+          if (!back.startsWith(config.loginCallbackUrl() + "?")) {
+            throw new IllegalStateException("the provider did not send the browser back: " + back);
+          }
+          callbacks.add(new String[] {URI.create(back).getRawQuery(), cookie});
+        }
+      }
+
+      @Override
+      public APIGatewayV2HTTPEvent event(int i) {
+        return TestEvent.get(Config.LOGIN_CALLBACK_PATH)
+            .rawQuery(callbacks.get(i)[0])
+            .cookie(Cookies.LOGIN, callbacks.get(i)[1])
+            .header("accept", "text/html")
+            .build();
+      }
+
+      @Override
+      public void check(APIGatewayV2HTTPResponse response) {
+        expect(response, 303);
+        if (!returnTo.equals(response.getHeaders().get("location"))) {
+          throw new IllegalStateException(
+              "not back to the authorization request: " + response.getHeaders().get("location"));
+        }
+        List<String> cookies = response.getCookies();
+        if (cookies == null
+            || cookies.stream()
+                .noneMatch(
+                    c ->
+                        c.startsWith(Cookies.SESSION + "=")
+                            && !c.startsWith(Cookies.SESSION + "=;"))) {
+          throw new IllegalStateException("no session cookie");
+        }
+      }
+    };
+  }
+
+  /** The {@code Location} a GET of {@code url} answers with (a redirect expected). */
+  private String redirectOf(String url) {
+    HttpResponse<Void> response;
+    try {
+      response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(url)).build(),
+              HttpResponse.BodyHandlers.discarding());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    return response
+        .headers()
+        .firstValue("location")
+        .orElseThrow(() -> new IllegalStateException("no redirect: " + response.statusCode()));
   }
 
   /** POST /oauth/authorize approving a real consent: a code redirect. */

@@ -86,7 +86,8 @@ class AwsCallCountsIT {
     jwks = new JwksServer(Scenarios.jwks(stack, emulator.kms(), ISSUER));
     dynamo = emulator.dynamoDb();
     kms = emulator.kms();
-    scenarios = new Scenarios(stack, dynamo, kms, ISSUER, pco, jwks.url());
+    scenarios =
+        new Scenarios(stack, dynamo, kms, ISSUER, pco, jwks.url(), java.util.Optional.empty());
     pcoCompleteEnv = scenarios.environmentFor("PcoCompleteFunction");
     promptEnv = scenarios.environmentFor("AuthorizePromptFunction");
     decisionEnv = scenarios.environmentFor("AuthorizeDecisionFunction");

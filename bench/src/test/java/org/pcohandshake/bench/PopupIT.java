@@ -50,7 +50,15 @@ class PopupIT {
     Emulator emulator = Emulator.shared();
     pco = Scenarios.startPco(ISSUER);
     jwks = new JwksServer(Scenarios.jwks(stack, emulator.kms(), ISSUER));
-    scenarios = new Scenarios(stack, emulator.dynamoDb(), emulator.kms(), ISSUER, pco, jwks.url());
+    scenarios =
+        new Scenarios(
+            stack,
+            emulator.dynamoDb(),
+            emulator.kms(),
+            ISSUER,
+            pco,
+            jwks.url(),
+            java.util.Optional.empty());
     popup =
         new Popup(
             ISSUER,

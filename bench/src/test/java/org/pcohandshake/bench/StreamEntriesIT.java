@@ -20,6 +20,7 @@ import org.pcohandshake.fn.authorizedecision.AuthorizeDecisionHandler;
 import org.pcohandshake.fn.authorizeprompt.AuthorizePromptHandler;
 import org.pcohandshake.fn.discovery.DiscoveryHandler;
 import org.pcohandshake.fn.exampleapi.ExampleApiHandler;
+import org.pcohandshake.fn.logincallback.LoginCallbackHandler;
 import org.pcohandshake.fn.pcocomplete.PcoCompleteHandler;
 import org.pcohandshake.fn.revoke.RevokeHandler;
 import org.pcohandshake.fn.token.TokenHandler;
@@ -27,6 +28,7 @@ import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
 import org.pcohandshake.testkit.junit.Provisioned;
 import org.pcohandshake.testkit.lambda.HttpApiEventJson;
+import org.pcohandshake.testkit.oidc.TestProvider;
 import org.pcohandshake.testkit.pco.PcoSimulator;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -48,6 +50,7 @@ class StreamEntriesIT {
   static DynamoDbClient dynamo;
   static KmsClient kms;
   static Scenarios scenarios;
+  static TestProvider oidc;
 
   @BeforeAll
   static void start() throws Exception {
@@ -56,19 +59,23 @@ class StreamEntriesIT {
     dynamo = emulator.dynamoDb();
     kms = emulator.kms();
     jwks = new JwksServer(Scenarios.jwks(stack, kms, ISSUER));
-    scenarios = new Scenarios(stack, dynamo, kms, ISSUER, pco, jwks.url());
+    oidc = TestProvider.start();
+    scenarios =
+        new Scenarios(stack, dynamo, kms, ISSUER, pco, jwks.url(), java.util.Optional.of(oidc));
   }
 
   @AfterAll
   static void stop() {
     jwks.close();
     pco.close();
+    oidc.close();
     dynamo.close();
     kms.close();
   }
 
   static final Map<String, Function<Map<String, String>, RequestStreamHandler>> HANDLERS =
       Map.of(
+          "LoginCallbackFunction", env -> new LoginCallbackHandler(env, Clock.systemUTC()),
           "PcoCompleteFunction", env -> new PcoCompleteHandler(env, Clock.systemUTC()),
           "AuthorizePromptFunction", env -> new AuthorizePromptHandler(env, Clock.systemUTC()),
           "AuthorizeDecisionFunction", env -> new AuthorizeDecisionHandler(env, Clock.systemUTC()),
@@ -87,7 +94,8 @@ class StreamEntriesIT {
         "TokenFunction",
         "RevokeFunction",
         "DiscoveryFunction",
-        "ExampleApiFunction"
+        "ExampleApiFunction",
+        "LoginCallbackFunction"
       })
   void theStreamEntryServesTheScenario_andPassesItsCheck(String logicalId) throws Exception {
     RequestStreamHandler handler =

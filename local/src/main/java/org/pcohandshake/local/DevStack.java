@@ -689,13 +689,14 @@ public final class DevStack implements AutoCloseable {
     /**
      * The oidc login mode's identity provider: a real OpenID Provider on PORT+3 (a free port in
      * tests). For a person ({@code make run}, a fixed port) its sign-in page asks for a user name;
-     * on free ports (tests) it signs in whoever the test enqueued, without a page.
+     * on free ports (tests) it signs in whoever the test enqueued, without a page, unless the test
+     * asks for the page ({@link DevStackOptions#oidcSignInForm}).
      */
     private TestProvider startOidcProvider() {
       int port = options.port() == 0 ? 0 : options.port() + 3;
       TestProvider provider;
       try {
-        provider = TestProvider.start(port, options.port() != 0);
+        provider = TestProvider.start(port, options.oidcSignInForm());
       } catch (java.io.UncheckedIOException e) {
         throw portTaken(port, "the OpenID Provider", "PORT+3", e);
       }

@@ -34,6 +34,9 @@ import org.pcohandshake.testkit.pco.PcoSimulator;
  * @param simulatorSettings a last change to the simulator's settings (tests: auto-approve, person)
  * @param functionSettings function variables given in the environment ({@code SCOPES}, {@code
  *     REFRESH_GRACE_SECONDS}, ...): see {@link FunctionSettings}; never the local stack's own
+ * @param oidcSignInForm in the oidc login mode, whether the embedded OpenID Provider asks for a
+ *     user name on a sign-in page (a person, {@code make run}, the browser test) or signs in
+ *     whoever a test enqueued, without a page (free ports, unless a test asks for the page)
  */
 public record DevStackOptions(
     int port,
@@ -48,7 +51,8 @@ public record DevStackOptions(
     Optional<String> integratorClientSecret,
     Optional<Emulator> emulator,
     UnaryOperator<PcoSimulator.Settings> simulatorSettings,
-    Map<String, String> functionSettings) {
+    Map<String, String> functionSettings,
+    boolean oidcSignInForm) {
 
   public static final String PORT = "PORT";
   public static final String PCO_BASE_URL = "PCO_BASE_URL";
@@ -107,7 +111,8 @@ public record DevStackOptions(
         Optional.empty(),
         Optional.empty(),
         UnaryOperator.identity(),
-        Map.of());
+        Map.of(),
+        false);
   }
 
   /**
@@ -211,7 +216,8 @@ public record DevStackOptions(
         value(env, INTEGRATOR_CLIENT_SECRET),
         Optional.empty(),
         UnaryOperator.identity(),
-        FunctionSettings.fromEnvironment(env));
+        FunctionSettings.fromEnvironment(env),
+        port != 0);
   }
 
   /** These options with an emulator the caller owns and keeps running. */
@@ -233,11 +239,24 @@ public record DevStackOptions(
     return with(emulator, simulatorSettings, FunctionSettings.fromEnvironment(settings));
   }
 
+  /** These options with the embedded OpenID Provider's sign-in page (the oidc browser test). */
+  public DevStackOptions withOidcSignInForm() {
+    return with(emulator, simulatorSettings, functionSettings, true);
+  }
+
   /** These options with what tests change: the emulator, the simulator, function settings. */
   private DevStackOptions with(
       Optional<Emulator> emulatorValue,
       UnaryOperator<PcoSimulator.Settings> simulatorValue,
       Map<String, String> settingsValue) {
+    return with(emulatorValue, simulatorValue, settingsValue, oidcSignInForm);
+  }
+
+  private DevStackOptions with(
+      Optional<Emulator> emulatorValue,
+      UnaryOperator<PcoSimulator.Settings> simulatorValue,
+      Map<String, String> settingsValue,
+      boolean signInFormValue) {
     return new DevStackOptions(
         port,
         pcoBaseUrl,
@@ -251,7 +270,8 @@ public record DevStackOptions(
         integratorClientSecret,
         emulatorValue,
         simulatorValue,
-        settingsValue);
+        settingsValue,
+        signInFormValue);
   }
 
   /** The simulator's port: {@code port + 1}, or a free one when {@code port} is 0. */

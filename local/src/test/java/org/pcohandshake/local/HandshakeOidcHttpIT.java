@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jwt.SignedJWT;
+import java.net.URI;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -88,5 +89,47 @@ class HandshakeOidcHttpIT {
     assertEquals(provider.issuer() + "#grace-1", subject);
     IntegratorResponse me = pco.callIntegratorApi();
     assertEquals(200, me.status(), me.toString());
+  }
+
+  /**
+   * Login CSRF over real HTTP (RFC 9700 section 4.7): an attacker signs in as themselves at the
+   * provider, stops before our callback and sends its URL to a victim. Opened in the victim's
+   * browser (another cookie jar, which has a sign-in of its own in flight), it gets the "did not
+   * start here" page and no session; neither round trip is disturbed by the refused attempt (each
+   * still completes in its own browser, as its own user).
+   */
+  @Test
+  void callbackUrlOpenedInAnotherBrowser_getsNoSession_evenWithItsOwnSignInInFlight()
+      throws Exception {
+    String callback = local.baseUrl() + "/oauth/login/callback?";
+    String start = local.startUrl().orElseThrow() + "addons/start";
+    try (HttpSession attacker = new HttpSession();
+        HttpSession victim = new HttpSession()) {
+      provider.nextUser("mallory-2", DevStack.DEV_OIDC_CLIENT_ID, Map.of("name", "Mallory"));
+      URI attackersCallback = attacker.getUntil(start, callback);
+      assertTrue(attackersCallback.getRawQuery().contains("code="), attackersCallback.toString());
+
+      // (the provider takes its enqueued user at the token exchange, which the victim never makes)
+      URI victimsOwn = victim.getUntil(start, callback);
+      assertTrue(victim.cookies("localhost").containsKey("__Host-pco_hs_login"));
+
+      HttpSession.Page refused = victim.get(attackersCallback.toString());
+      assertEquals(400, refused.status(), refused.body());
+      assertTrue(refused.body().contains("did not start"), refused.body());
+      assertFalse(
+          victim.cookies("localhost").containsKey("__Host-pco_hs_session"),
+          "no session in the victim's browser");
+
+      // the attacker's round trip was not consumed by the refused attempt
+      HttpSession.Page attackersConsent = attacker.get(attackersCallback.toString());
+      assertEquals(
+          200, attackersConsent.status(), attacker.hops() + "\n" + attackersConsent.body());
+      assertEquals("Mallory", attackersConsent.find("id=\"signed-in-as\">([^<]+)<"));
+      // and the victim's own sign-in, which the refused URL left alone, still completes
+      provider.nextUser("victim-2", DevStack.DEV_OIDC_CLIENT_ID, Map.of("name", "Victim"));
+      HttpSession.Page victimsConsent = victim.get(victimsOwn.toString());
+      assertEquals(200, victimsConsent.status(), victim.hops() + "\n" + victimsConsent.body());
+      assertEquals("Victim", victimsConsent.find("id=\"signed-in-as\">([^<]+)<"));
+    }
   }
 }

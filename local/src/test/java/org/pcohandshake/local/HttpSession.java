@@ -50,6 +50,34 @@ final class HttpSession implements AutoCloseable {
     return follow(HttpRequest.newBuilder(URI.create(url)).GET(), URI.create(url));
   }
 
+  /**
+   * GET, then follow redirects until one points at a URL starting with {@code prefix}: that URL,
+   * with its query, not requested (a browser stopped just before it, e.g. an attacker keeping the
+   * callback URL of their own sign-in unused to send it to a victim).
+   */
+  URI getUntil(String url, String prefix) throws IOException, InterruptedException {
+    stopAt = prefix;
+    try {
+      get(url);
+    } catch (Stopped stopped) {
+      return stopped.next;
+    } finally {
+      stopAt = null;
+    }
+    throw new AssertionError("no redirect to " + prefix + ": " + hops);
+  }
+
+  private String stopAt;
+
+  private static final class Stopped extends RuntimeException {
+    final URI next;
+
+    Stopped(URI next) {
+      super(null, null, false, false);
+      this.next = next;
+    }
+  }
+
   /** POST a form (with an Origin header, as browsers send), then follow redirects. */
   Page postForm(String url, String origin, Map<String, String> form)
       throws IOException, InterruptedException {
@@ -103,6 +131,9 @@ final class HttpSession implements AutoCloseable {
       }
       String location = response.headers().firstValue("location").orElseThrow();
       uri = uri.resolve(location);
+      if (stopAt != null && uri.toString().startsWith(stopAt)) {
+        throw new Stopped(uri);
+      }
       request = HttpRequest.newBuilder(uri).GET();
     }
     throw new AssertionError("more than " + MAX_HOPS + " redirects: " + hops);

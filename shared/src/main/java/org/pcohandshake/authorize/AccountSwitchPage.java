@@ -8,10 +8,16 @@ import org.pcohandshake.session.Session;
 /**
  * Shown when a login returns for another user than the one this browser is signed in as: a live
  * session is never silently replaced. The person chooses to continue as the new user (the same
- * login return, confirmed) or to cancel and stay signed in as before. Links only, no form and no
- * script; every name is escaped.
+ * login return, confirmed; in the oidc mode the sign-in held for the choice) or to cancel and stay
+ * signed in as before. Links only, no form and no script; every name is escaped.
  */
-final class AccountSwitchPage {
+public final class AccountSwitchPage {
+
+  /**
+   * The query parameter of the choice at {@code GET /oauth/authorize}: {@code continue} (the login
+   * bridge's return again) or {@code cancel} (the round trip ends, the session stays).
+   */
+  public static final String CHOICE = "login_switch";
 
   private AccountSwitchPage() {}
 
@@ -21,7 +27,7 @@ final class AccountSwitchPage {
    * @param continueUrl the login return again, with the switch confirmed
    * @param cancelUrl the authorization request without the login, under the current session
    */
-  static HttpResponse render(
+  public static HttpResponse render(
       Session current, LoginIdentity incoming, String continueUrl, String cancelUrl) {
     String currentName = displayName(current.name(), current.subject());
     String incomingName = displayName(incoming.name(), incoming.subject());

@@ -54,7 +54,7 @@ public final class AuthorizePrompt implements HttpService {
   static final String BACK_TO_PCO = "Back to Planning Center";
 
   /** Set on the account-switch page's "continue" link: the person chose the new user. */
-  static final String LOGIN_SWITCH = "login_switch";
+  static final String LOGIN_SWITCH = AccountSwitchPage.CHOICE;
 
   private static final Set<String> LOGIN_PARAMETERS =
       Set.of(LOGIN_TOKEN, LoginBinding.STATE, LOGIN_SWITCH);

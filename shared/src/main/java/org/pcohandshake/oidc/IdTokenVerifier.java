@@ -2,6 +2,7 @@ package org.pcohandshake.oidc;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
@@ -69,7 +70,11 @@ public final class IdTokenVerifier {
     return issuer.equals(GOOGLE) ? Set.of(GOOGLE, "accounts.google.com") : Set.of(issuer);
   }
 
-  /** Checks the token for this login request's {@code nonce}. */
+  /**
+   * Checks the token for this login request's {@code nonce}.
+   *
+   * @throws OidcException {@code UNAVAILABLE} when the provider's keys cannot be had
+   */
   public IdTokenCheck verify(String idToken, String expectedNonce) {
     if (idToken == null || idToken.isEmpty() || idToken.length() > MAX_LENGTH) {
       return new IdTokenCheck.Invalid("length");
@@ -98,6 +103,9 @@ public final class IdTokenVerifier {
     JWTClaimsSet claims;
     try {
       claims = processor.process(idToken, null);
+    } catch (KeySourceException noKeys) {
+      // the provider's keys could not be had: not the token's fault
+      throw new OidcException(OidcException.Kind.UNAVAILABLE, "jwks", noKeys);
     } catch (ParseException | BadJOSEException | JOSEException e) {
       return new IdTokenCheck.Invalid(e.getClass().getSimpleName());
     }

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.pcohandshake.authorize.AccountSwitchPage;
 import org.pcohandshake.aws.AwsClients;
 import org.pcohandshake.config.Config;
 import org.pcohandshake.config.LoginMode;
@@ -19,6 +20,7 @@ import org.pcohandshake.log.Log;
 import org.pcohandshake.secrets.SecretCache;
 import org.pcohandshake.session.LoginBinding;
 import org.pcohandshake.session.LoginIdentity;
+import org.pcohandshake.session.Session;
 import org.pcohandshake.session.SessionStore;
 import org.pcohandshake.snapstart.Priming;
 import org.pcohandshake.snapstart.PrimingRequest;
@@ -80,27 +82,36 @@ public final class LoginCallback implements HttpService {
     this.claimAllowList = List.copyOf(claimAllowList);
   }
 
+  /** The switch page's continue link: the pending switch's token. */
+  public static final String SWITCH = "switch";
+
   @Override
   public HttpResponse handle(HttpRequest http) {
     Optional<String> state;
     Optional<String> code;
     Optional<String> error;
+    Optional<String> switchToken;
     try {
       state = http.query().get("state");
       code = http.query().get("code");
       error = http.query().get("error");
+      switchToken = http.query().get(SWITCH);
     } catch (BadRequestException repeated) {
       return ErrorCatalog.Page.LOGIN_FAILED.page();
     }
     Optional<String> cookie = http.cookie(Cookies.LOGIN).filter(Tokens::wellFormed);
+    if (switchToken.isPresent() && state.isEmpty()) {
+      return switchConfirmed(http, switchToken.get(), cookie);
+    }
     Optional<LoginRequest> request =
         state.isEmpty() || cookie.isEmpty()
             ? Optional.empty()
             : requests.consume(state.get(), cookie.get());
     if (request.isEmpty()) {
-      // no round trip of this browser's: another browser's, replayed, expired, or never started
+      // no round trip of this browser's: another browser's, replayed, expired, or never started.
+      // Nothing was consumed, so this browser's own sign-in in flight (its cookie) is left alone
       Log.warn(http.requestId(), "login_not_bound", Map.of("mode", "oidc"));
-      return ErrorCatalog.Page.LOGIN_NOT_BOUND.page().withCookie(Cookies.clear(Cookies.LOGIN));
+      return ErrorCatalog.Page.LOGIN_NOT_BOUND.page();
     }
     if (error.isPresent()) {
       Log.warn(
@@ -121,7 +132,13 @@ public final class LoginCallback implements HttpService {
       Log.warn(http.requestId(), "oidc_exchange_failed", Map.of("kind", e.kind()));
       return pageFor(e).withCookie(Cookies.clear(Cookies.LOGIN));
     }
-    IdTokenCheck check = idTokens.verify(idToken, request.get().nonce());
+    IdTokenCheck check;
+    try {
+      check = idTokens.verify(idToken, request.get().nonce());
+    } catch (OidcException e) {
+      Log.warn(http.requestId(), "oidc_keys_unavailable", Map.of("kind", e.kind()));
+      return pageFor(e).withCookie(Cookies.clear(Cookies.LOGIN));
+    }
     if (!(check instanceof IdTokenCheck.Valid valid)) {
       Log.warn(
           http.requestId(),
@@ -151,13 +168,48 @@ public final class LoginCallback implements HttpService {
       }
       case CustomClaims.Selection.Selected selected -> claims = selected.claims();
     }
+    Optional<Session> current = http.cookie(Cookies.SESSION).flatMap(sessions::find);
+    if (current.isPresent() && !current.get().subject().equals(identity.subject())) {
+      // a live session of another user is never silently replaced: the person chooses
+      String token = Tokens.random();
+      requests.putSwitch(
+          token,
+          new LoginRequestStore.PendingSwitch(
+              request.get().browserHash(), request.get().returnTo(), identity, claims));
+      Log.info(http.requestId(), "session_switch_offered", Map.of("mode", "oidc"));
+      return AccountSwitchPage.render(
+          current.get(),
+          identity,
+          callbackUrl + "?" + SWITCH + "=" + token,
+          request.get().returnTo() + "&" + AccountSwitchPage.CHOICE + "=cancel");
+    }
+    return open(http, identity, claims, request.get().returnTo());
+  }
+
+  /** The switch page's continue, in the browser the sign-in belongs to, once. */
+  private HttpResponse switchConfirmed(
+      HttpRequest http, String switchToken, Optional<String> cookie) {
+    Optional<LoginRequestStore.PendingSwitch> pending =
+        cookie.isEmpty() || !Tokens.wellFormed(switchToken)
+            ? Optional.empty()
+            : requests.consumeSwitch(switchToken, cookie.get());
+    if (pending.isEmpty()) {
+      Log.warn(http.requestId(), "login_not_bound", Map.of("mode", "oidc", "switch", true));
+      return ErrorCatalog.Page.LOGIN_NOT_BOUND.page();
+    }
+    return open(http, pending.get().identity(), pending.get().claims(), pending.get().returnTo());
+  }
+
+  /** Opens the session and goes back to the authorization request. */
+  private HttpResponse open(
+      HttpRequest http, LoginIdentity identity, CustomClaims claims, String returnTo) {
     Optional<String> session = sessions.open(identity, claims, issuer);
     if (session.isEmpty()) {
       Log.warn(http.requestId(), "login_token_rejected", Map.of("mode", "oidc"));
       return ErrorCatalog.Page.LOGIN_FAILED.page().withCookie(Cookies.clear(Cookies.LOGIN));
     }
     Log.info(http.requestId(), "session_opened", Map.of("mode", "oidc"));
-    return HttpResponse.redirect(303, request.get().returnTo())
+    return HttpResponse.redirect(303, returnTo)
         .withCookie(Cookies.set(Cookies.SESSION, session.get(), sessions.ttl()))
         .withCookie(Cookies.clear(Cookies.LOGIN));
   }

@@ -1,5 +1,6 @@
 package org.pcohandshake.oidc;
 
+import com.nimbusds.jose.jwk.JWKSet;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +14,9 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
+import org.pcohandshake.aws.Deadline;
 import org.pcohandshake.config.LoginMode;
 import org.pcohandshake.http.Params;
 import org.pcohandshake.json.Json;
@@ -94,7 +97,7 @@ public final class OidcProvider {
       CachedJwks keys =
           held != null && held.metadata().jwksUri().equals(metadata.jwksUri())
               ? held.keys()
-              : CachedJwks.remote(URI.create(metadata.jwksUri()), clock);
+              : jwks(metadata.jwksUri());
       held = new Held(metadata, keys, now);
       lastFailure = null;
       return held;
@@ -109,6 +112,25 @@ public final class OidcProvider {
       }
       throw new OidcException(OidcException.Kind.UNAVAILABLE, "discovery", e);
     }
+  }
+
+  /**
+   * The provider's JWKS, fetched with the same bounds as every call to the provider (one timeout
+   * for the whole answer, the invocation's deadline, the size limit) and refreshed as {@link
+   * CachedJwks} does.
+   */
+  private CachedJwks jwks(String jwksUri) {
+    return new CachedJwks(
+        () -> {
+          Response answer = send("GET", jwksUri, Map.of(), null);
+          if (answer.status() != 200) {
+            throw new IOException("the JWKS answered " + answer.status());
+          }
+          return JWKSet.parse(answer.body());
+        },
+        CachedJwks.TTL,
+        CachedJwks.MIN_REFRESH_INTERVAL,
+        clock);
   }
 
   /**
@@ -187,12 +209,32 @@ public final class OidcProvider {
 
   private record Response(int status, String body) {}
 
+  /**
+   * How long one call to the provider may take, as a whole: {@link #TIMEOUT_MS}, or what is left of
+   * the invocation's deadline when that is less.
+   *
+   * @throws IOException when too little is left to make a call at all
+   */
+  static Duration callBudget() throws IOException {
+    Duration budget = Duration.ofMillis(TIMEOUT_MS);
+    Optional<Duration> left = Deadline.remaining();
+    if (left.isPresent() && left.get().compareTo(budget) < 0) {
+      budget = left.get();
+    }
+    if (budget.compareTo(Deadline.MIN_CALL) < 0) {
+      throw new IOException("no time left for the identity provider");
+    }
+    return budget;
+  }
+
   private static Response send(
       String method, String url, Map<String, String> headers, String formBody) throws IOException {
+    Duration budget = callBudget();
+    long endsAt = System.nanoTime() + budget.toNanos();
     HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
     try {
-      connection.setConnectTimeout(TIMEOUT_MS);
-      connection.setReadTimeout(TIMEOUT_MS);
+      connection.setConnectTimeout((int) budget.toMillis());
+      connection.setReadTimeout((int) budget.toMillis());
       connection.setInstanceFollowRedirects(false);
       connection.setUseCaches(false);
       connection.setRequestMethod(method);
@@ -209,13 +251,14 @@ public final class OidcProvider {
       }
       int status = connection.getResponseCode();
       InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
-      return new Response(status, in == null ? "" : read(in));
+      return new Response(status, in == null ? "" : read(in, endsAt));
     } finally {
       connection.disconnect();
     }
   }
 
-  private static String read(InputStream in) throws IOException {
+  /** Reads the whole answer, up to its size limit and only until {@code endsAt}. */
+  private static String read(InputStream in, long endsAt) throws IOException {
     try (in) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       byte[] buffer = new byte[8192];
@@ -224,6 +267,10 @@ public final class OidcProvider {
         out.write(buffer, 0, n);
         if (out.size() > MAX_BODY_BYTES) {
           throw new IOException("answer too large");
+        }
+        if (System.nanoTime() - endsAt > 0) {
+          // a provider answering a byte at a time: each read inside the timeout, not the whole
+          throw new IOException("answer too slow");
         }
       }
       return out.toString(StandardCharsets.UTF_8);

@@ -65,8 +65,8 @@ public record ProviderMetadata(
    * Reads a discovery document.
    *
    * @throws IllegalArgumentException when it is malformed, names another issuer, lacks an endpoint,
-   *     has an endpoint that is not https (or http to a loopback host), supports neither client
-   *     secret method, or no asymmetric ID token algorithm
+   *     has an endpoint that is not https (or, for a loopback http issuer, http to a loopback
+   *     host), supports neither client secret method, or no asymmetric ID token algorithm
    */
   public static ProviderMetadata parse(String json, String expectedIssuer) {
     Map<String, Object> doc = Json.parseObject(json);
@@ -92,9 +92,9 @@ public record ProviderMetadata(
     }
     return new ProviderMetadata(
         expectedIssuer,
-        endpoint(doc, "authorization_endpoint"),
-        endpoint(doc, "token_endpoint"),
-        endpoint(doc, "jwks_uri"),
+        endpoint(doc, "authorization_endpoint", expectedIssuer),
+        endpoint(doc, "token_endpoint", expectedIssuer),
+        endpoint(doc, "jwks_uri", expectedIssuer),
         basic,
         algorithms);
   }
@@ -119,9 +119,17 @@ public record ProviderMetadata(
         issuer);
   }
 
-  private static String endpoint(Map<String, Object> doc, String name) {
+  /**
+   * An endpoint of the document: https, or plain http to a loopback host only when the issuer
+   * itself is one (the tests and the local stack); an https issuer's endpoints are https, so a
+   * document cannot send our client secret in the clear, or the browser or our calls to a loopback
+   * service of the instance (the Lambda runtime API).
+   */
+  private static String endpoint(Map<String, Object> doc, String name, String issuer) {
     String value = Json.string(doc, name);
-    if (value == null || !ConfigUrls.secure(value)) {
+    if (value == null
+        || !ConfigUrls.secure(value)
+        || (issuer.startsWith("https://") && !value.startsWith("https://"))) {
       throw new IllegalArgumentException("the discovery document lacks a usable " + name);
     }
     return value;

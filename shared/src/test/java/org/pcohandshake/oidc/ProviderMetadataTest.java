@@ -61,6 +61,38 @@ class ProviderMetadataTest {
     assertThrows(IllegalArgumentException.class, () -> ProviderMetadata.parse(insecure, ISSUER));
   }
 
+  /**
+   * A document of an https issuer (compromised, or tampered with at the provider) that points an
+   * endpoint at plain http on a loopback address: from inside a Lambda instance that is the runtime
+   * API and any extension (SSRF), and the token endpoint gets our client secret in the clear.
+   * Loopback http is for an issuer that is itself loopback http (the tests, make run).
+   */
+  @Test
+  void httpsIssuersDocument_withALoopbackHttpEndpoint_isRefused() {
+    for (String endpoint :
+        new String[] {
+          "https://login.example.test/token",
+          "https://login.example.test/jwks",
+          "https://login.example.test/authorize"
+        }) {
+      String downgraded =
+          doc(ISSUER, null, null)
+              .replace(endpoint, "http://127.0.0.1:9001/2018-06-01/runtime/invocation/next");
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> ProviderMetadata.parse(downgraded, ISSUER),
+          endpoint);
+    }
+    // a loopback http issuer (the local stack's embedded provider) keeps its http endpoints
+    String local = "http://localhost:4100/default";
+    String localDoc =
+        doc(local, null, null)
+            .replace("https://login.example.test", "http://localhost:4100/default");
+    assertEquals(
+        "http://localhost:4100/default/token",
+        ProviderMetadata.parse(localDoc, local).tokenEndpoint());
+  }
+
   @Test
   void googlesSecondIssuerForm_isAcceptedForGoogleOnly() {
     assertEquals(

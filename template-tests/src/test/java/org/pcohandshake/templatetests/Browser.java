@@ -50,6 +50,16 @@ final class Browser {
     return response;
   }
 
+  /** The value of a cookie held for the URL's host:port. */
+  String cookie(String url, String name) {
+    return jars.getOrDefault(authority(url), Map.of()).get(name);
+  }
+
+  /** Puts a cookie in the jar for the URL's host:port. */
+  void cookie(String url, String name, String value) {
+    jars.computeIfAbsent(authority(url), k -> new LinkedHashMap<>()).put(name, value);
+  }
+
   static String location(HttpResponse<String> response) {
     return response
         .headers()

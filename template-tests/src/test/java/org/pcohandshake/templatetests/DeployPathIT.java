@@ -30,8 +30,14 @@ import org.pcohandshake.testkit.sam.SamTemplate;
 class DeployPathIT {
 
   /** The parameters a deployment must set: no default, so Enter at a prompt gives "" (refused). */
-  static final Set<String> MUST_SET =
-      Set.of("PcoOAuthApplicationId", "PcoClientId", "LoginUrl", "LoginIssuer");
+  static final Set<String> MUST_SET = Set.of("PcoOAuthApplicationId", "PcoClientId");
+
+  /**
+   * The parameters a deployment must set in the login bridge mode (the default) only: empty by
+   * default, refused empty by a rule while {@code LoginMode} is {@code bridge}, not needed in
+   * {@code oidc} mode.
+   */
+  static final Set<String> BRIDGE_MUST_SET = Set.of("LoginUrl", "LoginIssuer");
 
   /** Values with spaces, cut at the first one unless quoted in --parameter-overrides. */
   static final List<String> SPACED =
@@ -66,7 +72,9 @@ class DeployPathIT {
           name);
     }
     SamTemplate local = SamTemplate.fromProjectRoot();
-    assertEquals(MUST_SET, local.localValues().keySet());
+    Set<String> withLocalValues = new TreeSet<>(MUST_SET);
+    withLocalValues.addAll(BRIDGE_MUST_SET);
+    assertEquals(withLocalValues, new TreeSet<>(local.localValues().keySet()));
     local
         .parameters()
         .keySet()
@@ -90,6 +98,38 @@ class DeployPathIT {
         List.of("set-me", "https://example.com/pco-login", "https://example.com")) {
       assertTrue(rule.contains(placeholder), rule);
     }
+  }
+
+  @Test
+  void eachLoginModesSettings_areRequiredByARule_inThatModeOnly(
+      @Provisioned ProvisionedStack stack) {
+    // the local values: the bridge with its URL and issuer
+    assertEquals(List.of(), stack.failedRules(Map.of()));
+    for (String name : BRIDGE_MUST_SET) {
+      assertEquals("", raw.parameters().get(name).defaultValue().orElseThrow(), name);
+      List<String> failed = stack.failedRules(Map.of(name, ""));
+      assertEquals(1, failed.size(), failed.toString());
+      assertTrue(
+          failed.get(0).startsWith(name + " must be set with LoginMode bridge"), failed.get(0));
+    }
+    Map<String, String> oidc =
+        Map.of(
+            "LoginMode", "oidc",
+            "LoginUrl", "",
+            "LoginIssuer", "",
+            "OidcIssuer", "https://login.example.test/tenant",
+            "OidcClientId", "stack-client");
+    assertEquals(List.of(), stack.failedRules(oidc));
+    for (String name : List.of("OidcIssuer", "OidcClientId")) {
+      Map<String, String> without = new java.util.HashMap<>(oidc);
+      without.put(name, "");
+      List<String> failed = stack.failedRules(without);
+      assertEquals(1, failed.size(), failed.toString());
+      assertTrue(
+          failed.get(0).startsWith(name + " must be set with LoginMode oidc"), failed.get(0));
+    }
+    // the old placeholders are still refused, in either mode
+    assertEquals(1, stack.failedRules(Map.of("LoginUrl", "https://example.com/pco-login")).size());
   }
 
   @Test

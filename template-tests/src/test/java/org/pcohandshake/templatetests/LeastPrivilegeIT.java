@@ -74,7 +74,9 @@ class LeastPrivilegeIT {
   /**
    * The oidc login mode's sign-in: GET /oauth/authorize to the provider, its return to GET
    * /oauth/login/callback (the consumed login request, the code exchange with the client secret,
-   * the session), then the authorization request again with the session.
+   * the session), then the authorization request again with the session; then a sign-in as another
+   * user returning to a browser that holds that session (the live session read, the pending switch
+   * stored) and the switch page's continue (the pending switch consumed, the new session).
    */
   static void signInAtTheIdentityProvider(LocalDeployment oidc, TestProvider provider)
       throws Exception {
@@ -97,6 +99,19 @@ class LeastPrivilegeIT {
     HttpResponse<String> signedIn = browser.get(callback);
     assertEquals(303, signedIn.statusCode(), signedIn.body());
     browser.get(Browser.location(signedIn));
+
+    Browser second = new Browser();
+    String again = Browser.location(second.get(authorize));
+    second.cookie(base, "__Host-pco_hs_session", browser.cookie(base, "__Host-pco_hs_session"));
+    provider.nextUser("user-44", LocalDeployment.OIDC_CLIENT_ID, Map.of("name", "Ada"));
+    HttpResponse<String> offered = second.get(Browser.location(second.get(again)));
+    assertEquals(200, offered.statusCode(), offered.body());
+    java.util.regex.Matcher next =
+        java.util.regex.Pattern.compile("id=\"continue-as-new\" href=\"([^\"]+)\"")
+            .matcher(offered.body());
+    assertTrue(next.find(), offered.body());
+    HttpResponse<String> switched = second.get(next.group(1).replace("&amp;", "&"));
+    assertEquals(303, switched.statusCode(), switched.body());
   }
 
   /**

@@ -39,6 +39,9 @@ final class LocalDeployment implements AutoCloseable {
       parameters.put("LoginMode", "oidc");
       parameters.put("OidcIssuer", provider.issuer());
       parameters.put("OidcClientId", OIDC_CLIENT_ID);
+      // the login bridge's settings are not needed in this mode
+      parameters.put("LoginUrl", "");
+      parameters.put("LoginIssuer", "");
     }
     stack =
         new Provisioner(template, Emulator.shared())

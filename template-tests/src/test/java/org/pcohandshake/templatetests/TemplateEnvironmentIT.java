@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,6 +33,28 @@ class TemplateEnvironmentIT {
   void everyHandler_initialisesWithTheTemplatesEnvironment() {
     for (SamFunction function : deployment.template.functions().values()) {
       Map<String, String> env = deployment.environment(function.logicalId());
+      assertDoesNotThrow(
+          () ->
+              Class.forName(function.handler().split("::")[0])
+                  .getConstructor(Map.class, Clock.class)
+                  .newInstance(env, Clock.systemUTC()),
+          function.logicalId());
+    }
+  }
+
+  @Test
+  void everyHandler_initialisesInTheOidcMode_withoutTheLoginBridgesSettings() {
+    Map<String, String> oidc =
+        Map.of(
+            "LoginMode", "oidc",
+            "LoginUrl", "",
+            "LoginIssuer", "",
+            "OidcIssuer", "https://login.example.test/tenant",
+            "OidcClientId", "stack-client");
+    assertEquals(List.of(), deployment.stack.failedRules(oidc));
+    for (SamFunction function : deployment.template.functions().values()) {
+      Map<String, String> env =
+          deployment.stack.environmentFor(function.logicalId(), deployment.api.baseUrl(), oidc);
       assertDoesNotThrow(
           () ->
               Class.forName(function.handler().split("::")[0])

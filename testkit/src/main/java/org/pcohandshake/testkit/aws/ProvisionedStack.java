@@ -204,6 +204,35 @@ public record ProvisionedStack(
     return Collections.unmodifiableMap(values);
   }
 
+  /**
+   * The {@code AssertDescription} of every assertion of the template's {@code Rules} that fails for
+   * these parameter values (the template's defaults and local values, then the overrides): what
+   * CloudFormation refuses a deployment with before it creates anything. Empty when every rule
+   * whose {@code RuleCondition} holds is met.
+   */
+  public List<String> failedRules(Map<String, String> parameterOverrides) {
+    TemplateExpressions expressions = expressions("https://rules.example.test", parameterOverrides);
+    List<String> failed = new ArrayList<>();
+    Object rules = template.document().get("Rules");
+    if (!(rules instanceof Map<?, ?> byName)) {
+      return failed;
+    }
+    for (Object rule : byName.values()) {
+      Map<?, ?> body = (Map<?, ?>) rule;
+      Object condition = body.get("RuleCondition");
+      if (condition != null && !expressions.bool(condition)) {
+        continue;
+      }
+      for (Object assertion : (List<?>) body.get("Assertions")) {
+        Map<?, ?> check = (Map<?, ?>) assertion;
+        if (!expressions.bool(check.get("Assert"))) {
+          failed.add(String.valueOf(check.get("AssertDescription")));
+        }
+      }
+    }
+    return failed;
+  }
+
   /** Every item of a provisioned table (all pages of a Scan), for tests that check writes. */
   public List<Map<String, AttributeValue>> scanTable(String tableLogicalId) {
     String tableName = physicalId(tableLogicalId);

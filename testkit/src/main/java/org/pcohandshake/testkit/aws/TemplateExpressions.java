@@ -137,6 +137,12 @@ final class TemplateExpressions {
         yield Objects.equals(resolve(args.get(0)), resolve(args.get(1)));
       }
       case "Fn::Not" -> !bool(arguments(function, argument, 1).get(0));
+      case "Fn::Contains" -> {
+        // a rule function: whether the list holds the value
+        List<?> args = arguments(function, argument, 2);
+        Object list = resolve(args.get(0));
+        yield asList(list, function).contains(resolve(args.get(1)));
+      }
       case "Fn::And" -> arguments(function, argument, -1).stream().allMatch(this::bool);
       case "Fn::Or" -> arguments(function, argument, -1).stream().anyMatch(this::bool);
       case "Fn::Join" -> join(arguments(function, argument, 2));
@@ -290,7 +296,8 @@ final class TemplateExpressions {
     return condition(name) ? resolve(args.get(1)) : resolve(args.get(2));
   }
 
-  private boolean bool(Object expression) {
+  /** A condition's or a rule assertion's value. */
+  boolean bool(Object expression) {
     Object value = resolve(expression);
     if (value instanceof Boolean b) {
       return b;

@@ -50,6 +50,80 @@ public final class TestProvider implements AutoCloseable {
           .build();
   private final AtomicReference<Function<SignedJWT, String>> forge = new AtomicReference<>();
   private final AtomicInteger tokenCalls = new AtomicInteger();
+  private final java.util.concurrent.ConcurrentLinkedQueue<Planned> faults =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  /** The provider's endpoints a fault can be put on. */
+  public enum Endpoint {
+    DISCOVERY("/" + ISSUER_ID + "/.well-known/openid-configuration"),
+    TOKEN("/" + ISSUER_ID + "/token"),
+    JWKS("/" + ISSUER_ID + "/jwks");
+
+    final String path;
+
+    Endpoint(String path) {
+      this.path = path;
+    }
+  }
+
+  /** What the provider does instead of answering well. */
+  public sealed interface Fault {
+    /** Answers this status with a short text body (503: down). */
+    record Status(int status) implements Fault {}
+
+    /** Answers 200 with a body that is not the JSON asked for. */
+    record Garbage() implements Fault {}
+
+    /** Answers 200 with a JSON object of about this many bytes (an oversized answer). */
+    record Huge(int bytes) implements Fault {}
+
+    /** Holds the request this long before answering it normally. */
+    record Slow(Duration delay) implements Fault {}
+
+    /** Answers normally, but one byte every {@code interval} (a slow-loris answer). */
+    record Trickle(Duration interval) implements Fault {}
+
+    static Fault status(int status) {
+      return new Status(status);
+    }
+
+    static Fault garbage() {
+      return new Garbage();
+    }
+
+    static Fault huge(int bytes) {
+      return new Huge(bytes);
+    }
+
+    static Fault slow(Duration delay) {
+      return new Slow(delay);
+    }
+
+    static Fault trickle(Duration interval) {
+      return new Trickle(interval);
+    }
+  }
+
+  private record Planned(Endpoint endpoint, Fault fault, AtomicInteger left) {}
+
+  /** The next {@code times} requests to {@code endpoint} get {@code fault}. */
+  public void failNext(Endpoint endpoint, int times, Fault fault) {
+    faults.add(new Planned(endpoint, fault, new AtomicInteger(times)));
+  }
+
+  /** Forgets every planned fault. */
+  public void clearFaults() {
+    faults.clear();
+  }
+
+  private java.util.Optional<Fault> takeFault(String path) {
+    for (Planned planned : faults) {
+      if (planned.endpoint().path.equals(path) && planned.left().getAndDecrement() > 0) {
+        return java.util.Optional.of(planned.fault());
+      }
+    }
+    return java.util.Optional.empty();
+  }
 
   private TestProvider(MockOAuth2Server server, HttpServer proxy) {
     this.server = server;
@@ -132,6 +206,35 @@ public final class TestProvider implements AutoCloseable {
 
   private void forward(HttpExchange exchange) throws IOException {
     try (exchange) {
+      java.util.Optional<Fault> fault = takeFault(exchange.getRequestURI().getPath());
+      if (fault.isPresent() && fault.get() instanceof Fault.Status status) {
+        byte[] text = "unavailable".getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(status.status(), text.length);
+        exchange.getResponseBody().write(text);
+        return;
+      }
+      if (fault.isPresent() && fault.get() instanceof Fault.Garbage) {
+        byte[] text = "<html><body>Gateway error</body></html>".getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, text.length);
+        exchange.getResponseBody().write(text);
+        return;
+      }
+      if (fault.isPresent() && fault.get() instanceof Fault.Huge huge) {
+        byte[] text =
+            ("{\"padding\":\"" + "x".repeat(huge.bytes()) + "\"}").getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, text.length);
+        try (OutputStream stream = exchange.getResponseBody()) {
+          stream.write(text);
+        } catch (IOException closedByTheClient) {
+          // the client stopped reading at its limit
+        }
+        return;
+      }
+      if (fault.isPresent() && fault.get() instanceof Fault.Slow slow) {
+        sleep(slow.delay());
+      }
       URI target =
           URI.create(
               server.baseUrl().toString().replaceAll("/$", "")
@@ -185,11 +288,27 @@ public final class TestProvider implements AutoCloseable {
       exchange.sendResponseHeaders(answer.statusCode(), out.length == 0 ? -1 : out.length);
       if (out.length > 0) {
         try (OutputStream stream = exchange.getResponseBody()) {
-          stream.write(out);
+          if (fault.isPresent() && fault.get() instanceof Fault.Trickle trickle) {
+            for (byte b : out) {
+              stream.write(b);
+              stream.flush();
+              sleep(trickle.interval());
+            }
+          } else {
+            stream.write(out);
+          }
         }
       }
     } catch (RuntimeException e) {
       exchange.sendResponseHeaders(500, -1);
+    }
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -103,6 +103,11 @@ class LoginCallbackIT {
 
   /** GET /oauth/authorize without a session, then the provider's authorization endpoint. */
   static SignIn signIn(String user) throws Exception {
+    return signIn(user, "Ada Lovelace");
+  }
+
+  /** The same, for a user of this name. */
+  static SignIn signIn(String user, String name) throws Exception {
     APIGatewayV2HTTPResponse toProvider = prompt.handleRequest(authorize().build(), null);
     assertEquals(302, toProvider.getStatusCode(), toProvider.getBody());
     String location = toProvider.getHeaders().get("location");
@@ -111,7 +116,11 @@ class LoginCallbackIT {
     assertEquals("S256", query.get("code_challenge_method"));
     assertEquals(ISSUER + "/oauth/login/callback", query.get("redirect_uri"));
     assertEquals("openid profile email", query.get("scope"));
-    op.nextUser(user, CLIENT, Map.of("name", "Ada Lovelace", "email", "ada@example.test"));
+    if (user != null) {
+      // the provider takes its next user at the code exchange: a sign-in that never exchanges
+      // its code enqueues none (null), or the next test's exchange would get it
+      op.nextUser(user, CLIENT, Map.of("name", name, "email", "ada@example.test"));
+    }
     HttpResponse<String> back =
         http.send(
             HttpRequest.newBuilder(URI.create(location)).build(),
@@ -131,6 +140,39 @@ class LoginCallbackIT {
       event = event.cookie(Cookies.LOGIN, loginCookie);
     }
     return callback.handleRequest(event.build(), null);
+  }
+
+  /** The callback in a browser that also holds a session. */
+  static APIGatewayV2HTTPResponse callback(
+      String callbackUrl, String loginCookie, String sessionCookie) {
+    return callback.handleRequest(
+        TestEvent.get("/oauth/login/callback")
+            .rawQuery(URI.create(callbackUrl).getRawQuery())
+            .header("accept", "text/html")
+            .cookie(Cookies.LOGIN, loginCookie)
+            .cookie(Cookies.SESSION, sessionCookie)
+            .build(),
+        null);
+  }
+
+  /** Who the consent page says is signed in with this session cookie. */
+  static String signedInAs(String sessionCookie) {
+    APIGatewayV2HTTPResponse consent =
+        prompt.handleRequest(authorize().cookie(Cookies.SESSION, sessionCookie).build(), null);
+    assertEquals(200, consent.getStatusCode(), consent.getBody());
+    java.util.regex.Matcher name =
+        java.util.regex.Pattern.compile("id=\"signed-in-as\">([^<]+)<").matcher(consent.getBody());
+    assertTrue(name.find(), consent.getBody());
+    return name.group(1);
+  }
+
+  /** The {@code href} of the link with this id, unescaped. */
+  static String link(APIGatewayV2HTTPResponse page, String id) {
+    java.util.regex.Matcher href =
+        java.util.regex.Pattern.compile("id=\"" + id + "\" href=\"([^\"]+)\"")
+            .matcher(page.getBody());
+    assertTrue(href.find(), page.getBody());
+    return href.group(1).replace("&amp;", "&");
   }
 
   static String cookieValue(APIGatewayV2HTTPResponse response, String name) {
@@ -379,12 +421,118 @@ class LoginCallbackIT {
     assertEquals(303, callback(attackers.callbackUrl(), attackers.loginCookie()).getStatusCode());
   }
 
+  // ---- a live session of another user is never silently replaced ----------------------------
+
+  /** Signs in as Ada Byron ({@code user-a}) and returns the session cookie. */
+  static String sessionOfAda() throws Exception {
+    SignIn ada = signIn("user-a", "Ada Byron");
+    APIGatewayV2HTTPResponse back = callback(ada.callbackUrl(), ada.loginCookie());
+    assertEquals(303, back.getStatusCode(), back.getBody());
+    return cookieValue(back, Cookies.SESSION);
+  }
+
+  @Test
+  void signInAsAnotherUser_whileSignedIn_asksFirst_andOpensNoSession() throws Exception {
+    String ada = sessionOfAda();
+    SignIn bob = signIn("user-b", "Bob Builder");
+    APIGatewayV2HTTPResponse offered = callback(bob.callbackUrl(), bob.loginCookie(), ada);
+    assertEquals(200, offered.getStatusCode(), offered.getBody());
+    assertTrue(offered.getBody().contains("Switch account?"), offered.getBody());
+    assertTrue(offered.getBody().contains("Ada Byron"), offered.getBody());
+    assertTrue(offered.getBody().contains("Bob Builder"), offered.getBody());
+    assertFalse(opensSession(offered), "the session is not replaced before the person chose");
+    assertEquals("Ada Byron", signedInAs(ada));
+  }
+
+  @Test
+  void switchContinued_inThisBrowser_switchesToTheNewUser_once() throws Exception {
+    String ada = sessionOfAda();
+    SignIn bob = signIn("user-b2", "Bob Builder");
+    APIGatewayV2HTTPResponse offered = callback(bob.callbackUrl(), bob.loginCookie(), ada);
+    String continueUrl = link(offered, "continue-as-new");
+    assertTrue(continueUrl.startsWith(ISSUER + "/oauth/login/callback?"), continueUrl);
+    assertFalse(continueUrl.contains("code="), "the provider's code is not put in a link");
+
+    // the link opened in another browser (without this one's pre-login cookie) does nothing
+    APIGatewayV2HTTPResponse elsewhere = callback(continueUrl, null);
+    assertEquals(400, elsewhere.getStatusCode(), elsewhere.getBody());
+    assertFalse(opensSession(elsewhere));
+    SignIn other = signIn("user-c", "Carol");
+    APIGatewayV2HTTPResponse otherBrowser = callback(continueUrl, other.loginCookie());
+    assertEquals(400, otherBrowser.getStatusCode(), otherBrowser.getBody());
+    assertFalse(opensSession(otherBrowser));
+
+    APIGatewayV2HTTPResponse switched = callback(continueUrl, bob.loginCookie(), ada);
+    assertEquals(303, switched.getStatusCode(), switched.getBody());
+    assertTrue(
+        switched.getHeaders().get("location").startsWith(ISSUER + "/oauth/authorize?"),
+        switched.getHeaders().get("location"));
+    assertTrue(opensSession(switched));
+    assertEquals("Bob Builder", signedInAs(cookieValue(switched, Cookies.SESSION)));
+    assertTrue(cookies(switched).contains(Cookies.clear(Cookies.LOGIN)));
+
+    // once: the same confirmation again opens nothing
+    APIGatewayV2HTTPResponse again = callback(continueUrl, bob.loginCookie(), ada);
+    assertEquals(400, again.getStatusCode(), again.getBody());
+    assertFalse(opensSession(again));
+    // Carol's own sign-in was not disturbed (and its user is taken off the provider's queue)
+    assertEquals(303, callback(other.callbackUrl(), other.loginCookie()).getStatusCode());
+  }
+
+  @Test
+  void switchCancelled_keepsTheCurrentSession_andEndsTheRoundTrip() throws Exception {
+    String ada = sessionOfAda();
+    SignIn bob = signIn("user-b3", "Bob Builder");
+    APIGatewayV2HTTPResponse offered = callback(bob.callbackUrl(), bob.loginCookie(), ada);
+    String cancelUrl = link(offered, "cancel-switch");
+    assertTrue(cancelUrl.startsWith(ISSUER + "/oauth/authorize?"), cancelUrl);
+    APIGatewayV2HTTPResponse cancelled =
+        prompt.handleRequest(
+            TestEvent.get("/oauth/authorize")
+                .rawQuery(URI.create(cancelUrl).getRawQuery())
+                .cookie(Cookies.SESSION, ada)
+                .cookie(Cookies.LOGIN, bob.loginCookie())
+                .build(),
+            null);
+    assertEquals(303, cancelled.getStatusCode(), cancelled.getBody());
+    assertFalse(opensSession(cancelled));
+    assertTrue(cookies(cancelled).contains(Cookies.clear(Cookies.LOGIN)));
+    assertEquals("Ada Byron", signedInAs(ada));
+  }
+
+  @Test
+  void signInAsTheSameUserAgain_whileSignedIn_opensTheNewSessionWithoutAsking() throws Exception {
+    String ada = sessionOfAda();
+    SignIn again = signIn("user-a", "Ada Byron");
+    APIGatewayV2HTTPResponse back = callback(again.callbackUrl(), again.loginCookie(), ada);
+    assertEquals(303, back.getStatusCode(), back.getBody());
+    assertTrue(opensSession(back));
+  }
+
+  /**
+   * An attacker's callback URL opened in a victim's browser that has a sign-in of its own in flight
+   * must not end it: a refused callback that consumed nothing leaves the browser's pre-login cookie
+   * alone (as the bridge's refusal does), or any link could abort a person's sign-in.
+   */
+  @Test
+  void callbackOfAnotherBrowser_leavesThisBrowsersPreLoginCookie_soItsOwnSignInCompletes()
+      throws Exception {
+    SignIn attackers = signIn(null);
+    SignIn victims = signIn("victim-9");
+    APIGatewayV2HTTPResponse refused = callback(attackers.callbackUrl(), victims.loginCookie());
+    assertEquals(400, refused.getStatusCode(), refused.getBody());
+    assertFalse(
+        cookies(refused).stream().anyMatch(c -> c.startsWith(Cookies.LOGIN + "=")),
+        "the victim's pre-login cookie is not touched: " + cookies(refused));
+    assertEquals(303, callback(victims.callbackUrl(), victims.loginCookie()).getStatusCode());
+  }
+
   // ---- the provider's errors ----------------------------------------------------------------
 
   @Test
   void providerError_isShownInWords_neverEchoed() throws Exception {
     for (String error : List.of("access_denied", "<b>injected</b>", "server_error")) {
-      SignIn signIn = signIn("user-5");
+      SignIn signIn = signIn(null);
       String state = TestEvent.queryOf(signIn.callbackUrl()).get("state");
       APIGatewayV2HTTPResponse page =
           callback(
