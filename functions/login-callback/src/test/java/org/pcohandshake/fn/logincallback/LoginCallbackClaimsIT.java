@@ -69,6 +69,12 @@ class LoginCallbackClaimsIT {
   /** A whole sign-in at the provider as {@code user} with these ID token claims: the callback. */
   static APIGatewayV2HTTPResponse signIn(String user, Map<String, Object> idTokenClaims)
       throws Exception {
+    return signIn(user, idTokenClaims, null);
+  }
+
+  /** The same, in a browser that holds {@code sessionCookie} (null for none) at the callback. */
+  static APIGatewayV2HTTPResponse signIn(
+      String user, Map<String, Object> idTokenClaims, String sessionCookie) throws Exception {
     APIGatewayV2HTTPResponse toProvider =
         prompt.handleRequest(
             TestEvent.get("/oauth/authorize")
@@ -88,13 +94,56 @@ class LoginCallbackClaimsIT {
             HttpResponse.BodyHandlers.ofString());
     assertEquals(302, back.statusCode(), back.body());
     String callbackUrl = back.headers().firstValue("location").orElseThrow();
-    return callback.handleRequest(
+    lastLoginCookie = cookie(toProvider, Cookies.LOGIN);
+    TestEvent event =
         TestEvent.get("/oauth/login/callback")
             .rawQuery(URI.create(callbackUrl).getRawQuery())
             .header("accept", "text/html")
-            .cookie(Cookies.LOGIN, cookie(toProvider, Cookies.LOGIN))
-            .build(),
-        null);
+            .cookie(Cookies.LOGIN, lastLoginCookie);
+    if (sessionCookie != null) {
+      event.cookie(Cookies.SESSION, sessionCookie);
+    }
+    return callback.handleRequest(event.build(), null);
+  }
+
+  /** The pre-login cookie of the last {@link #signIn}'s browser. */
+  static String lastLoginCookie;
+
+  static String sessionClaims(APIGatewayV2HTTPResponse back) {
+    String session = Tokens.hash(cookie(back, Cookies.SESSION)).value();
+    return stack.scanTable("Table").stream()
+        .filter(item -> item.get("pk").s().equals("SESSION#" + session))
+        .map(item -> item.get("claims").s())
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  void aSwitchToAnotherUser_opensTheirSessionWithTheirAllowListedClaims() throws Exception {
+    APIGatewayV2HTTPResponse first = signIn("user-first", Map.of("tenant", "first"));
+    assertEquals(303, first.getStatusCode(), first.getBody());
+    APIGatewayV2HTTPResponse offered =
+        signIn(
+            "user-second",
+            Map.of("tenant", "second", "roles", List.of("admin")),
+            cookie(first, Cookies.SESSION));
+    assertEquals(200, offered.getStatusCode(), offered.getBody());
+    java.util.regex.Matcher href =
+        java.util.regex.Pattern.compile("id=\"continue-as-new\" href=\"([^\"]+)\"")
+            .matcher(offered.getBody());
+    assertTrue(href.find(), offered.getBody());
+    URI continueUrl = URI.create(href.group(1).replace("&amp;", "&"));
+    APIGatewayV2HTTPResponse switched =
+        callback.handleRequest(
+            TestEvent.get("/oauth/login/callback")
+                .rawQuery(continueUrl.getRawQuery())
+                .header("accept", "text/html")
+                .cookie(Cookies.LOGIN, lastLoginCookie)
+                .cookie(Cookies.SESSION, cookie(first, Cookies.SESSION))
+                .build(),
+            null);
+    assertEquals(303, switched.getStatusCode(), switched.getBody());
+    assertEquals("{\"tenant\":\"second\",\"roles\":[\"admin\"]}", sessionClaims(switched));
   }
 
   static String cookie(APIGatewayV2HTTPResponse response, String name) {
