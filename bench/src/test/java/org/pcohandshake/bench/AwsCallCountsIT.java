@@ -514,6 +514,7 @@ class AwsCallCountsIT {
                     "{\"operation\":\"disconnect\",\"organization_id\":\""
                         + org
                         + "\",\"person_id\":\"1\"}")));
+  }
 
   /** A code for a new grant of {@code user}, stored as POST /oauth/authorize stores one. */
   private static String seededCode(org.pcohandshake.grant.Grant grant) {
