@@ -150,6 +150,10 @@ public final class GrantAdmin implements InvokeService {
     String id =
         selectorId(command, name).orElseThrow(() -> new InvalidCommand(name, "is required"));
     Optional<String> cursor = command.optionalText("cursor", MAX_CURSOR_LENGTH);
+    if (by == GrantIndex.By.USER) {
+      // first: a session of theirs opened until now, or a code it approved, makes no grant after
+      grants.endUser(id);
+    }
     int revokedNow = 0;
     int seen = 0;
     boolean complete = false;
