@@ -596,9 +596,10 @@ class AwsCallCountsIT {
                 command(
                     admin,
                     "{\"operation\":\"revoke_grant\",\"grant_id\":\"" + ids.get(0) + "\"}")));
-    // every grant of the user: one page of ids, an update per grant, an event per grant revoked
+    // every grant of the user: the offboarding's record (one update), one page of ids, an update
+    // per grant, an event per grant revoked
     assertEquals(
-        expected("DynamoDb.Query", 1, "DynamoDb.UpdateItem", 3, "EventBridge.PutEvents", 2),
+        expected("DynamoDb.Query", 1, "DynamoDb.UpdateItem", 4, "EventBridge.PutEvents", 2),
         calls(
             () ->
                 command(

@@ -51,6 +51,14 @@ class CustomClaimsIT {
     Map<String, String> env = hs.environment("AuthorizePromptFunction");
     env.put("LOGIN_CLAIMS", ALLOWED);
     hs.prompt = new AuthorizePromptHandler(env, hs.clock);
+    tokenFunctionWithTheAllowList();
+  }
+
+  /** The token function as deployed with the same {@code LOGIN_CLAIMS} as the login's. */
+  static void tokenFunctionWithTheAllowList() {
+    Map<String, String> env = hs.environment("TokenFunction");
+    env.put("LOGIN_CLAIMS", ALLOWED);
+    hs.token = new org.pcohandshake.fn.token.TokenHandler(env, hs.clock);
   }
 
   /** The login token's claims: the allow-listed four, and others that must not travel. */
@@ -97,6 +105,28 @@ class CustomClaimsIT {
       assertFalse(claims.containsKey("login_state"), claims.toString());
       assertEquals("user-7", claims.get("sub"));
       assertFalse(String.valueOf(claims.get("scope")).contains("admin"), claims.toString());
+    }
+  }
+
+  /**
+   * The integrator takes a claim off {@code LOGIN_CLAIMS} (it should never have been in tokens):
+   * grants approved before still hold it, but no access token issued from then on may carry it.
+   */
+  @Test
+  void aClaimLaterTakenOffTheAllowList_leavesEveryTokenIssuedAfter_ofGrantsMadeBefore() {
+    Map<String, Object> first = tokens(hs.exchange(code(loginClaims())));
+    Map<String, String> env = hs.environment("TokenFunction");
+    env.put("LOGIN_CLAIMS", "tenant seats beta");
+    hs.token = new org.pcohandshake.fn.token.TokenHandler(env, hs.clock);
+    try {
+      hs.clock.advance(java.time.Duration.ofMinutes(2));
+      Map<String, Object> refreshed = tokens(hs.refresh((String) first.get("refresh_token")));
+      Map<String, Object> claims = TestJson.object(payload((String) refreshed.get("access_token")));
+      assertNull(claims.get("roles"), claims.toString());
+      assertEquals("acme-\u00e9", claims.get("tenant"), claims.toString());
+      assertEquals(40L, ((Number) claims.get("seats")).longValue(), claims.toString());
+    } finally {
+      tokenFunctionWithTheAllowList();
     }
   }
 

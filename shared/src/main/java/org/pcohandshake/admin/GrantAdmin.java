@@ -97,8 +97,7 @@ public final class GrantAdmin implements InvokeService {
     command.allowOnly(List.of("user_id", "organization_id", "person_id", "limit", "cursor"));
     List<Selector> selectors = new ArrayList<>();
     for (String name : List.of("user_id", "organization_id", "person_id")) {
-      command
-          .optionalId(name)
+      selectorId(command, name)
           .ifPresent(id -> selectors.add(new Selector(SELECTORS.get(name), name, id)));
     }
     if (selectors.size() != 1) {
@@ -148,8 +147,13 @@ public final class GrantAdmin implements InvokeService {
    */
   private Reply revokeAll(Command command, String name, GrantIndex.By by, RevocationReason reason) {
     command.allowOnly(List.of(name, "cursor"));
-    String id = command.id(name);
+    String id =
+        selectorId(command, name).orElseThrow(() -> new InvalidCommand(name, "is required"));
     Optional<String> cursor = command.optionalText("cursor", MAX_CURSOR_LENGTH);
+    if (by == GrantIndex.By.USER) {
+      // first: a session of theirs opened until now, or a code it approved, makes no grant after
+      grants.endUser(id);
+    }
     int revokedNow = 0;
     int seen = 0;
     boolean complete = false;
@@ -188,6 +192,14 @@ public final class GrantAdmin implements InvokeService {
     body.put("complete", complete);
     body.put("cursor", complete ? null : cursor.orElse(null));
     return new Reply.Done(body);
+  }
+
+  /**
+   * A selector's id: a user id is whatever the login named ({@link Command#optionalUserId}), PCO's
+   * ids are plain ids ({@link Command#ID}).
+   */
+  private static Optional<String> selectorId(Command command, String name) {
+    return name.equals("user_id") ? command.optionalUserId(name) : command.optionalId(name);
   }
 
   /** Revokes one grant by primary key; announces it when this call revoked it. */

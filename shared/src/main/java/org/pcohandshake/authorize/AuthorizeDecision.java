@@ -145,7 +145,8 @@ public final class AuthorizeDecision implements HttpService {
             request.redirectUri(),
             request.codeChallenge(),
             now.plus(config.tokens().codeTtl()),
-            false);
+            false,
+            session.get().openedAt());
     TransactWriteItem putCode = grants.putCode(Tokens.hash(code), record);
     boolean issued =
         link.present()

@@ -11,6 +11,20 @@ import java.time.Instant;
  * @param codeChallenge the S256 challenge, empty when none
  * @param expiresAt when the code stops being redeemable
  * @param redeemed whether it was already exchanged
+ * @param loginAt when the session that approved it was opened: an offboarding of the user at or
+ *     after that time refuses its redemption ({@link GrantStore#endUser})
  */
 public record AuthorizationCode(
-    Grant grant, String redirectUri, String codeChallenge, Instant expiresAt, boolean redeemed) {}
+    Grant grant,
+    String redirectUri,
+    String codeChallenge,
+    Instant expiresAt,
+    boolean redeemed,
+    Instant loginAt) {
+
+  /** A code of no known login (taken as opened at the epoch: any offboarding ends it). */
+  public AuthorizationCode(
+      Grant grant, String redirectUri, String codeChallenge, Instant expiresAt, boolean redeemed) {
+    this(grant, redirectUri, codeChallenge, expiresAt, redeemed, Instant.EPOCH);
+  }
+}

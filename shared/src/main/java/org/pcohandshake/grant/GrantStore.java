@@ -39,6 +39,25 @@ public final class GrantStore {
   static final String GRANT = "GRANT";
   static final String REFRESH = "REFRESH";
 
+  /**
+   * A user's offboarding: {@code USEREND#<sha256(user id)>} (a hash: a user id may be longer than a
+   * key holds), with {@value #ENDED_AT}. A code whose session was opened at or before it does not
+   * redeem.
+   */
+  static final String USER_END = "USEREND";
+
+  /** On a user's offboarding: when (epoch seconds), the latest one. */
+  static final String ENDED_AT = "endedAt";
+
+  /** On a code: when the session that approved it was opened (epoch seconds). */
+  static final String LOGIN_AT = "loginAt";
+
+  /**
+   * How long an offboarding is kept: past the longest session opened before it ({@code
+   * SESSION_TTL_SECONDS} at most a day) and any code it approved.
+   */
+  static final Duration USER_END_LIFETIME = Duration.ofDays(2);
+
   /** Attempts of a revocation that meets a transaction in flight on the grant. */
   static final int REVOKE_ATTEMPTS = 4;
 
@@ -82,6 +101,12 @@ public final class GrantStore {
 
     /** Someone redeemed it first (or it expired meanwhile). */
     record AlreadyRedeemed() implements Redemption {}
+
+    /**
+     * The user was offboarded at or after the approving session's login: nothing written, the code
+     * stays unredeemed.
+     */
+    record UserEnded() implements Redemption {}
   }
 
   /** The outcome of renewing a refresh token. */
@@ -108,6 +133,7 @@ public final class GrantStore {
     writeGrantFields(record, code.grant());
     record.put("redirectUri", s(code.redirectUri()));
     record.put("challenge", s(code.codeChallenge()));
+    record.put(LOGIN_AT, n(code.loginAt().getEpochSecond()));
     return TransactWriteItem.builder()
         .put(
             Put.builder()
@@ -132,15 +158,25 @@ public final class GrantStore {
             str(found, "redirectUri"),
             str(found, "challenge"),
             Items.expiresAt(found),
-            found.containsKey("redeemedAt")));
+            found.containsKey("redeemedAt"),
+            Instant.ofEpochSecond(num(found, LOGIN_AT).orElse(0L))));
+  }
+
+  /** {@link #redeem(TokenHash, Grant, TokenHash, Instant)} of a code of no known login. */
+  public Redemption redeem(TokenHash codeHash, Grant grant, TokenHash refreshHash) {
+    return redeem(codeHash, grant, refreshHash, Instant.EPOCH);
   }
 
   /**
-   * Marks the code redeemed and writes the grant and its first refresh token, all or nothing.
-   * Tokens are signed before this call, so a failure of signing writes nothing.
+   * Marks the code redeemed and writes the grant and its first refresh token, all or nothing, on
+   * the condition that the user was not offboarded since the approving session's login ({@code
+   * loginAt}). Tokens are signed before this call, so a failure of signing writes nothing.
    */
-  public Redemption redeem(TokenHash codeHash, Grant grant, TokenHash refreshHash) {
+  public Redemption redeem(
+      TokenHash codeHash, Grant grant, TokenHash refreshHash, Instant loginAt) {
     Instant now = clock.instant();
+    Map<String, AttributeValue> sinceLogin = new HashMap<>();
+    sinceLogin.put(":login", n(loginAt.getEpochSecond()));
     Map<String, AttributeValue> grantItem = item(GRANT, grant.id(), grant.expiresAt());
     writeGrantFields(grantItem, grant);
     grantItem.put(CREATED_AT, n(now.getEpochSecond()));
@@ -171,14 +207,56 @@ public final class GrantStore {
                               .conditionExpression("attribute_not_exists(pk)")
                               .build())
                       .build(),
-                  putRefresh(refreshHash, grant, Optional.empty())));
+                  putRefresh(refreshHash, grant, Optional.empty()),
+                  TransactWriteItem.builder()
+                      .conditionCheck(
+                          ConditionCheck.builder()
+                              .tableName(table)
+                              .key(userEndKey(grant.subject()))
+                              .conditionExpression(
+                                  "attribute_not_exists(pk) OR " + ENDED_AT + " < :login")
+                              .expressionAttributeValues(sinceLogin)
+                              .build())
+                      .build()));
       return new Redemption.Redeemed();
     } catch (TransactionCanceledException e) {
+      if (StoreFailures.conditionFailed(e, 3) && !StoreFailures.conditionFailed(e, 0)) {
+        return new Redemption.UserEnded();
+      }
       if (StoreFailures.anyConditionFailed(e) || StoreFailures.conflicted(e, 0)) {
         return new Redemption.AlreadyRedeemed();
       }
       throw e;
     }
+  }
+
+  /**
+   * Records that a user was offboarded now: no code approved by a session opened until now redeems
+   * afterwards (sessions opened later, after a new sign-in, are not affected). Idempotent; a later
+   * call moves the time on.
+   */
+  public void endUser(String subject) {
+    Instant now = clock.instant();
+    Map<String, AttributeValue> lifetime =
+        item(USER_END, "-", now.plus(USER_END_LIFETIME)); // for its exp and TTL values
+    dynamo.updateItem(
+        r ->
+            r.tableName(table)
+                .key(userEndKey(subject))
+                .updateExpression("SET " + ENDED_AT + " = :now, exp = :exp, #ttl = :ttl")
+                .expressionAttributeNames(Map.of("#ttl", Items.TTL))
+                .expressionAttributeValues(
+                    Map.of(
+                        ":now",
+                        n(now.getEpochSecond()),
+                        ":exp",
+                        lifetime.get(Items.EXPIRES_AT),
+                        ":ttl",
+                        lifetime.get(Items.TTL))));
+  }
+
+  private static Map<String, AttributeValue> userEndKey(String subject) {
+    return key(USER_END, org.pcohandshake.crypto.Tokens.hash(subject).value());
   }
 
   /**

@@ -56,6 +56,41 @@ public record Command(String operation, Map<String, Object> arguments) {
     return Optional.of(text);
   }
 
+  /**
+   * The longest user id taken, in UTF-8 bytes: what a grant index's key ({@code USER#} and the id)
+   * can hold within DynamoDB's 2,048 bytes, so every user a grant was written for can be named.
+   */
+  public static final int MAX_USER_ID_BYTES = 2048 - "USER#".length();
+
+  /** A required user id ({@link #optionalUserId}). */
+  public String userId(String name) {
+    return optionalUserId(name).orElseThrow(() -> new InvalidCommand(name, "is required"));
+  }
+
+  /**
+   * An optional user id of this stack: whatever the login named as {@code sub} (the login bridge
+   * and OpenID Connect take any string that is not blank: an e-mail address with an apostrophe, a
+   * directory name with spaces), so not held to {@link #ID}; only blank text, control characters
+   * and more than {@value #MAX_USER_ID_BYTES} bytes are refused. Empty when absent or null.
+   */
+  public Optional<String> optionalUserId(String name) {
+    Object value = arguments.get(name);
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (!(value instanceof String text)
+        || text.isBlank()
+        || text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_USER_ID_BYTES
+        || text.chars().anyMatch(Character::isISOControl)) {
+      throw new InvalidCommand(
+          name,
+          "must be a user id (not blank, no control characters, at most "
+              + MAX_USER_ID_BYTES
+              + " bytes)");
+    }
+    return Optional.of(text);
+  }
+
   /** An optional string argument of at most {@code maxLength} characters. */
   public Optional<String> optionalText(String name, int maxLength) {
     Object value = arguments.get(name);

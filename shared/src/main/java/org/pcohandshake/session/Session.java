@@ -1,5 +1,6 @@
 package org.pcohandshake.session;
 
+import java.time.Instant;
 import org.pcohandshake.crypto.TokenHash;
 import org.pcohandshake.grant.CustomClaims;
 
@@ -11,11 +12,14 @@ import org.pcohandshake.grant.CustomClaims;
  * @param name the user's display name, may be empty
  * @param claims the login's allow-listed claims ({@code LOGIN_CLAIMS}), for the grants this session
  *     approves
+ * @param openedAt when the login opened it: the codes it approves carry it, and an offboarding
+ *     after it ends them ({@link org.pcohandshake.grant.GrantStore#endUser})
  */
-public record Session(TokenHash idHash, String subject, String name, CustomClaims claims) {
+public record Session(
+    TokenHash idHash, String subject, String name, CustomClaims claims, Instant openedAt) {
 
-  /** A session whose login carried no allow-listed claims. */
+  /** A session whose login carried no allow-listed claims, opened at the epoch (priming, tests). */
   public Session(TokenHash idHash, String subject, String name) {
-    this(idHash, subject, name, CustomClaims.NONE);
+    this(idHash, subject, name, CustomClaims.NONE, Instant.EPOCH);
   }
 }

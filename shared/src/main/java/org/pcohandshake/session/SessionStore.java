@@ -28,6 +28,15 @@ public final class SessionStore {
   /** The attribute of a session's allow-listed login claims, as their JSON text. */
   static final String CLAIMS = "claims";
 
+  /** When the login opened the session (epoch seconds). */
+  static final String OPENED_AT = "openedAt";
+
+  /**
+   * A session stored before {@value #OPENED_AT} was: opened at the latest its expiry less the
+   * longest session lifetime ({@code SESSION_TTL_SECONDS} at most a day), so taken as opened then.
+   */
+  private static final Duration LONGEST_LIFETIME = Duration.ofDays(1);
+
   private final DynamoDbClient dynamo;
   private final String table;
   private final Duration ttl;
@@ -57,6 +66,7 @@ public final class SessionStore {
     Map<String, AttributeValue> session = item(SESSION, Tokens.hash(cookie).value(), now.plus(ttl));
     session.put("sub", s(identity.subject()));
     session.put("name", s(identity.name()));
+    session.put(OPENED_AT, Items.n(now.getEpochSecond()));
     if (!claims.isEmpty()) {
       session.put(CLAIMS, s(claims.serialize()));
     }
@@ -112,7 +122,10 @@ public final class SessionStore {
             hash,
             Items.str(found, "sub"),
             Items.str(found, "name"),
-            CustomClaims.ofStored(Items.str(found, CLAIMS))));
+            CustomClaims.ofStored(Items.str(found, CLAIMS)),
+            Items.num(found, OPENED_AT)
+                .map(Instant::ofEpochSecond)
+                .orElseGet(() -> Items.expiresAt(found).minus(LONGEST_LIFETIME))));
   }
 
   /** The session's lifetime, for its cookie's Max-Age. */

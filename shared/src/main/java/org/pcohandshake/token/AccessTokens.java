@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.pcohandshake.config.Config;
 import org.pcohandshake.crypto.KmsJwsSigner;
@@ -16,7 +17,8 @@ import software.amazon.awssdk.services.kms.KmsClient;
  * Access tokens as JWTs per RFC 9068, signed by the KMS key in the deployment's algorithm ({@code
  * ACCESS_TOKEN_ALGORITHM}: ES256 or RS256). Claim names for the Planning Center link are {@value
  * #PCO_ORGANIZATION} and {@value #PCO_PERSON}; the grant id is {@code sid}; the grant's custom
- * claims ({@code LOGIN_CLAIMS}) follow, as the login gave them.
+ * claims follow, as the login gave them, those that {@code LOGIN_CLAIMS} still names: a claim taken
+ * off the list leaves every token issued afterwards, also of grants approved before.
  */
 public final class AccessTokens {
 
@@ -28,6 +30,7 @@ public final class AccessTokens {
   private final String audience;
   private final Duration ttl;
   private final Clock clock;
+  private final List<String> claimNames;
 
   /** Signed by {@code SIGNING_KEY_ID} in KMS, for {@code ISSUER} and {@code API_AUDIENCE}. */
   public static AccessTokens from(Config config, KmsClient kms, Clock clock) {
@@ -37,16 +40,33 @@ public final class AccessTokens {
         config.issuer(),
         config.api().audience(),
         config.tokens().accessTtl(),
-        clock);
+        clock,
+        config.login().claims());
   }
 
+  /** Tokens that carry no custom claims (an empty {@code LOGIN_CLAIMS}). */
   public AccessTokens(
       KmsJwsSigner signer, String issuer, String audience, Duration ttl, Clock clock) {
+    this(signer, issuer, audience, ttl, clock, List.of());
+  }
+
+  /**
+   * @param claimNames {@code LOGIN_CLAIMS} as configured now: the grant's custom claims a token may
+   *     carry
+   */
+  public AccessTokens(
+      KmsJwsSigner signer,
+      String issuer,
+      String audience,
+      Duration ttl,
+      Clock clock,
+      List<String> claimNames) {
     this.signer = signer;
     this.issuer = issuer;
     this.audience = audience;
     this.ttl = ttl;
     this.clock = clock;
+    this.claimNames = List.copyOf(claimNames);
   }
 
   /**
@@ -101,8 +121,17 @@ public final class AccessTokens {
       claims.put(PCO_ORGANIZATION, grant.link().organizationId());
       claims.put(PCO_PERSON, grant.link().personId());
     }
-    // the integrator's own (LOGIN_CLAIMS refuses the names above at init): never over ours
-    grant.claims().values().forEach(claims::putIfAbsent);
+    // the integrator's own (LOGIN_CLAIMS refuses the names above at init): never over ours, and
+    // only those the allow-list still names (the grant keeps what the login gave at approval)
+    grant
+        .claims()
+        .values()
+        .forEach(
+            (name, value) -> {
+              if (claimNames.contains(name)) {
+                claims.putIfAbsent(name, value);
+              }
+            });
     return claims;
   }
 }

@@ -121,13 +121,19 @@ public final class TokenEndpoint implements HttpService {
     }
     AccessTokens.Issued accessToken = accessTokens.issue(record.grant());
     String refreshToken = Tokens.random();
-    return switch (grants.redeem(codeHash, record.grant(), Tokens.hash(refreshToken))) {
+    return switch (grants.redeem(
+        codeHash, record.grant(), Tokens.hash(refreshToken), record.loginAt())) {
       case GrantStore.Redemption.Redeemed r -> {
         Log.info(http.requestId(), "token_issued", Map.of("grant", record.grant().id()));
         Metrics.count(Metrics.Event.TokenGranted);
         yield success(accessToken, refreshToken, record.grant().scope());
       }
       case GrantStore.Redemption.AlreadyRedeemed r -> replay(http, record.grant());
+      case GrantStore.Redemption.UserEnded r -> {
+        // the user was offboarded after the session that approved this code was opened
+        Log.warn(http.requestId(), "code_of_offboarded_user", Map.of("grant", record.grant().id()));
+        yield ErrorCatalog.OAuth.INVALID_GRANT.json();
+      }
     };
   }
 
@@ -257,6 +263,9 @@ public final class TokenEndpoint implements HttpService {
     grants.findCode(codeHash);
     accessTokens.prime(Priming.grant(clients.clientId()));
     grants.redeem(
-        codeHash, Priming.grant(clients.clientId()), Tokens.hash(Priming.NEVER_ISSUED_TOO));
+        codeHash,
+        Priming.grant(clients.clientId()),
+        Tokens.hash(Priming.NEVER_ISSUED_TOO),
+        java.time.Instant.EPOCH);
   }
 }

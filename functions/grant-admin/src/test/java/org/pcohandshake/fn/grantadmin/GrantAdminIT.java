@@ -348,6 +348,24 @@ class GrantAdminIT {
     assertEquals(50, ((Number) again.get("already_revoked")).intValue());
   }
 
+  /**
+   * A user id is whatever the login said {@code sub} was (the login bridge and OpenID Connect take
+   * any non-blank string): an e-mail address with an apostrophe, a directory name with spaces and
+   * commas, a path. Offboarding must reach every such user, or their grants cannot be ended.
+   */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {"o'brien@example.com", "CN=Pat Lee,OU=Staff", "tenant/7#user 42", "Zoë Müller"})
+  void revokeUserGrants_reachesAUserWhateverTheirIdHolds_andListingFindsThem(String user) {
+    Connected c = connect(user + " " + UUID.randomUUID(), link(unique("org")));
+    String userId =
+        (String) ok(Map.of("operation", "grant_status", "grant_id", c.grantId())).get("user_id");
+    assertEquals(List.of(c.grantId()), listAll("user_id", userId, 10));
+    Map<String, Object> revoked = ok(Map.of("operation", "revoke_user_grants", "user_id", userId));
+    assertEquals(1, ((Number) revoked.get("revoked")).intValue(), revoked.toString());
+    assertInvalidGrant(c.refreshToken());
+  }
+
   @Test
   void revokeAllOfAnOrganization_endsEveryGrantOfIt_andOnlyThose() {
     String org = unique("org");
