@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.pcohandshake.authorize.AuthorizationRequest;
 import org.pcohandshake.authorize.Consent;
 import org.pcohandshake.authorize.ConsentStore;
@@ -762,6 +764,30 @@ final class Scenarios {
     };
   }
 
+  /**
+   * An invoke-style request that is the same command every time: {@code seed} stores what it needs
+   * (once per {@link Scenario#prepare}), {@code command} gives it, {@code check} judges an answer.
+   */
+  private static InvokeScenario sameCommand(
+      Runnable seed, Supplier<Map<String, Object>> command, Consumer<Map<String, Object>> check) {
+    return new InvokeScenario() {
+      @Override
+      public void prepare(int invocations) {
+        seed.run();
+      }
+
+      @Override
+      public Map<String, Object> command(int i) {
+        return command.get();
+      }
+
+      @Override
+      public void check(Map<String, Object> answer) {
+        check.accept(answer);
+      }
+    };
+  }
+
   /** The organization whose stored PCO connections the broker and keep-alive serve. */
   static final String CONNECTED_ORGANIZATION = "org-bench-connected";
 
@@ -814,25 +840,15 @@ final class Scenarios {
    */
   private InvokeScenario brokerToken() {
     String[] stored = new String[1];
-    return new InvokeScenario() {
-      @Override
-      public void prepare(int invocations) {
-        stored[0] = connect(vault(clock), clock, "person-1", Duration.ofHours(2));
-      }
-
-      @Override
-      public Map<String, Object> command(int i) {
-        return accessTokenCommand("person-1");
-      }
-
-      @Override
-      public void check(Map<String, Object> answer) {
-        if (!stored[0].equals(answer.get("access_token"))) {
-          throw new IllegalStateException("not the stored, fresh token: " + answer.keySet());
-        }
-        checkToken(answer, "person-1");
-      }
-    };
+    return sameCommand(
+        () -> stored[0] = connect(vault(clock), clock, "person-1", Duration.ofHours(2)),
+        () -> accessTokenCommand("person-1"),
+        answer -> {
+          if (!stored[0].equals(answer.get("access_token"))) {
+            throw new IllegalStateException("not the stored, fresh token: " + answer.keySet());
+          }
+          checkToken(answer, "person-1");
+        });
   }
 
   /**
@@ -894,30 +910,32 @@ final class Scenarios {
 
   /** The broker's {@code connections} of an organization with three: one index query. */
   private InvokeScenario brokerConnections() {
-    return new InvokeScenario() {
-      @Override
-      public void prepare(int invocations) {
-        connectPeople();
-      }
+    return sameCommand(
+        this::connectPeople,
+        () -> Map.of("operation", "connections", "organization_id", CONNECTED_ORGANIZATION),
+        answer ->
+            checkListed(
+                answer,
+                "connections",
+                CONNECTED_PEOPLE,
+                "organization_id",
+                CONNECTED_ORGANIZATION));
+  }
 
-      @Override
-      public Map<String, Object> command(int i) {
-        return Map.of("operation", "connections", "organization_id", CONNECTED_ORGANIZATION);
-      }
-
-      @Override
-      public void check(Map<String, Object> answer) {
-        if (!(answer.get("connections") instanceof List<?> listed)
-            || listed.size() != CONNECTED_PEOPLE
-            || listed.stream()
-                .anyMatch(
-                    c ->
-                        !(c instanceof Map<?, ?> connection)
-                            || !CONNECTED_ORGANIZATION.equals(connection.get("organization_id")))) {
-          throw new IllegalStateException("not the organization's connections: " + answer);
-        }
-      }
-    };
+  /**
+   * Fails unless {@code answer}'s list {@code name} holds {@code size} objects whose {@code member}
+   * is {@code value}.
+   */
+  private static void checkListed(
+      Map<String, Object> answer, String name, int size, String member, String value) {
+    if (!(answer.get(name) instanceof List<?> listed)
+        || listed.size() != size
+        || listed.stream()
+            .anyMatch(
+                item -> !(item instanceof Map<?, ?> object) || !value.equals(object.get(member)))) {
+      throw new IllegalStateException(
+          "expected " + size + " " + name + " of " + member + " " + value + ": " + answer);
+    }
   }
 
   /**
@@ -925,22 +943,10 @@ final class Scenarios {
    * refreshed connections and none idle: one index query.
    */
   private InvokeScenario keepAliveNothingIdle() {
-    return new InvokeScenario() {
-      @Override
-      public void prepare(int invocations) {
-        connectPeople();
-      }
-
-      @Override
-      public Map<String, Object> command(int i) {
-        return Map.of("operation", "keep_alive");
-      }
-
-      @Override
-      public void check(Map<String, Object> answer) {
-        checkKeepAlive(answer, 0);
-      }
-    };
+    return sameCommand(
+        this::connectPeople,
+        () -> Map.of("operation", "keep_alive"),
+        answer -> checkKeepAlive(answer, 0));
   }
 
   /**
@@ -995,28 +1001,20 @@ final class Scenarios {
   private InvokeScenario grantStatus() {
     String clientId = env("TokenFunction").get("CLIENT_ID");
     String[] grantId = new String[1];
-    return new InvokeScenario() {
-      @Override
-      public void prepare(int invocations) {
-        Grant grant = newGrant(clientId);
-        seedGrant(grant);
-        grantId[0] = grant.id();
-      }
-
-      @Override
-      public Map<String, Object> command(int i) {
-        return Map.of("operation", "grant_status", "grant_id", grantId[0]);
-      }
-
-      @Override
-      public void check(Map<String, Object> answer) {
-        if (!grantId[0].equals(answer.get("grant_id"))
-            || !Boolean.TRUE.equals(answer.get("alive"))
-            || !Boolean.FALSE.equals(answer.get("revoked"))) {
-          throw new IllegalStateException("not the live grant's status: " + answer);
-        }
-      }
-    };
+    return sameCommand(
+        () -> {
+          Grant grant = newGrant(clientId);
+          seedGrant(grant);
+          grantId[0] = grant.id();
+        },
+        () -> Map.of("operation", "grant_status", "grant_id", grantId[0]),
+        answer -> {
+          if (!grantId[0].equals(answer.get("grant_id"))
+              || !Boolean.TRUE.equals(answer.get("alive"))
+              || !Boolean.FALSE.equals(answer.get("revoked"))) {
+            throw new IllegalStateException("not the live grant's status: " + answer);
+          }
+        });
   }
 
   private static final int USER_GRANTS = 3;
@@ -1027,32 +1025,14 @@ final class Scenarios {
    */
   private InvokeScenario listGrants() {
     String clientId = env("TokenFunction").get("CLIENT_ID");
-    return new InvokeScenario() {
-      @Override
-      public void prepare(int invocations) {
-        for (int g = 0; g < USER_GRANTS; g++) {
-          seedGrant(newGrant(clientId));
-        }
-      }
-
-      @Override
-      public Map<String, Object> command(int i) {
-        return Map.of("operation", "list_grants", "user_id", "bench-user");
-      }
-
-      @Override
-      public void check(Map<String, Object> answer) {
-        if (!(answer.get("grants") instanceof List<?> listed)
-            || listed.size() != USER_GRANTS
-            || listed.stream()
-                .anyMatch(
-                    g ->
-                        !(g instanceof Map<?, ?> grant)
-                            || !"bench-user".equals(grant.get("user_id")))) {
-          throw new IllegalStateException("not the user's grants: " + answer);
-        }
-      }
-    };
+    return sameCommand(
+        () -> {
+          for (int g = 0; g < USER_GRANTS; g++) {
+            seedGrant(newGrant(clientId));
+          }
+        },
+        () -> Map.of("operation", "list_grants", "user_id", "bench-user"),
+        answer -> checkListed(answer, "grants", USER_GRANTS, "user_id", "bench-user"));
   }
 
   /** The answer's JSON object; fails if it is not one. */
