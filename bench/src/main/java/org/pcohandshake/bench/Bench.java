@@ -1,6 +1,5 @@
 package org.pcohandshake.bench;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -29,7 +28,6 @@ import org.pcohandshake.bench.Scenarios.Scenario;
 import org.pcohandshake.testkit.aws.Emulator;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
 import org.pcohandshake.testkit.aws.Provisioner;
-import org.pcohandshake.testkit.lambda.HttpApiEventJson;
 import org.pcohandshake.testkit.oidc.TestProvider;
 import org.pcohandshake.testkit.pco.PcoSimulator;
 import org.pcohandshake.testkit.sam.ProjectRoot;
@@ -60,6 +58,9 @@ public final class Bench {
 
   static final String ISSUER = "https://bench.example.test";
   static final Duration WAIT = Duration.ofSeconds(90);
+
+  /** The baselines' Timeout (they have no template entry): the deadline of their invocations. */
+  static final int BASELINE_TIMEOUT_SECONDS = 20;
 
   /** The name in {@code bench.only} that selects the popup scenario ({@link Popup}). */
   static final String POPUP = "popup";
@@ -95,6 +96,7 @@ public final class Bench {
       Path artifact,
       String handler,
       int memoryMb,
+      int timeoutSeconds,
       Map<String, String> environment,
       Optional<Scenario> scenario,
       String note) {}
@@ -235,6 +237,7 @@ public final class Bench {
             out.resolve("baseline-hello-lambda.jar"),
             "org.pcohandshake.bench.baseline.HelloWorldHandler::handleRequest",
             memory,
+            BASELINE_TIMEOUT_SECONDS,
             globals,
             Optional.of(Scenarios.ok("/hello")),
             "baseline: the JVM floor"));
@@ -244,6 +247,7 @@ public final class Bench {
             out.resolve("baseline-bare-sdk-lambda.jar"),
             "org.pcohandshake.bench.baseline.BareSdkHandler::handleRequest",
             memory,
+            BASELINE_TIMEOUT_SECONDS,
             tokenEnvironment,
             Optional.of(Scenarios.ok("/bare")),
             "baseline: default SDK clients, GetItem + Sign + GetSecretValue"));
@@ -261,26 +265,34 @@ public final class Bench {
       } else if (scenario.isEmpty()) {
         note = "skipped: no benchmark scenario for it yet";
       }
+      int memoryMb = function.memorySize() > 0 ? function.memorySize() : memory;
       targets.add(
           new Target(
               name,
               artifact,
               function.handler(),
-              function.memorySize() > 0 ? function.memorySize() : memory,
+              memoryMb,
+              function.timeoutSeconds(),
               scenarios.environmentFor(function.logicalId()),
               scenario,
               note));
-      if (function.logicalId().equals("TokenFunction") && scenario.isPresent()) {
-        // PCO's other wait on the token function: a refresh, alone
-        targets.add(
-            new Target(
-                name + "-refresh",
-                artifact,
-                function.handler(),
-                function.memorySize() > 0 ? function.memorySize() : memory,
-                scenarios.environmentFor(function.logicalId()),
-                Optional.of(scenarios.tokenRefresh()),
-                ""));
+      if (scenario.isPresent()) {
+        // the function's other requests (the token function's refresh, PCO's other wait on it;
+        // the broker's refresh and listing; ...), on the same artifact and environment
+        scenarios
+            .variants(function.logicalId())
+            .forEach(
+                (suffix, variant) ->
+                    targets.add(
+                        new Target(
+                            name + "-" + suffix,
+                            artifact,
+                            function.handler(),
+                            memoryMb,
+                            function.timeoutSeconds(),
+                            scenarios.environmentFor(function.logicalId()),
+                            Optional.of(variant),
+                            "")));
       }
       if (function.logicalId().equals("PcoCompleteFunction")
           && !scenarios.defaultPcoTokenMode().equals("store")
@@ -291,7 +303,8 @@ public final class Bench {
                 name + "-store",
                 artifact,
                 function.handler(),
-                function.memorySize() > 0 ? function.memorySize() : memory,
+                memoryMb,
+                function.timeoutSeconds(),
                 scenarios.pcoCompleteEnvironment("store"),
                 Optional.of(scenarios.pcoComplete("store")),
                 ""));
@@ -522,10 +535,11 @@ public final class Bench {
             extraEnv,
             log);
     String arn = "arn:aws:lambda:us-east-1:123456789012:function:" + target.name();
-    try (RuntimeApiServer api = new RuntimeApiServer(arn, Duration.ofSeconds(20))) {
+    // each invocation's deadline is the function's Timeout, as in Lambda (keep-alive budgets by it)
+    try (RuntimeApiServer api =
+        new RuntimeApiServer(arn, Duration.ofSeconds(target.timeoutSeconds()))) {
       // the cold request is waiting when the JVM starts, as it is for a cold start in Lambda
-      RuntimeApiServer.Invocation first =
-          api.invoke(HttpApiEventJson.eventToJson(scenario.event(0)));
+      RuntimeApiServer.Invocation first = api.invoke(scenario.payload(0));
       LongBuffer totals = probeFile == null ? null : map(probeFile);
       long[] before = {0, 0};
       try (LambdaProcess process = LambdaProcess.start(launch, api)) {
@@ -553,8 +567,7 @@ public final class Bench {
         }
         List<Double> warmMs = new ArrayList<>();
         for (int i = 1; i <= warm; i++) {
-          RuntimeApiServer.Invocation invocation =
-              api.invoke(HttpApiEventJson.eventToJson(scenario.event(i)));
+          RuntimeApiServer.Invocation invocation = api.invoke(scenario.payload(i));
           RuntimeApiServer.Outcome answer = await(invocation, log);
           double total = Stats.millis(answer.receivedNanos() - invocation.enqueuedNanos);
           check(scenario, answer, target, log);
@@ -619,9 +632,8 @@ public final class Bench {
       throw new IllegalStateException(
           target.name() + " answered an error: " + outcome.body() + " (log: " + log + ")");
     }
-    APIGatewayV2HTTPResponse response = HttpApiEventJson.parseResponse(outcome.body());
     try {
-      scenario.check(response);
+      scenario.checkAnswer(outcome.body());
     } catch (IllegalStateException e) {
       throw new IllegalStateException(
           target.name() + ": " + e.getMessage() + " (log: " + log + ")", e);

@@ -20,11 +20,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.pcohandshake.authorize.AuthorizationRequest;
 import org.pcohandshake.authorize.Consent;
 import org.pcohandshake.authorize.ConsentStore;
 import org.pcohandshake.config.Config;
 import org.pcohandshake.config.LoginMode;
+import org.pcohandshake.config.PcoTokenMode;
 import org.pcohandshake.crypto.KmsJwsSigner;
 import org.pcohandshake.crypto.Tokens;
 import org.pcohandshake.discovery.KmsPublicKeys;
@@ -33,20 +36,27 @@ import org.pcohandshake.grant.Grant;
 import org.pcohandshake.grant.GrantStore;
 import org.pcohandshake.grant.Scope;
 import org.pcohandshake.http.Cookies;
+import org.pcohandshake.json.Json;
 import org.pcohandshake.link.LinkStore;
 import org.pcohandshake.link.PcoLink;
 import org.pcohandshake.link.PendingLink;
 import org.pcohandshake.oidc.LoginRequestStore;
 import org.pcohandshake.oidc.OidcLogin;
 import org.pcohandshake.oidc.OidcProvider;
+import org.pcohandshake.pco.PcoClient;
+import org.pcohandshake.pco.PcoIdentity;
+import org.pcohandshake.pco.PcoTokenVault;
+import org.pcohandshake.pco.PcoTokens;
 import org.pcohandshake.session.LoginBinding;
 import org.pcohandshake.session.LoginIdentity;
 import org.pcohandshake.session.SessionStore;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
 import org.pcohandshake.testkit.events.TestEvent;
 import org.pcohandshake.testkit.json.TestJson;
+import org.pcohandshake.testkit.lambda.HttpApiEventJson;
 import org.pcohandshake.testkit.oidc.TestProvider;
 import org.pcohandshake.testkit.pco.PcoSimulator;
+import org.pcohandshake.testkit.pco.TokenPair;
 import org.pcohandshake.token.AccessTokens;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -61,16 +71,71 @@ import software.amazon.awssdk.services.kms.KmsClient;
  */
 final class Scenarios {
 
-  /** One function's request. */
+  /**
+   * One function's request as the runtime hands it over: a payload in, an answer out. An HTTP
+   * function's is an API Gateway event ({@link HttpScenario}), an invoke-style function's a JSON
+   * command ({@link InvokeScenario}).
+   */
   interface Scenario {
     /** Seeds what {@code invocations} requests need (into an empty table, see {@link #wipe}). */
     default void prepare(int invocations) {}
 
+    /** The payload of request {@code i} (0 is the cold one) of the last {@link #prepare}. */
+    String payload(int i);
+
+    /** Fails ({@link IllegalStateException}) unless the answer is the success path's. */
+    void checkAnswer(String answer);
+  }
+
+  /** An HTTP function's request: an API Gateway v2 event, its response checked. */
+  interface HttpScenario extends Scenario {
     /** The event of request {@code i} (0 is the cold one) of the last {@link #prepare}. */
     APIGatewayV2HTTPEvent event(int i);
 
-    /** Fails unless the answer is the success path's. */
+    /** Fails unless the response is the success path's. */
     void check(APIGatewayV2HTTPResponse response);
+
+    @Override
+    default String payload(int i) {
+      return HttpApiEventJson.eventToJson(event(i));
+    }
+
+    @Override
+    default void checkAnswer(String answer) {
+      check(HttpApiEventJson.parseResponse(answer));
+    }
+  }
+
+  /**
+   * An invoke-style function's request ({@code InvokeFunction}): a JSON command, its JSON answer
+   * checked. Such a function answers a refusal as a successful invocation with an {@code error}
+   * member, so a refusal where success is expected fails here before the scenario's own check.
+   */
+  interface InvokeScenario extends Scenario {
+    /** The command of request {@code i} (0 is the cold one) of the last {@link #prepare}. */
+    Map<String, Object> command(int i);
+
+    /** Fails unless the answer (not a refusal) is the success path's. */
+    void check(Map<String, Object> answer);
+
+    @Override
+    default String payload(int i) {
+      return Json.write(command(i));
+    }
+
+    @Override
+    default void checkAnswer(String answer) {
+      Map<String, Object> body;
+      try {
+        body = TestJson.object(answer);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalStateException("not a JSON object: " + answer, e);
+      }
+      if (body.containsKey("error")) {
+        throw new IllegalStateException("refused: " + answer);
+      }
+      check(body);
+    }
   }
 
   // RFC 7636 appendix B
@@ -244,13 +309,36 @@ final class Scenarios {
       case "RevokeFunction" -> Optional.of(revokeRefreshToken());
       case "ExampleApiFunction" -> Optional.of(apiMe());
       case "LoginCallbackFunction" -> oidc.map(this::loginCallback);
+
+      case "PcoBrokerFunction" -> Optional.of(brokerToken());
+      case "PcoKeepAliveFunction" -> Optional.of(keepAliveNothingIdle());
+      case "GrantAdminFunction" -> Optional.of(grantStatus());
       default -> Optional.empty();
     };
   }
 
+  /**
+   * The function's other benchmarked requests, by the suffix of their target's name ({@code
+   * token-refresh}, ...), each served with the function's environment ({@link #environmentFor}).
+   */
+  Map<String, Scenario> variants(String logicalId) {
+    Map<String, Scenario> variants = new LinkedHashMap<>();
+    switch (logicalId) {
+      case "TokenFunction" -> variants.put("refresh", tokenRefresh());
+      case "PcoBrokerFunction" -> {
+        variants.put("refresh", brokerTokenRefresh());
+        variants.put("connections", brokerConnections());
+      }
+      case "PcoKeepAliveFunction" -> variants.put("idle", keepAliveOneIdle());
+      case "GrantAdminFunction" -> variants.put("list", listGrants());
+      default -> {}
+    }
+    return variants;
+  }
+
   /** Any request answered 200: for the baselines. */
-  static Scenario ok(String path) {
-    return new Scenario() {
+  static HttpScenario ok(String path) {
+    return new HttpScenario() {
       @Override
       public APIGatewayV2HTTPEvent event(int i) {
         return TestEvent.get(path).build();
@@ -289,10 +377,10 @@ final class Scenarios {
   private static final String ORGANIZATION_NAME = "Bench Church";
 
   /** GET /oauth/authorize with a session and the PCO link cookie: the consent page. */
-  private Scenario consentPage() {
+  private HttpScenario consentPage() {
     Map<String, String> env = env("AuthorizePromptFunction");
     String[] cookies = new String[2];
-    return new Scenario() {
+    return new HttpScenario() {
       @Override
       public void prepare(int invocations) {
         cookies[0] = session(env);
@@ -330,7 +418,7 @@ final class Scenarios {
    * document and JWKS (once per instance), exchanges the code, checks the ID token and opens the
    * session: a 303 back to the authorization request, with the session cookie.
    */
-  private Scenario loginCallback(TestProvider provider) {
+  private HttpScenario loginCallback(TestProvider provider) {
     Config config = Config.fromEnvironment(oidcEnvironment("AuthorizePromptFunction", provider));
     LoginMode.Oidc settings = (LoginMode.Oidc) config.loginMode();
     OidcLogin login =
@@ -344,7 +432,7 @@ final class Scenarios {
             + config.client().id()
             + "&state=bench-state";
     List<String[]> callbacks = new ArrayList<>();
-    return new Scenario() {
+    return new HttpScenario() {
       @Override
       public void prepare(int invocations) {
         callbacks.clear();
@@ -411,7 +499,7 @@ final class Scenarios {
   }
 
   /** POST /oauth/authorize approving a real consent: a code redirect. */
-  private Scenario approve() {
+  private HttpScenario approve() {
     Map<String, String> env = env("AuthorizeDecisionFunction");
     String[] session = new String[1];
     ConsentStore consents = new ConsentStore(dynamo, table, Duration.ofHours(1), clock);
@@ -421,7 +509,7 @@ final class Scenarios {
             env.get("CLIENT_ID"), redirectUri(env), "bench-state", Scope.EMPTY, CHALLENGE);
     List<String> formTokens = new ArrayList<>();
     String origin = issuer;
-    return new Scenario() {
+    return new HttpScenario() {
       @Override
       public void prepare(int invocations) {
         session[0] = session(env);
@@ -460,7 +548,7 @@ final class Scenarios {
   }
 
   /** POST /oauth/token exchanging a real code (client_secret_basic, PKCE). */
-  private Scenario codeExchange() {
+  private HttpScenario codeExchange() {
     Map<String, String> env = env("TokenFunction");
     String clientId = env.get("CLIENT_ID");
     String secret = stack.secretValue("IntegratorClientSecret");
@@ -468,7 +556,7 @@ final class Scenarios {
         redirectUri(stack.environmentFor("AuthorizeDecisionFunction", issuer)); // PCO's callback
     GrantStore grants = new GrantStore(dynamo, table, clock);
     List<String> codes = new ArrayList<>();
-    return new Scenario() {
+    return new HttpScenario() {
       @Override
       public void prepare(int invocations) {
         codes.clear();
@@ -522,12 +610,12 @@ final class Scenarios {
    * POST /oauth/token refreshing (PCO's other wait on the token function): a live grant's refresh
    * token, one grant per request (each refresh rotates its token), {@code client_secret_basic}.
    */
-  Scenario tokenRefresh() {
+  HttpScenario tokenRefresh() {
     Map<String, String> env = env("TokenFunction");
     String clientId = env.get("CLIENT_ID");
     String secret = stack.secretValue("IntegratorClientSecret");
     List<String> refreshTokens = new ArrayList<>();
-    return new Scenario() {
+    return new HttpScenario() {
       @Override
       public void prepare(int invocations) {
         refreshTokens.clear();
@@ -561,9 +649,9 @@ final class Scenarios {
    * fetched before the JVM starts): the code exchange and {@code /people/v2/me} over HTTP, the link
    * stored (and in store mode the tokens, encrypted), a redirect to PCO's {@code /advance}.
    */
-  Scenario pcoComplete(String mode) {
+  HttpScenario pcoComplete(String mode) {
     List<String> codes = new ArrayList<>();
-    return new Scenario() {
+    return new HttpScenario() {
       @Override
       public void prepare(int invocations) {
         codes.clear();
@@ -632,9 +720,9 @@ final class Scenarios {
    * GET /.well-known/jwks.json, the route verifiers (the example API, API Gateway's JWT authorizer,
    * integrators' own APIs) read: the signing key's public half from KMS.
    */
-  private Scenario jwksDocument() {
+  private HttpScenario jwksDocument() {
     String kid = env("DiscoveryFunction").get("SIGNING_KEY_ID");
-    return new Scenario() {
+    return new HttpScenario() {
       @Override
       public APIGatewayV2HTTPEvent event(int i) {
         return TestEvent.get(Config.JWKS_PATH).build();
@@ -701,7 +789,7 @@ final class Scenarios {
    * grant per request). Every answer to a well-formed request is 200, an unknown token's too, so
    * the check also reads the grant back: it must be revoked.
    */
-  private Scenario revokeRefreshToken() {
+  private HttpScenario revokeRefreshToken() {
     Map<String, String> env = env("RevokeFunction");
     String clientId = env.get("CLIENT_ID");
     String secret = stack.secretValue("IntegratorClientSecret");
@@ -709,7 +797,7 @@ final class Scenarios {
     List<String> refreshTokens = new ArrayList<>();
     List<String> grantIds = new ArrayList<>();
     int[] answered = new int[1];
-    return new Scenario() {
+    return new HttpScenario() {
       @Override
       public void prepare(int invocations) {
         refreshTokens.clear();
@@ -748,7 +836,7 @@ final class Scenarios {
    * token for all requests, as an add-on reuses its token until it expires; the JWKS is read once
    * per JVM from {@link JwksServer}, the grant on every call (the template's revocation check).
    */
-  private Scenario apiMe() {
+  private HttpScenario apiMe() {
     Map<String, String> tokenEnv = env("TokenFunction");
     Config config = Config.fromEnvironment(tokenEnv);
     AccessTokens accessTokens =
@@ -763,7 +851,7 @@ final class Scenarios {
             config.tokens().accessTtl(),
             clock);
     String[] token = new String[1];
-    return new Scenario() {
+    return new HttpScenario() {
       @Override
       public void prepare(int invocations) {
         Grant grant = newGrant(config.client().id());
@@ -790,6 +878,277 @@ final class Scenarios {
         }
       }
     };
+  }
+
+  /**
+   * An invoke-style request that is the same command every time: {@code seed} stores what it needs
+   * (once per {@link Scenario#prepare}), {@code command} gives it, {@code check} judges an answer.
+   */
+  private static InvokeScenario sameCommand(
+      Runnable seed, Supplier<Map<String, Object>> command, Consumer<Map<String, Object>> check) {
+    return new InvokeScenario() {
+      @Override
+      public void prepare(int invocations) {
+        seed.run();
+      }
+
+      @Override
+      public Map<String, Object> command(int i) {
+        return command.get();
+      }
+
+      @Override
+      public void check(Map<String, Object> answer) {
+        check.accept(answer);
+      }
+    };
+  }
+
+  /** The organization whose stored PCO connections the broker and keep-alive serve. */
+  static final String CONNECTED_ORGANIZATION = "org-bench-connected";
+
+  /**
+   * The vault as step 2 stores connections in {@code store} mode, with the broker's key and
+   * Planning Center's simulator, its clock {@code at} (a clock in the past stores a connection last
+   * refreshed then); it publishes no events (seeding is not a step 2 the integrator hears of).
+   */
+  private PcoTokenVault vault(Clock at) {
+    Config config = Config.fromEnvironment(environmentFor("PcoBrokerFunction"));
+    PcoTokenMode.Store store = (PcoTokenMode.Store) config.pcoTokenMode();
+    return new PcoTokenVault(
+        dynamo,
+        kms,
+        table,
+        store.tokenKeyId(),
+        new PcoClient(
+            pco.baseUrl(), PCO_CLIENT_ID, () -> PCO_CLIENT_SECRET, Duration.ofSeconds(4), at),
+        at);
+  }
+
+  /**
+   * Stores a connection of {@link #CONNECTED_ORGANIZATION} and {@code person} with tokens the
+   * simulated Planning Center issued, its access token good for {@code left} from {@code vault}'s
+   * clock; returns that access token.
+   */
+  private String connect(PcoTokenVault vault, Clock at, String person, Duration left) {
+    TokenPair pair = pco.issueTokens();
+    vault.store(
+        new PcoIdentity(CONNECTED_ORGANIZATION, person, "Pat Bench"),
+        new PcoTokens(pair.accessToken(), pair.refreshToken(), at.instant().plus(left), "people"));
+    return pair.accessToken();
+  }
+
+  /** The broker's command for a person's access token. */
+  private static Map<String, Object> accessTokenCommand(String person) {
+    return Map.of(
+        "operation",
+        "access_token",
+        "organization_id",
+        CONNECTED_ORGANIZATION,
+        "person_id",
+        person);
+  }
+
+  /**
+   * The broker's {@code access_token} for a stored connection whose token is fresh (two hours left,
+   * PCO's lifetime): the item read and decrypted, no call to Planning Center. One connection for
+   * every request, as a backend asks for the same organization's token again and again.
+   */
+  private InvokeScenario brokerToken() {
+    String[] stored = new String[1];
+    return sameCommand(
+        () -> stored[0] = connect(vault(clock), clock, "person-1", Duration.ofHours(2)),
+        () -> accessTokenCommand("person-1"),
+        answer -> {
+          if (!stored[0].equals(answer.get("access_token"))) {
+            throw new IllegalStateException("not the stored, fresh token: " + answer.keySet());
+          }
+          checkToken(answer, "person-1");
+        });
+  }
+
+  /**
+   * The broker's {@code access_token} for a stored connection whose token expires within the
+   * refresh margin (one minute left), one connection per request: the lease, the refresh at the
+   * simulated Planning Center, the new pair encrypted and written.
+   */
+  private InvokeScenario brokerTokenRefresh() {
+    List<String> stored = new ArrayList<>();
+    int[] answered = new int[1];
+    return new InvokeScenario() {
+      @Override
+      public void prepare(int invocations) {
+        stored.clear();
+        answered[0] = 0;
+        PcoTokenVault vault = vault(clock);
+        for (int i = 0; i < invocations; i++) {
+          stored.add(connect(vault, clock, "person-" + i, Duration.ofMinutes(1)));
+        }
+      }
+
+      @Override
+      public Map<String, Object> command(int i) {
+        return accessTokenCommand("person-" + i);
+      }
+
+      @Override
+      public void check(Map<String, Object> answer) {
+        // answers come in request order
+        int i = answered[0]++;
+        if (stored.get(i).equals(answer.get("access_token"))) {
+          throw new IllegalStateException("the expiring token was not refreshed");
+        }
+        checkToken(answer, "person-" + i);
+      }
+    };
+  }
+
+  /** An access token answer for the connection of {@code person}, good for the margin at least. */
+  private static void checkToken(Map<String, Object> answer, String person) {
+    if (!(answer.get("access_token") instanceof String)
+        || !CONNECTED_ORGANIZATION.equals(answer.get("organization_id"))
+        || !person.equals(answer.get("person_id"))
+        || !(answer.get("expires_in") instanceof Number left)
+        || left.longValue() < PcoTokenVault.REFRESH_MARGIN.toSeconds()) {
+      throw new IllegalStateException("not a usable token for " + person + ": " + answer.keySet());
+    }
+  }
+
+  private static final int CONNECTED_PEOPLE = 3;
+
+  /** Stores {@link #CONNECTED_PEOPLE} fresh connections of the organization. */
+  private void connectPeople() {
+    PcoTokenVault vault = vault(clock);
+    for (int p = 0; p < CONNECTED_PEOPLE; p++) {
+      connect(vault, clock, "person-" + p, Duration.ofHours(2));
+    }
+  }
+
+  /** The broker's {@code connections} of an organization with three: one index query. */
+  private InvokeScenario brokerConnections() {
+    return sameCommand(
+        this::connectPeople,
+        () -> Map.of("operation", "connections", "organization_id", CONNECTED_ORGANIZATION),
+        answer ->
+            checkListed(
+                answer,
+                "connections",
+                CONNECTED_PEOPLE,
+                "organization_id",
+                CONNECTED_ORGANIZATION));
+  }
+
+  /**
+   * Fails unless {@code answer}'s list {@code name} holds {@code size} objects whose {@code member}
+   * is {@code value}.
+   */
+  private static void checkListed(
+      Map<String, Object> answer, String name, int size, String member, String value) {
+    if (!(answer.get(name) instanceof List<?> listed)
+        || listed.size() != size
+        || listed.stream()
+            .anyMatch(
+                item -> !(item instanceof Map<?, ?> object) || !value.equals(object.get(member)))) {
+      throw new IllegalStateException(
+          "expected " + size + " " + name + " of " + member + " " + value + ": " + answer);
+    }
+  }
+
+  /**
+   * Keep-alive as its schedule runs it ({@code {"operation": "keep_alive"}}) with three recently
+   * refreshed connections and none idle: one index query.
+   */
+  private InvokeScenario keepAliveNothingIdle() {
+    return sameCommand(
+        this::connectPeople,
+        () -> Map.of("operation", "keep_alive"),
+        answer -> checkKeepAlive(answer, 0));
+  }
+
+  /**
+   * Keep-alive finding exactly one idle connection per request and refreshing it at the simulated
+   * Planning Center. Connection {@code i} was last refreshed {@code n - i} days and 12 hours ago
+   * ({@code n} requests), and request {@code i} asks for {@code idle_days} {@code n - i}: the
+   * connections before it were refreshed by the requests before, those after it are not idle yet.
+   */
+  private InvokeScenario keepAliveOneIdle() {
+    int[] invocationCount = new int[1];
+    return new InvokeScenario() {
+      @Override
+      public void prepare(int invocations) {
+        if (invocations > 365) {
+          throw new IllegalArgumentException(
+              "keep-alive's idle_days is at most 365: at most 365 requests, not " + invocations);
+        }
+        invocationCount[0] = invocations;
+        for (int i = 0; i < invocations; i++) {
+          Clock then =
+              Clock.offset(clock, Duration.ofDays(invocations - i).plusHours(12).negated());
+          connect(vault(then), then, "person-" + i, Duration.ofHours(2));
+        }
+      }
+
+      @Override
+      public Map<String, Object> command(int i) {
+        return Map.of("operation", "keep_alive", "idle_days", invocationCount[0] - i);
+      }
+
+      @Override
+      public void check(Map<String, Object> answer) {
+        checkKeepAlive(answer, 1);
+      }
+    };
+  }
+
+  /** A complete keep-alive run that found {@code refreshed} idle connections and refreshed them. */
+  private static void checkKeepAlive(Map<String, Object> answer, int refreshed) {
+    if (!Boolean.TRUE.equals(answer.get("complete"))
+        || !(answer.get("examined") instanceof Number examined)
+        || examined.intValue() != refreshed
+        || !(answer.get("refreshed") instanceof Number done)
+        || done.intValue() != refreshed
+        || !(answer.get("failed") instanceof Number failed)
+        || failed.intValue() != 0) {
+      throw new IllegalStateException("expected " + refreshed + " refreshed: " + answer);
+    }
+  }
+
+  /** The admin function's {@code grant_status} of a live grant: one read by key. */
+  private InvokeScenario grantStatus() {
+    String clientId = env("TokenFunction").get("CLIENT_ID");
+    String[] grantId = new String[1];
+    return sameCommand(
+        () -> {
+          Grant grant = newGrant(clientId);
+          seedGrant(grant);
+          grantId[0] = grant.id();
+        },
+        () -> Map.of("operation", "grant_status", "grant_id", grantId[0]),
+        answer -> {
+          if (!grantId[0].equals(answer.get("grant_id"))
+              || !Boolean.TRUE.equals(answer.get("alive"))
+              || !Boolean.FALSE.equals(answer.get("revoked"))) {
+            throw new IllegalStateException("not the live grant's status: " + answer);
+          }
+        });
+  }
+
+  private static final int USER_GRANTS = 3;
+
+  /**
+   * The admin function's {@code list_grants} of a user with three grants: the ids from the index,
+   * the grants in one batch.
+   */
+  private InvokeScenario listGrants() {
+    String clientId = env("TokenFunction").get("CLIENT_ID");
+    return sameCommand(
+        () -> {
+          for (int g = 0; g < USER_GRANTS; g++) {
+            seedGrant(newGrant(clientId));
+          }
+        },
+        () -> Map.of("operation", "list_grants", "user_id", "bench-user"),
+        answer -> checkListed(answer, "grants", USER_GRANTS, "user_id", "bench-user"));
   }
 
   /** The answer's JSON object; fails if it is not one. */

@@ -198,7 +198,9 @@ public final class DevStack implements AutoCloseable {
         parameters.get(PARAM_LOGIN_URL),
         hasExampleApi(template),
         settings.applied(),
-        settings.undeclared());
+        settings.undeclared(),
+        api.lambdaEndpoint(),
+        List.copyOf(api.invokableIds()));
   }
 
   // ---- start -------------------------------------------------------------------------------

@@ -6,10 +6,11 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What {@code make run} prints once everything answers: {@code READY <base-url>}, what to open and
- * what the add-on's config.yaml needs. A secret the local stack generated is printed (it exists
- * only in the emulator, and the person needs it); a secret the person supplied is only named, so
- * their own secret never lands in a terminal's scrollback, a screen share or a pasted log.
+ * What {@code make run} prints once everything answers: {@code READY <base-url>}, what to open,
+ * what the add-on's config.yaml needs, and where the invoke-style functions answer. A secret the
+ * local stack generated is printed (it exists only in the emulator, and the person needs it); a
+ * secret the person supplied is only named, so their own secret never lands in a terminal's
+ * scrollback, a screen share or a pasted log.
  *
  * @param baseUrl the local API's base URL (the ISSUER)
  * @param startUrl the simulator's start page; empty with an external Planning Center
@@ -22,6 +23,8 @@ import java.util.Optional;
  * @param hasExampleApi whether template.yaml declares {@code GET /api/me}
  * @param settings the function settings taken from the environment (names only)
  * @param undeclaredSettings settings given that no function's template environment declares
+ * @param lambdaEndpoint where the Lambda Invoke API answers (the local API's own origin)
+ * @param invokeFunctions the functions no route reaches, which that API serves (logical ids)
  */
 record ReadyBanner(
     String baseUrl,
@@ -33,7 +36,12 @@ record ReadyBanner(
     String loginUrl,
     boolean hasExampleApi,
     List<String> settings,
-    List<String> undeclaredSettings) {
+    List<String> undeclaredSettings,
+    String lambdaEndpoint,
+    List<String> invokeFunctions) {
+
+  /** The admin function: the banner's example command is one of its listings. */
+  static final String ADMIN_FUNCTION = "GrantAdminFunction";
 
   ReadyBanner {
     Objects.requireNonNull(baseUrl, "baseUrl");
@@ -42,6 +50,8 @@ record ReadyBanner(
     Objects.requireNonNull(devLoginUrl, "devLoginUrl");
     settings = List.copyOf(settings);
     undeclaredSettings = List.copyOf(undeclaredSettings);
+    Objects.requireNonNull(lambdaEndpoint, "lambdaEndpoint");
+    invokeFunctions = List.copyOf(invokeFunctions);
   }
 
   void print(PrintStream out, String elapsed) {
@@ -87,6 +97,26 @@ record ReadyBanner(
               + loginUrl
               + ", signing login_token with the key you gave in "
               + DevStackOptions.LOGIN_BRIDGE_KEY);
+    }
+    if (!invokeFunctions.isEmpty()) {
+      out.println(
+          "  Lambda Invoke API at "
+              + lambdaEndpoint
+              + " (the same port) for the invoke-style functions: "
+              + String.join(", ", invokeFunctions)
+              + ", e.g.");
+      String example =
+          invokeFunctions.contains(ADMIN_FUNCTION) ? ADMIN_FUNCTION : invokeFunctions.get(0);
+      out.println(
+          "    aws lambda invoke --endpoint-url "
+              + lambdaEndpoint
+              + " --function-name "
+              + example
+              + " --cli-binary-format raw-in-base64-out --payload '"
+              + (example.equals(ADMIN_FUNCTION)
+                  ? "{\"operation\":\"list_grants\",\"user_id\":\"dev-user-1\"}"
+                  : "{\"operation\":\"...\"}")
+              + "' answer.json");
     }
     if (!settings.isEmpty()) {
       out.println("  Function settings from the environment: " + String.join(", ", settings));

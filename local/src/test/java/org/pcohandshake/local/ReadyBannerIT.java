@@ -50,6 +50,20 @@ class ReadyBannerIT {
       String banner = banner(local);
       assertTrue(
           banner.contains("Integrator client secret: " + local.integratorClientSecret()), banner);
+      // the template's functions no route reaches, where this stack's Lambda Invoke API answers
+      assertTrue(
+          banner.contains(
+              "Lambda Invoke API at "
+                  + local.api().lambdaEndpoint()
+                  + " (the same port) for the invoke-style functions: GrantAdminFunction,"
+                  + " PcoBrokerFunction, PcoKeepAliveFunction, e.g."),
+          banner);
+      assertTrue(
+          banner.contains(
+              "aws lambda invoke --endpoint-url "
+                  + local.api().lambdaEndpoint()
+                  + " --function-name GrantAdminFunction"),
+          banner);
     }
   }
 }

@@ -19,6 +19,14 @@ class ReadyBannerTest {
   }
 
   static ReadyBanner banner(Optional<String> secret, Optional<String> devLogin) {
+    return banner(secret, devLogin, INVOKE_FUNCTIONS);
+  }
+
+  static final List<String> INVOKE_FUNCTIONS =
+      List.of("GrantAdminFunction", "PcoBrokerFunction", "PcoKeepAliveFunction");
+
+  static ReadyBanner banner(
+      Optional<String> secret, Optional<String> devLogin, List<String> invokeFunctions) {
     return new ReadyBanner(
         "http://localhost:3000",
         Optional.of("http://127.0.0.1:3001/"),
@@ -29,7 +37,43 @@ class ReadyBannerTest {
         "https://login.example/pco",
         true,
         List.of("APP_NAME", "SCOPES"),
-        List.of("SESSION_TTL_SECONDS"));
+        List.of("SESSION_TTL_SECONDS"),
+        "http://127.0.0.1:3000",
+        invokeFunctions);
+  }
+
+  @Test
+  void theInvokeStyleFunctions_areNamed_withTheLambdaInvokeApiAtTheSameOrigin() {
+    String out = print(banner(Optional.empty(), Optional.of("http://x/login")));
+    assertTrue(
+        out.contains(
+            "Lambda Invoke API at http://127.0.0.1:3000 (the same port) for the invoke-style"
+                + " functions: GrantAdminFunction, PcoBrokerFunction, PcoKeepAliveFunction"),
+        out);
+    assertTrue(
+        out.contains(
+            "aws lambda invoke --endpoint-url http://127.0.0.1:3000 --function-name"
+                + " GrantAdminFunction --cli-binary-format raw-in-base64-out --payload"
+                + " '{\"operation\":\"list_grants\",\"user_id\":\"dev-user-1\"}' answer.json\n"),
+        out);
+  }
+
+  @Test
+  void withoutTheAdminFunction_theExampleNamesAnotherInvokeStyleFunction() {
+    String out = print(banner(Optional.empty(), Optional.empty(), List.of("PcoBrokerFunction")));
+    assertTrue(
+        out.contains(
+            "--function-name PcoBrokerFunction --cli-binary-format raw-in-base64-out --payload"
+                + " '{\"operation\":\"...\"}' answer.json\n"),
+        out);
+    assertFalse(out.contains("GrantAdminFunction"), out);
+  }
+
+  @Test
+  void withoutInvokeStyleFunctions_theLambdaInvokeApiIsNotMentioned() {
+    String out = print(banner(Optional.empty(), Optional.empty(), List.of()));
+    assertFalse(out.contains("Lambda Invoke"), out);
+    assertFalse(out.contains("aws lambda invoke"), out);
   }
 
   @Test

@@ -314,6 +314,11 @@ public final class LocalApi implements AutoCloseable {
     return body.length > 6 * 1024 * 1024 ? null : body;
   }
 
+  /** The logical ids of the functions no route reaches, which the Lambda Invoke API serves. */
+  public java.util.SortedSet<String> invokableIds() {
+    return java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(invokable.keySet()));
+  }
+
   /** A function no route reaches, for {@code Lambda Invoke}-style tests and tools. */
   public LocalFunction invokable(String logicalId) {
     LocalFunction function = invokable.get(logicalId);
