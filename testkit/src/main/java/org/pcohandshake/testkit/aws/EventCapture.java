@@ -77,6 +77,37 @@ public final class EventCapture implements AutoCloseable {
     }
   }
 
+  /** An event as the rule delivered it: its detail-type and detail. */
+  public record Received(String detailType, java.util.Map<String, Object> detail) {}
+
+  /**
+   * The events delivered since the last call of this or {@link #events()} (each read once here),
+   * waiting up to about 10 s for at least {@code atLeast} of them; 0 takes what is there.
+   */
+  @SuppressWarnings("unchecked")
+  public synchronized List<Received> take(int atLeast) {
+    List<Received> out = new ArrayList<>();
+    for (int round = 0; round < 10 && (round == 0 || out.size() < atLeast); round++) {
+      List<Message> messages =
+          sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1))
+              .messages();
+      for (Message message : messages) {
+        received.add(JsonParser.parseString(message.body()).getAsJsonObject());
+        java.util.Map<String, Object> envelope =
+            org.pcohandshake.testkit.json.TestJson.object(message.body());
+        out.add(
+            new Received(
+                (String) envelope.get("detail-type"),
+                (java.util.Map<String, Object>) envelope.get("detail")));
+        sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
+      }
+      if (messages.isEmpty() && out.size() >= atLeast) {
+        break;
+      }
+    }
+    return out;
+  }
+
   /** The delivered events of one {@code detail-type} whose detail passes {@code filter}. */
   public List<JsonObject> events(String detailType, Predicate<JsonObject> filter) {
     return events().stream()

@@ -30,12 +30,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.pcohandshake.events.TestEventBus;
 import org.pcohandshake.grant.Grant;
 import org.pcohandshake.grant.GrantStore;
 import org.pcohandshake.grant.TestGrants;
 import org.pcohandshake.link.PcoLink;
 import org.pcohandshake.testkit.aws.Emulator;
+import org.pcohandshake.testkit.aws.EventCapture;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
 import org.pcohandshake.testkit.http.IntegratorClient;
 import org.pcohandshake.testkit.http.LocalApi;
@@ -61,17 +61,17 @@ class GrantAdminIT {
   static GrantStore grants;
   static IntegratorClient pco;
   static GrantAdminHandler admin;
-  static TestEventBus bus;
+  static EventCapture bus;
 
   @BeforeAll
   static void start() {
     api = LocalApi.start(stack, 0, Map.of());
     grants = new GrantStore(dynamo, stack.physicalId("Table"), Clock.systemUTC());
     pco = IntegratorClient.of(api, stack);
-    bus = new TestEventBus(Emulator.shared());
+    bus = new EventCapture(Emulator.shared());
     Map<String, String> env =
         new HashMap<>(stack.environmentFor("GrantAdminFunction", api.baseUrl()));
-    env.put("EVENT_BUS_NAME", bus.name());
+    env.put("EVENT_BUS_NAME", bus.busName());
     admin = new GrantAdminHandler(env, Clock.systemUTC());
   }
 
@@ -158,7 +158,7 @@ class GrantAdminIT {
   /** The {@code Grant revoked} events on the bus since the last call, by grant id. */
   static Map<String, Map<String, Object>> revokedEvents(int atLeast) {
     Map<String, Map<String, Object>> byGrant = new HashMap<>();
-    for (TestEventBus.Received event : bus.received(atLeast)) {
+    for (EventCapture.Received event : bus.take(atLeast)) {
       assertEquals("Grant revoked", event.detailType());
       byGrant.put((String) event.detail().get("grant_id"), event.detail());
     }

@@ -11,11 +11,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.pcohandshake.events.TestEventBus;
 import org.pcohandshake.grant.Grant;
 import org.pcohandshake.grant.GrantStore;
 import org.pcohandshake.grant.TestGrants;
 import org.pcohandshake.testkit.aws.Emulator;
+import org.pcohandshake.testkit.aws.EventCapture;
 import org.pcohandshake.testkit.aws.ProvisionedStack;
 import org.pcohandshake.testkit.events.TestEvent;
 import org.pcohandshake.testkit.json.TestJson;
@@ -39,7 +39,7 @@ class GrantRevokedEventsIT {
   @FunctionEnvironment("TokenFunction")
   static Map<String, String> env;
 
-  static TestEventBus bus;
+  static EventCapture bus;
   static String clientId;
   static String secret;
 
@@ -49,7 +49,7 @@ class GrantRevokedEventsIT {
 
   @BeforeAll
   static void provision() {
-    bus = new TestEventBus(Emulator.shared());
+    bus = new EventCapture(Emulator.shared());
     clientId = env.get("CLIENT_ID");
     secret = stack.secretValue("IntegratorClientSecret");
   }
@@ -63,10 +63,10 @@ class GrantRevokedEventsIT {
   void handler() {
     clock = MutableClock.startingNow();
     Map<String, String> withBus = new HashMap<>(env);
-    withBus.put("EVENT_BUS_NAME", bus.name());
+    withBus.put("EVENT_BUS_NAME", bus.busName());
     handler = new TokenHandler(withBus, clock);
     grants = new GrantStore(dynamo, stack.physicalId("Table"), clock);
-    bus.received(0);
+    bus.take(0);
   }
 
   APIGatewayV2HTTPResponse post(String... form) {
@@ -85,7 +85,7 @@ class GrantRevokedEventsIT {
     assertEquals(200, exchange(code).getStatusCode());
     assertEquals(400, exchange(code).getStatusCode());
     assertEquals(400, exchange(code).getStatusCode());
-    List<TestEventBus.Received> events = bus.received(1);
+    List<EventCapture.Received> events = bus.take(1);
     assertEquals(1, events.size(), events.toString());
     assertEquals("Grant revoked", events.get(0).detailType());
     Map<String, Object> detail = events.get(0).detail();
@@ -107,7 +107,7 @@ class GrantRevokedEventsIT {
     assertEquals(200, post("grant_type", "refresh_token", "refresh_token", old).getStatusCode());
     clock.advance(Duration.ofMinutes(5));
     assertEquals(400, post("grant_type", "refresh_token", "refresh_token", old).getStatusCode());
-    List<TestEventBus.Received> events = bus.received(1);
+    List<EventCapture.Received> events = bus.take(1);
     assertEquals(1, events.size(), events.toString());
     assertEquals("reuse", events.get(0).detail().get("reason"));
     assertEquals(grant.id(), events.get(0).detail().get("grant_id"));
