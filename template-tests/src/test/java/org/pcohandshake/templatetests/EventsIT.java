@@ -95,7 +95,13 @@ class EventsIT {
 
   /** The functions no route reaches, by the prefix of their example commands in events/invoke. */
   static final Map<String, String> INVOKED =
-      Map.of("pco-broker-", "PcoBrokerFunction", "pco-keepalive-", "PcoKeepAliveFunction");
+      Map.of(
+          "grant-admin-",
+          "GrantAdminFunction",
+          "pco-broker-",
+          "PcoBrokerFunction",
+          "pco-keepalive-",
+          "PcoKeepAliveFunction");
 
   @Test
   void everyCommandFile_isAnsweredWithoutAnError() throws Exception {
@@ -120,6 +126,11 @@ class EventsIT {
         answered.add(name);
       }
     }
-    assertEquals(List.of("pco-broker-connections.json", "pco-keepalive-dry-run.json"), answered);
+    assertEquals(
+        List.of(
+            "grant-admin-list-grants.json",
+            "pco-broker-connections.json",
+            "pco-keepalive-dry-run.json"),
+        answered);
   }
 }
